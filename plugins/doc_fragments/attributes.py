@@ -1,0 +1,31 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+
+class ModuleDocFragment(object):
+    # Common attributes; check_mode and diff_mode are documented by each module.
+    DOCUMENTATION = r"""
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
+    details:
+      - Runs where Python, hvac and requests-oauthlib are installed, usually the controller or an
+        execution environment (C(delegate_to: localhost)).
+"""
+
+    ACTION_GROUP = r"""
+attributes:
+  action_group:
+    description: Use C(group/netsuite_ops.credentials.vault) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - netsuite_ops.credentials.vault
+"""

@@ -1,0 +1,189 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
+"""Bring one Vault path in line with declared TBA credentials: read, compare, test, write.
+
+The order is a contract (contract-notes): validate offline first (done by the caller), then one
+Vault read; an unchanged path costs that read plus one NetSuite test; a path that needs a write
+is checked for write permission before NetSuite is called, and is written with check-and-set
+only after the test passed. ``store`` is a Kv2Secret and ``probe`` a zero-argument callable
+returning a ProbeResult; this module imports neither side so each stays testable alone.
+"""
+
+from dataclasses import dataclass, field
+
+MANAGED_BY = "netsuite_ops.credentials"
+_HIDDEN = "<hidden>"
+_HIDDEN_CHANGED = "<hidden, changed>"
+
+
+@dataclass
+class SyncOutcome:
+    changed: bool = False
+    failed: bool = False
+    msg: str = ""
+    vault: dict = field(default_factory=dict)
+    connection: dict = field(default_factory=lambda: {"tested": False})
+    warnings: list = field(default_factory=list)
+    diff: dict = None
+
+
+def _error_kind(exc):
+    """Store errors carry a machine-readable ``kind`` (see _vault_connection.VaultConnectionError)."""
+    return getattr(exc, "kind", None)
+
+
+def desired_custom_metadata(credentials, token_name=None):
+    metadata = {"environment": credentials.environment, "managed_by": MANAGED_BY}
+    if token_name:
+        metadata["token_name"] = token_name
+    return metadata
+
+
+def _metadata_differs(current, desired):
+    current = current or {}
+    return any(current.get(key) != value for key, value in desired.items())
+
+
+def masked_diff(store_label, before_data, after_data, before_meta=None, after_meta=None):
+    """Key-level before/after for diff mode: secrets show as markers, never as values."""
+    before_data, after_data = before_data or {}, after_data or {}
+
+    def show(data, other, is_after):
+        shown = {}
+        for key in sorted(data):
+            if key == "account_id":
+                shown[key] = data[key]
+            elif is_after and key in other and other[key] != data[key]:
+                shown[key] = _HIDDEN_CHANGED
+            else:
+                shown[key] = _HIDDEN
+        return shown
+
+    before = {"data": show(before_data, after_data, False)}
+    after = {"data": show(after_data, before_data, True)}
+    if before_meta is not None or after_meta is not None:
+        before["custom_metadata"] = dict(before_meta or {})
+        after["custom_metadata"] = dict(after_meta or {})
+    return {"before": before, "after": after,
+            "before_header": store_label + " (stored)", "after_header": store_label + " (declared)"}
+
+
+def _vault_result(store, version, previous_version):
+    return {"mount": store.mount_point, "path": store.path,
+            "version": version, "previous_version": previous_version}
+
+
+def _run_probe(probe, outcome):
+    result = probe()
+    outcome.connection = result.to_dict()
+    outcome.warnings.extend(result.warnings)
+    if not result.ok:
+        outcome.failed = True
+        outcome.msg = "NetSuite connection test failed (%s): %s Hint: %s" % (
+            result.error_code or result.status_code, result.detail or "no detail", result.hint)
+    return result.ok
+
+
+def ensure_present(credentials, store, probe, *, token_name=None, test_connection=True,
+                   check_mode=False, metadata_is_optional=True):
+    """Make ``store`` hold ``credentials``. Returns a SyncOutcome; Vault errors propagate."""
+    outcome = SyncOutcome()
+    state = store.read()
+    previous = state.current_version
+    outcome.vault = _vault_result(store, previous, previous)
+
+    desired = credentials.as_vault_data()
+    desired_meta = desired_custom_metadata(credentials, token_name)
+    current_data = state.data if state.exists else None
+    data_changes = current_data != desired
+    meta_changes = _metadata_differs(state.custom_metadata, desired_meta)
+    label = "%s/data/%s" % (store.mount_point, store.path)
+    outcome.diff = masked_diff(label, current_data, desired,
+                               state.custom_metadata, dict(state.custom_metadata or {}, **desired_meta))
+
+    if data_changes:
+        store.ensure_writable(state)
+    if test_connection and not _run_probe(probe, outcome):
+        return outcome
+    if not data_changes and not meta_changes:
+        outcome.msg = "Credentials already stored at %s, version %s" % (label, previous)
+        return outcome
+
+    outcome.changed = True
+    if check_mode:
+        outcome.msg = "Would %s %s (check mode)" % ("write" if data_changes else "update metadata of", label)
+        return outcome
+
+    version = previous
+    if data_changes:
+        try:
+            version = store.write(desired, cas=previous or 0)
+        except Exception as exc:
+            if _error_kind(exc) != "cas_conflict":
+                raise
+            version = _resolve_conflict(store, desired, outcome)
+            if outcome.failed:
+                return outcome
+    outcome.vault["version"] = version
+    metadata_written = _write_metadata(store, desired_meta, outcome, metadata_is_optional)
+    if data_changes:
+        outcome.msg = "Stored credentials at %s, version %s" % (label, version)
+    elif metadata_written:
+        outcome.msg = "Updated custom metadata of %s" % label
+    else:
+        outcome.changed = False
+        outcome.msg = "Credentials already stored at %s, version %s" % (label, version)
+    return outcome
+
+
+def _resolve_conflict(store, desired, outcome):
+    """Re-read once after a check-and-set conflict: the winner may have written the same data."""
+    winner = store.read()
+    if winner.exists and winner.data == desired:
+        outcome.changed = False
+        return winner.current_version
+    outcome.failed = True
+    outcome.msg = ("Another writer changed %s/data/%s (now version %s) while this task ran; "
+                   "nothing was written. Re-run to compare against the new version."
+                   % (store.mount_point, store.path, winner.current_version))
+    outcome.vault["version"] = winner.current_version
+    return winner.current_version
+
+
+def _write_metadata(store, desired_meta, outcome, metadata_is_optional):
+    """Custom metadata is descriptive: a token without rights on it gets a warning, not a failure."""
+    try:
+        store.update_custom_metadata(desired_meta)
+        return True
+    except Exception as exc:
+        if not metadata_is_optional or _error_kind(exc) != "permission_denied":
+            raise
+        outcome.warnings.append(
+            "Custom metadata (environment, token name) of %s/metadata/%s could not be written: %s"
+            % (store.mount_point, store.path, getattr(exc, "cause", "permission denied")))
+        return False
+
+
+def ensure_absent(store, check_mode=False):
+    """Remove the secret and all its versions; idempotent."""
+    outcome = SyncOutcome()
+    metadata = store.read_metadata()
+    previous = metadata.get("current_version") if metadata else None
+    outcome.vault = _vault_result(store, previous, previous)
+    label = "%s/data/%s" % (store.mount_point, store.path)
+    if metadata is None:
+        outcome.msg = "Nothing stored at %s" % label
+        return outcome
+    outcome.changed = True
+    outcome.diff = {"before": {"versions": previous}, "after": {},
+                    "before_header": label, "after_header": label}
+    if check_mode:
+        outcome.msg = "Would remove %s and all its versions (check mode)" % label
+        return outcome
+    store.destroy_all()
+    outcome.vault["version"] = None
+    outcome.msg = "Removed %s and all its versions" % label
+    return outcome

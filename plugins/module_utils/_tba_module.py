@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
+"""What the modules share on the Ansible side: option specs and turning unit errors into results.
+
+The units (_tba_credentials, _netsuite_probe, _vault_*) know nothing of AnsibleModule; this is
+the only module_utils file that does.
+"""
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+    ENVIRONMENTS,
+    CredentialInputError,
+    build_credentials,
+    resolve_netsuite_url,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
+    VAULT_CONNECTION_ARGSPEC,
+    VaultConnectionError,
+    connect,
+)
+
+KV_ARGSPEC = dict(
+    engine_mount_point=dict(type="str", default="secret"),
+    path=dict(type="str", required=True),
+)
+
+NETSUITE_ARGSPEC = dict(
+    netsuite_url=dict(type="str"),
+    netsuite_timeout=dict(type="int", default=30),
+    netsuite_validate_certs=dict(type="bool", default=True),
+)
+
+DECLARED_CREDENTIALS_ARGSPEC = dict(
+    account_id=dict(type="str"),
+    consumer_key=dict(type="str", no_log=True),
+    consumer_secret=dict(type="str", no_log=True),
+    token_id=dict(type="str", no_log=True),
+    token_secret=dict(type="str", no_log=True),
+    environment=dict(type="str", choices=list(ENVIRONMENTS)),
+    strict_format=dict(type="bool", default=True),
+)
+
+
+def argument_spec(*groups, **extra):
+    spec = {}
+    for group in groups + (VAULT_CONNECTION_ARGSPEC, extra):
+        spec.update(group)
+    return spec
+
+
+def hide(module, values):
+    """Register values the module found itself (trimmed input, data read from Vault) as secret."""
+    for value in values:
+        if value:
+            module.no_log_values.add(value)
+
+
+def declared_credentials(module, describe=None, values=None):
+    """Validate credentials from options (or ``values``); fail the task naming each field."""
+    params = module.params if values is None else values
+    try:
+        credentials, warnings = build_credentials(
+            params, environment=module.params.get("environment"),
+            strict_format=module.params.get("strict_format", True), describe=describe)
+    except CredentialInputError as exc:
+        fail(module, "Invalid credentials: %s. Nothing was tested or written." % exc)
+    hide(module, credentials.secret_values())
+    for warning in warnings:
+        module.warn(warning)
+    return credentials
+
+
+def netsuite_base_url(module, account):
+    try:
+        return resolve_netsuite_url(account, module.params.get("netsuite_url"))
+    except CredentialInputError as exc:
+        fail(module, "Invalid input: %s. Nothing was tested or written." % exc)
+
+
+def vault_secret(module):
+    """A Kv2Secret for the task's mount and path (no network call yet)."""
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
+
+    options = module.params["vault"] or {}
+    hide(module, [options.get("token")])
+    client = connect(options)
+    return Kv2Secret(client, module.params["engine_mount_point"], module.params["path"].strip("/"))
+
+
+def vault_failure_message(exc):
+    return "Vault: %s. Hint: %s" % (exc.cause, exc.hint) if exc.hint else "Vault: %s" % exc.cause
+
+
+def fail(module, msg, **result):
+    result.setdefault("changed", False)
+    module.fail_json(msg=msg, **result)
+
+
+def run_guarded(module, body):
+    """Run ``body`` and turn every error into a clean failure: never a traceback with data in it."""
+    try:
+        body()
+    except VaultConnectionError as exc:
+        fail(module, vault_failure_message(exc), vault_error=exc.kind)
+    except CredentialInputError as exc:
+        fail(module, "Invalid input: %s. Nothing was tested or written." % exc)
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        # An unexpected error is a bug; its text may quote data, and fail_json scrubs every
+        # registered secret from msg, so the type and the scrubbed text are safe to show.
+        fail(module, "Unexpected %s: %s" % (type(exc).__name__, exc))
+

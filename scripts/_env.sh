@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# Sourced by the project's scripts: picks the newest usable Python, builds (once) a venv with the
+# runtime and test dependencies, and exports the paths the other scripts use. Everything lives
+# outside the repo so ansible-test and git never see it.
+set -euo pipefail
+
+NSO_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NSO_CACHE="${NSO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/netsuite_ops.credentials}"
+export NSO_REPO NSO_CACHE
+
+nso_log() { printf '==> %s\n' "$*" >&2; }
+
+# ansible-core 2.20+ needs Python 3.12+; 3.11 still gets 2.19. Try names on PATH first, then
+# interpreter folders that version managers commonly leave (probed, never required).
+nso_pick_python() {
+  local c v best="" bestv=0
+  local candidates=(python3.14 python3.13 python3.12 python3.11 python3)
+  for d in "$HOME"/.pyenv/versions/3.1[1-4]*/bin /usr/local/bin /usr/bin; do
+    for n in python3.14 python3.13 python3.12 python3.11; do
+      [ -x "$d/$n" ] && candidates+=("$d/$n")
+    done
+  done
+  for c in "${candidates[@]}"; do
+    v=$("$c" -c 'import sys, venv, ensurepip; print(sys.version_info[0]*100+sys.version_info[1])' 2>/dev/null) || continue
+    if [ "$v" -ge 311 ] && [ "$v" -le 314 ] && [ "$v" -gt "$bestv" ]; then best="$c"; bestv="$v"; fi
+  done
+  [ -n "$best" ] || { echo "No usable Python 3.11-3.14 with venv and ensurepip found" >&2; return 1; }
+  printf '%s\n' "$best"
+}
+
+nso_setup_venv() {
+  local py stamp want
+  py="$(nso_pick_python)"
+  NSO_PYVER="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  NSO_VENV="$NSO_CACHE/venv-py$NSO_PYVER"
+  export NSO_PYVER NSO_VENV
+  want="$(cat "$NSO_REPO/meta/ee-requirements.txt" "$NSO_REPO/tests/requirements.txt" | sha256sum | cut -c1-16)"
+  stamp="$NSO_VENV/.nso-requirements-$want"
+  if [ ! -f "$stamp" ]; then
+    nso_log "Creating $NSO_VENV with $py (Python $NSO_PYVER)"
+    mkdir -p "$NSO_CACHE"
+    "$py" -m venv --clear "$NSO_VENV"
+    "$NSO_VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$NSO_VENV/bin/python" -m pip install --quiet \
+      -r "$NSO_REPO/meta/ee-requirements.txt" -r "$NSO_REPO/tests/requirements.txt"
+    touch "$stamp"
+  fi
+  export PATH="$NSO_VENV/bin:$PATH"
+  export VIRTUAL_ENV="$NSO_VENV"
+}
+
+# ansible-test wants the checkout under ansible_collections/<ns>/<name>/: link the repo there.
+nso_collection_tree() {
+  NSO_COLLECTIONS_ROOT="$NSO_CACHE/collections"
+  local link="$NSO_COLLECTIONS_ROOT/ansible_collections/netsuite_ops/credentials"
+  mkdir -p "$(dirname "$link")"
+  ln -sfn "$NSO_REPO" "$link"
+  NSO_COLLECTION_DIR="$link"
+  export NSO_COLLECTIONS_ROOT NSO_COLLECTION_DIR
+  export ANSIBLE_COLLECTIONS_PATH="$NSO_COLLECTIONS_ROOT"
+}
