@@ -1,0 +1,338 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
+"""Connect and authenticate to Vault or OpenBao, and turn client errors into safe, actionable ones.
+
+Nothing here may put a token, a secret value or stored data into a message: errors are built
+from our own words plus the (non-secret) server URL, path and Vault's own error text.
+"""
+
+import os
+import re
+import sys
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import env_fallback
+
+URL_ENV_VARS = ('VAULT_ADDR', 'BAO_ADDR')
+TOKEN_ENV_VARS = ('VAULT_TOKEN', 'BAO_TOKEN')
+NAMESPACE_ENV_VARS = ('VAULT_NAMESPACE',)
+CA_CERT_ENV_VARS = ('VAULT_CACERT',)
+SKIP_VERIFY_ENV_VAR = 'VAULT_SKIP_VERIFY'
+DEFAULT_TIMEOUT = 30
+
+ERROR_KINDS = frozenset((
+    'unreachable', 'sealed', 'tls', 'permission_denied', 'auth_failed', 'missing_mount',
+    'kv_v1_mount', 'cas_conflict', 'invalid_request', 'server_error', 'missing_dependency', 'config',
+))
+
+_TRUE_STRINGS = frozenset(('1', 't', 'true', 'y', 'yes', 'on'))
+_SERVER_MESSAGE_LIMIT = 200
+
+
+class VaultConnectionError(Exception):
+    """A Vault failure explained in one line: what happened (cause) and what to do (hint).
+
+    kind is one of ERROR_KINDS, for callers that react differently (e.g. a warning instead of a
+    failure for a denied metadata update).
+    """
+
+    def __init__(self, kind, cause, hint):
+        if kind not in ERROR_KINDS:
+            raise ValueError('unknown VaultConnectionError kind %r' % (kind,))
+        self.kind = kind
+        self.cause = cause
+        self.hint = hint
+        super().__init__('%s. %s' % (cause, hint))
+
+
+def config_error(option, problem, env_vars=()):
+    """An offline configuration problem, naming the option (and the env vars that were tried)."""
+    tried = ' (also looked in %s)' % ', '.join(env_vars) if env_vars else ''
+    return VaultConnectionError(
+        'config', 'vault.%s %s%s' % (option, problem, tried),
+        'Set vault.%s in the task or with module_defaults' % option)
+
+
+def import_hvac():
+    """Import hvac on first use only: loading it costs start-up time on every module run."""
+    try:
+        import hvac
+    except ImportError:
+        raise VaultConnectionError(
+            'missing_dependency',
+            "The Python library 'hvac' is not installed for %s" % sys.executable,
+            'Install it where the module runs (pip install hvac): on the controller for localhost '
+            'tasks, or in the execution environment') from None
+    return hvac
+
+
+class VaultAuthMethod:
+    """One way to obtain a token. Subclasses check their options offline in validate() and
+    give the client a token in authenticate(client)."""
+
+    def __init__(self, options):
+        self._options = options
+
+    def validate(self):
+        raise NotImplementedError
+
+    def authenticate(self, client):
+        raise NotImplementedError
+
+
+class TokenAuth(VaultAuthMethod):
+    """Use the given token as is; offline, no login request."""
+
+    def validate(self):
+        self._token()
+
+    def authenticate(self, client):
+        client.token = self._token()
+
+    def _token(self):
+        raw = self._options.get('token')
+        # str(): values from lookups are str subclasses, which older requests rejects in headers.
+        token = '' if raw is None else str(raw).strip()
+        if not token:
+            raise config_error('token', 'is not set', TOKEN_ENV_VARS)
+        # requests would quote a bad header value, token included, in its own error message.
+        if any(char.isspace() or not char.isprintable() for char in token):
+            raise config_error('token', 'contains spaces or control characters')
+        return token
+
+
+AUTH_METHODS = {'token': TokenAuth}
+
+VAULT_CONNECTION_ARGSPEC = {
+    # No default={}: Ansible would fill that one shared dict in place on every validation (so a
+    # second validation in the same process would see the first one's token); apply_defaults
+    # gives each validation a fresh dict.
+    'vault': dict(
+        type='dict',
+        apply_defaults=True,
+        options=dict(
+            url=dict(type='str', fallback=(env_fallback, list(URL_ENV_VARS))),
+            token=dict(type='str', no_log=True, fallback=(env_fallback, list(TOKEN_ENV_VARS))),
+            auth_method=dict(type='str', default='token', choices=sorted(AUTH_METHODS)),
+            namespace=dict(type='str', fallback=(env_fallback, list(NAMESPACE_ENV_VARS))),
+            validate_certs=dict(type='bool'),
+            ca_cert=dict(type='path', aliases=['cacert'], fallback=(env_fallback, list(CA_CERT_ENV_VARS))),
+            timeout=dict(type='int', default=DEFAULT_TIMEOUT),
+        ),
+    ),
+}
+
+
+def connect(options):
+    """Build an authenticated hvac client from the `vault` option dict.
+
+    With token auth this sends no request: the first real call is the caller's. Everything hvac
+    would otherwise take from the environment or ~/.vault-token is passed explicitly.
+    """
+    url = _checked_url(options.get('url'))
+    auth = _auth_method(options)
+    auth.validate()
+    verify = _verify_setting(options)
+    hvac = import_hvac()
+    # token='' rather than None: None makes hvac read VAULT_TOKEN or ~/.vault-token by itself.
+    client = hvac.Client(
+        url=url,
+        token='',
+        namespace=options.get('namespace') or None,
+        verify=verify,
+        timeout=options.get('timeout') or DEFAULT_TIMEOUT,
+    )
+    auth.authenticate(client)
+    return client
+
+
+def _checked_url(url):
+    if not url:
+        raise config_error('url', 'is not set', URL_ENV_VARS)
+    url = str(url)
+    if _server_of(url) is None:
+        raise config_error('url', 'must look like https://vault.example.com:8200')
+    return url
+
+
+def _auth_method(options):
+    name = options.get('auth_method') or 'token'
+    if name not in AUTH_METHODS:
+        raise config_error('auth_method', "'%s' is not supported; choose one of: %s"
+                           % (name, ', '.join(sorted(AUTH_METHODS))))
+    return AUTH_METHODS[name](options)
+
+
+def _verify_setting(options):
+    """hvac's verify: a CA bundle path, or a bool. Unset validate_certs follows VAULT_SKIP_VERIFY."""
+    validate_certs = options.get('validate_certs')
+    if validate_certs is None:
+        validate_certs = os.environ.get(SKIP_VERIFY_ENV_VAR, '').strip().lower() not in _TRUE_STRINGS
+    ca_cert = options.get('ca_cert')
+    if not (validate_certs and ca_cert):
+        return validate_certs
+    # requests reports a missing CA file as a bare OSError at request time; say it up front.
+    if not os.path.exists(ca_cert):
+        raise config_error('ca_cert', "points to '%s', which does not exist" % ca_cert, CA_CERT_ENV_VARS)
+    return ca_cert
+
+
+def client_errors():
+    """The exception classes hvac and requests raise, for `except client_errors():` clauses."""
+    import requests.exceptions
+    return (import_hvac().exceptions.VaultError, requests.exceptions.RequestException)
+
+
+@contextmanager
+def translated_errors(action, path, capability=None):
+    """Run a block of client calls; re-raise any client failure as a VaultConnectionError."""
+    try:
+        yield
+    except client_errors() as exc:
+        # from None: the original exception's text never reaches a traceback.
+        raise translate_error(exc, action, path, capability) from None
+
+
+def translate_error(exc, action, path, capability=None):
+    """Explain an hvac or requests exception raised while trying to `action` the API `path`.
+
+    capability is the policy capability the action needs on path (defaults to action, which
+    callers name after a capability: read, create, update, delete).
+    """
+    import requests.exceptions
+    if isinstance(exc, requests.exceptions.RequestException):
+        return _transport_error(exc, action, path)
+    hvac_errors = import_hvac().exceptions
+    if isinstance(exc, hvac_errors.Forbidden):
+        return _forbidden_error(exc, action, path, capability or action)
+    if isinstance(exc, hvac_errors.Unauthorized):
+        return _token_rejected_error(action, path)
+    if isinstance(exc, hvac_errors.InvalidPath):
+        return _not_found_error(exc, action, path)
+    if isinstance(exc, hvac_errors.InvalidRequest):
+        return _invalid_request_error(exc, action, path)
+    if isinstance(exc, hvac_errors.VaultDown):
+        return _unavailable_error(exc)
+    return VaultConnectionError(
+        'server_error',
+        "Vault at %s failed to %s '%s' (%s%s)"
+        % (_server_label(exc), action, path, type(exc).__name__, _server_message(exc)),
+        'Check the Vault server logs; retry when the server is healthy')
+
+
+def _transport_error(exc, action, path):
+    import requests.exceptions
+    server = _server_label(exc)
+    # Order matters: SSLError and ConnectTimeout are also ConnectionErrors.
+    if isinstance(exc, requests.exceptions.SSLError):
+        return VaultConnectionError(
+            'tls', 'TLS handshake with Vault at %s failed' % server,
+            'Check the URL scheme and set vault.ca_cert (VAULT_CACERT) to the CA that signed the server '
+            'certificate; vault.validate_certs: false only for throw-away test servers')
+    if isinstance(exc, requests.exceptions.Timeout):
+        return VaultConnectionError(
+            'unreachable', "Vault at %s did not answer in time while trying to %s '%s'" % (server, action, path),
+            'Check that the server is up and reachable from the host running the module, or raise vault.timeout')
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return VaultConnectionError(
+            'unreachable', 'Cannot connect to Vault at %s' % server,
+            'Check vault.url (%s) and that the server is running and reachable from the host running '
+            'the module' % ' / '.join(URL_ENV_VARS))
+    # Never str(exc): requests quotes header values (the token) in some of its messages.
+    return VaultConnectionError(
+        'unreachable', "The request to %s '%s' at %s failed (%s)" % (action, path, server, type(exc).__name__),
+        'Check vault.url and any proxy between this host and Vault')
+
+
+def _forbidden_error(exc, action, path, capability):
+    if _is_token_rejection(exc):
+        return _token_rejected_error(action, path)
+    return VaultConnectionError(
+        'permission_denied', "Permission denied: the token may not %s '%s'" % (action, path),
+        "Grant '%s' on '%s' in the token's policy (check with: bao token capabilities %s)"
+        % (capability, path, path))
+
+
+def _is_token_rejection(exc):
+    """Vault answers 403 both for an unknown token and for a policy denial. An unknown, expired or
+    revoked token gets a bare 'permission denied'; a policy denial comes wrapped as
+    '1 error occurred: * permission denied' (checked against OpenBao 2.7)."""
+    errors = [str(error).strip() for error in (exc.errors or [])]
+    return errors == ['permission denied'] or any('invalid token' in error for error in errors)
+
+
+def _token_rejected_error(action, path):
+    return VaultConnectionError(
+        'auth_failed', "Vault rejected the token (unknown, expired or revoked) while trying to %s '%s'"
+        % (action, path),
+        'Check it with: bao token lookup; set a valid vault.token (%s)' % ' / '.join(TOKEN_ENV_VARS))
+
+
+def _not_found_error(exc, action, path):
+    if 'no handler for route' in _server_message(exc):
+        return VaultConnectionError(
+            'missing_mount', "No secrets engine is mounted for '%s'" % path,
+            'Check the mount point and enable a KV version 2 engine there '
+            '(bao secrets enable -path=MOUNT -version=2 kv)')
+    return VaultConnectionError(
+        'invalid_request', "Nothing stored at '%s' to %s" % (path, action),
+        'Check the path; write the secret first')
+
+
+def _invalid_request_error(exc, action, path):
+    message = _server_message(exc)
+    if 'check-and-set parameter did not match' in message:
+        return VaultConnectionError(
+            'cas_conflict', "Another writer changed '%s' since it was read (check-and-set mismatch)" % path,
+            'Read the path again and retry')
+    if 'check-and-set parameter required' in message:
+        return VaultConnectionError(
+            'invalid_request', "Vault requires check-and-set to %s '%s' (cas_required is set)" % (action, path),
+            'Pass the current version as cas (0 for a new secret)')
+    return VaultConnectionError(
+        'invalid_request', "Vault rejected the request to %s '%s'%s" % (action, path, message),
+        'Check the values sent for this path')
+
+
+def _unavailable_error(exc):
+    server = _server_label(exc)
+    if 'sealed' in _server_message(exc):
+        return VaultConnectionError(
+            'sealed', 'Vault at %s is sealed' % server,
+            'Unseal it (bao operator unseal) and retry')
+    return VaultConnectionError(
+        'server_error', 'Vault at %s is unavailable (503%s)' % (server, _server_message(exc)),
+        'It may be a standby node or under maintenance; retry or point vault.url at the active node')
+
+
+def _server_message(exc):
+    """Vault's own error text, flattened to one short line (it names paths, never values)."""
+    text = ' '.join(str(error) for error in (getattr(exc, 'errors', None) or []))
+    text = re.sub(r'\d+ errors? occurred:|\s\*\s', ' ', text)
+    text = ' '.join(text.split())
+    if len(text) > _SERVER_MESSAGE_LIMIT:
+        text = text[:_SERVER_MESSAGE_LIMIT] + '...'
+    return ': ' + text if text else ''
+
+
+def _server_label(exc):
+    """Where the failed request went: hvac errors carry .url, requests errors .request.url."""
+    url = getattr(exc, 'url', None) or getattr(getattr(exc, 'request', None), 'url', None)
+    return _server_of(url) or 'the configured URL'
+
+
+def _server_of(url):
+    """scheme://host[:port] of an http(s) URL, without path, query or user-info; None if invalid."""
+    try:
+        parts = urlsplit(url or '')
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        return None
+    host = '[%s]' % parts.hostname if ':' in parts.hostname else parts.hostname
+    return '%s://%s%s' % (parts.scheme, host, ':%d' % port if port else '')

@@ -1,0 +1,181 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
+"""One secret path on a KV version 2 engine, with the few operations the modules need.
+
+Every method sends the fewest requests that answer its question (the counts are part of the
+modules' cost budget) and raises VaultConnectionError, never an hvac or requests exception.
+"""
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
+    VaultConnectionError,
+    import_hvac,
+    translated_errors,
+)
+
+
+@dataclass(frozen=True)
+class KvSecretState:
+    """What one read found.
+
+    exists: a live version was returned (not soft-deleted, not destroyed, not expired).
+    current_version: the version the read described, also when it is deleted or destroyed: for a
+        read of the latest version, the metadata's current_version (the cas for the next write).
+        None when nothing was ever written (or the metadata was deleted).
+    data: the stored data when exists, else None. Left out of repr().
+    custom_metadata: the path's custom metadata, {} when there is none.
+    created_time: when the version read was created, None when nothing was written.
+    """
+
+    exists: bool
+    current_version: Optional[int]
+    data: Optional[dict] = field(repr=False)
+    custom_metadata: dict
+    created_time: Optional[str]
+
+
+class Kv2Secret:
+    """The secret at `path` on the KV v2 engine mounted at `mount_point`."""
+
+    def __init__(self, client, mount_point, path):
+        self._client = client
+        self.mount_point = mount_point.strip('/')
+        self.path = path.strip('/')
+        self.data_path = '%s/data/%s' % (self.mount_point, self.path)
+        self.metadata_path = '%s/metadata/%s' % (self.mount_point, self.path)
+
+    @property
+    def _kv(self):
+        return self._client.secrets.kv.v2
+
+    def read(self, version=None):
+        """Read the latest version (or `version`) in exactly one request."""
+        not_found = import_hvac().exceptions.InvalidPath
+        with translated_errors('read', self.data_path):
+            try:
+                body = self._kv.read_secret_version(
+                    path=self.path, version=version, mount_point=self.mount_point, raise_on_deleted_version=True)
+            except not_found as exc:
+                # Errors listed mean a missing mount ("no handler for route"), not a missing secret.
+                if exc.errors:
+                    raise
+                # A deleted or destroyed version answers 404 with its metadata in the body.
+                return _state_from_body(exc.json, live=False)
+        return _state_from_body(body, live=True)
+
+    def ensure_writable(self, state):
+        """Fail unless a write of this path can succeed: the token holds the capability the write
+        needs, and the mount is KV version 2. Two requests; meant to run before any costly work."""
+        # Vault checks 'update' whenever metadata exists (also with every version deleted).
+        needed = 'create' if state.current_version is None else 'update'
+        self._require_capability(needed)
+        self._require_kv2_mount()
+
+    def write(self, data, cas):
+        """Write `data` as a new version, only if the current version is `cas` (0: no version yet;
+        None: unconditional). Returns the new version number."""
+        capability = {None: 'create/update', 0: 'create'}.get(cas, 'update')
+        with translated_errors('write', self.data_path, capability):
+            body = self._kv.create_or_update_secret(path=self.path, secret=data, cas=cas, mount_point=self.mount_point)
+        return body['data']['version']
+
+    def update_custom_metadata(self, custom_metadata):
+        """Replace the path's custom metadata with `custom_metadata` (merge with
+        KvSecretState.custom_metadata first to keep other keys).
+
+        A POST naming only custom_metadata leaves max_versions, cas_required and
+        delete_version_after as they are, and needs just 'update' on the metadata path (a PATCH
+        would need the extra 'patch' capability; hvac's update_metadata resets
+        delete_version_after).
+        """
+        url = self._api_url('/v1/{mount_point}/metadata/{path}')
+        with translated_errors('update', self.metadata_path):
+            self._client.adapter.post(url, json={'custom_metadata': custom_metadata})
+
+    def destroy_all(self):
+        """Delete every version and the metadata. Returns False (without deleting) when nothing
+        is stored."""
+        if self.read_metadata() is None:
+            return False
+        with translated_errors('delete', self.metadata_path):
+            self._kv.delete_metadata_and_all_versions(path=self.path, mount_point=self.mount_point)
+        return True
+
+    def read_metadata(self):
+        """The metadata as Vault returns it (current_version, created_time, updated_time,
+        custom_metadata, max_versions, versions keyed by version number as a string, ...),
+        or None when the path has none."""
+        not_found = import_hvac().exceptions.InvalidPath
+        with translated_errors('read', self.metadata_path):
+            try:
+                return self._kv.read_secret_metadata(path=self.path, mount_point=self.mount_point)['data']
+            except not_found as exc:
+                if exc.errors:
+                    raise
+                return None
+
+    def _require_capability(self, needed):
+        with translated_errors('use', 'sys/capabilities-self', 'update'):
+            body = self._client.sys.get_capabilities(paths=[self.data_path])
+        granted = body.get('data', {}).get(self.data_path, [])
+        if needed in granted or 'root' in granted:
+            return
+        raise VaultConnectionError(
+            'permission_denied',
+            "Permission denied: the token lacks '%s' on '%s' (it has: %s)"
+            % (needed, self.data_path, ', '.join(granted) or 'nothing'),
+            "Grant '%s' on '%s' in the token's policy: 'create' writes a new secret, 'update' "
+            "replaces an existing one, also a deleted one" % (needed, self.data_path))
+
+    def _require_kv2_mount(self):
+        mount = self._mount_info()
+        if mount is None or mount.get('path') != self.mount_point + '/':
+            raise VaultConnectionError(
+                'missing_mount', "No secrets engine is mounted at '%s/'" % self.mount_point,
+                'Check the mount point, or enable KV version 2 there '
+                '(bao secrets enable -path=%s -version=2 kv)' % self.mount_point)
+        engine = mount.get('type')
+        version = str((mount.get('options') or {}).get('version', '1'))
+        if engine == 'kv' and version == '2':
+            return
+        if engine in ('kv', 'generic'):
+            raise VaultConnectionError(
+                'kv_v1_mount', "'%s/' is a KV version 1 engine; this collection writes KV version 2" % self.mount_point,
+                'Use a KV v2 mount, or upgrade this one (bao kv enable-versioning %s)' % self.mount_point)
+        raise VaultConnectionError(
+            'missing_mount', "'%s/' is a %s engine, not KV version 2" % (self.mount_point, engine),
+            'Check the mount point')
+
+    def _mount_info(self):
+        """The mount serving this path (type, options, path), or None when there is none."""
+        url = self._api_url('/v1/sys/internal/ui/mounts/{mount_point}/{path}')
+        forbidden = import_hvac().exceptions.Forbidden
+        with translated_errors('look up the mount of', self.data_path, 'read'):
+            try:
+                return self._client.adapter.get(url)['data']
+            except forbidden:
+                # Reached only after the capability check passed: a token with a capability under
+                # a mount may always look it up, so a 403 here means no such mount.
+                return None
+
+    def _api_url(self, template):
+        return import_hvac().utils.format_url(template, mount_point=self.mount_point, path=self.path)
+
+
+def _state_from_body(body, live):
+    block = (body or {}).get('data') or {}
+    metadata = block.get('metadata')
+    if not metadata:
+        return KvSecretState(exists=False, current_version=None, data=None, custom_metadata={}, created_time=None)
+    return KvSecretState(
+        exists=live,
+        current_version=metadata.get('version'),
+        data=dict(block.get('data') or {}) if live else None,
+        custom_metadata=dict(metadata.get('custom_metadata') or {}),
+        created_time=metadata.get('created_time'),
+    )
