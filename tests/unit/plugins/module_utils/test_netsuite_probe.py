@@ -1,0 +1,441 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Connection probe against the NetSuite TBA emulator (a real HTTP server on 127.0.0.1).
+
+Behaviour the emulator does not produce (redirects, HTML error pages, RESTlet-shaped errors,
+long Retry-After, a body that echoes a secret) comes from ``CannedServer``, a plain local HTTP
+server that replays fixed answers.
+"""
+import dataclasses
+import itertools
+import json
+import re
+import secrets
+import socket
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+from oauthlib.oauth1 import Client
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
+    CATALOG_PROBE,
+    SERVER_TIME_PROBE,
+    ProbeResult,
+    hint_for,
+    probe_connection,
+)
+from emulator.netsuite_tba_emulator import NetSuiteEmulator
+
+NO_SLEEP = lambda seconds: None  # noqa: E731 - keeps retries instant
+AUDIT_TRAIL = "Setup > Users/Roles > User Management > View Login Audit Trail (Detail column)"
+_account_numbers = itertools.count(4100001)
+
+
+@dataclasses.dataclass(frozen=True)
+class Credentials:
+    realm: str
+    host_label: str
+    environment: str
+    consumer_key: str = dataclasses.field(repr=False)
+    consumer_secret: str = dataclasses.field(repr=False)
+    token_id: str = dataclasses.field(repr=False)
+    token_secret: str = dataclasses.field(repr=False)
+
+    def secrets(self):
+        return (self.consumer_key, self.consumer_secret, self.token_id, self.token_secret)
+
+
+def new_credentials():
+    realm = "%d_SB1" % next(_account_numbers)
+    return Credentials(
+        realm=realm, host_label=realm.lower().replace("_", "-"), environment="sandbox",
+        consumer_key=secrets.token_hex(32), consumer_secret=secrets.token_hex(32),
+        token_id=secrets.token_hex(32), token_secret=secrets.token_hex(32),
+    )
+
+
+def emulator_account(credentials, **scenario):
+    return {
+        "account_id": credentials.realm,
+        "consumer_key": credentials.consumer_key, "consumer_secret": credentials.consumer_secret,
+        "token_id": credentials.token_id, "token_secret": credentials.token_secret,
+        "scenario": scenario,
+    }
+
+
+def assert_no_secret(result, credentials):
+    shown = repr(result) + json.dumps(result.to_dict())
+    for secret in credentials.secrets():
+        assert secret.lower() not in shown.lower()
+
+
+def probe(credentials, base_url, **options):
+    options.setdefault("sleep", NO_SLEEP)
+    result = probe_connection(credentials, base_url, **options)
+    assert_no_secret(result, credentials)
+    return result
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    emu = NetSuiteEmulator(port=0).start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def account(emulator):
+    """Factory: a fresh emulator account with the given scenario, returns its credentials."""
+    def make(**scenario):
+        credentials = new_credentials()
+        emulator.add_account(emulator_account(credentials, **scenario))
+        return credentials
+    return make
+
+
+# --- against the emulator ---------------------------------------------------------------------
+
+def test_good_credentials_pass_with_one_request(emulator, account):
+    credentials = account()
+    result = probe(credentials, emulator.url)
+    assert result.ok and result.status_code == 200
+    assert result.probe == SERVER_TIME_PROBE and result.attempts == 1
+    assert result.server_time.endswith("Z")
+    assert abs(result.clock_skew_seconds) < 5
+    assert result.warnings == () and result.elapsed_ms >= 0
+    sent = emulator.requests(realm=credentials.realm)
+    assert [(r["path"], r["status"]) for r in sent] == [("/services/rest/system/v1/serverTime", 200)]
+    assert sent[0]["realm"] == credentials.realm
+
+
+def test_success_dict_has_no_error_fields(emulator, account):
+    connection = probe(account(), emulator.url).to_dict()
+    assert connection["tested"] is True and connection["ok"] is True
+    assert connection["warnings"] == []
+    assert not {"error_code", "detail", "hint"} & set(connection)
+
+
+def test_wrong_token_secret_fails_once_with_login_checklist(emulator, account):
+    credentials = account()
+    wrong = dataclasses.replace(credentials, token_secret=secrets.token_hex(32))
+    result = probe(wrong, emulator.url)
+    assert not result.ok
+    assert (result.status_code, result.error_code, result.attempts) == (401, "INVALID_LOGIN", 1)
+    assert "Invalid login attempt" in result.detail
+    assert credentials.realm in result.hint and "127.0.0.1" in result.hint
+    assert AUDIT_TRAIL in result.hint
+    for item in ("upper-case", "swapped", "revoked", "State Enabled",
+                 "Log in using Access Tokens", "REST Web Services", "within 5 minutes"):
+        assert item in result.hint
+    assert [r["audit_detail"] for r in emulator.requests(realm=credentials.realm)] == ["InvalidSignature"]
+    connection = result.to_dict()
+    assert connection["error_code"] == "INVALID_LOGIN" and connection["hint"] == result.hint
+
+
+def test_busy_account_is_retried_with_fresh_nonces(emulator, account):
+    credentials = account(busy_times=2)
+    delays = []
+    result = probe(credentials, emulator.url, sleep=delays.append)
+    assert result.ok and result.attempts == 3
+    sent = emulator.requests(realm=credentials.realm)
+    assert [r["status"] for r in sent] == [429, 429, 200]
+    nonces = [r["nonce"] for r in sent]
+    assert len(set(nonces)) == 3
+    assert all(len(nonce) >= 6 and nonce.isalnum() for nonce in nonces)
+    assert delays == [1.0, 1.0]  # the emulator's Retry-After: 1
+
+
+def test_server_errors_stop_after_three_attempts(emulator, account):
+    credentials = account(server_error_times=-1)
+    delays = []
+    result = probe(credentials, emulator.url, sleep=delays.append, rng=lambda: 0.0)
+    assert not result.ok
+    assert (result.status_code, result.error_code, result.attempts) == (503, "UNEXPECTED_ERROR", 3)
+    assert "retry later" in result.hint
+    assert delays == [0.75, 1.5]  # 1 s, 2 s backoff at the low end of the +-25 % jitter
+    assert len(emulator.requests(realm=credentials.realm)) == 3
+
+
+def test_max_attempts_one_never_retries(emulator, account):
+    credentials = account(server_error_times=-1)
+    result = probe(credentials, emulator.url, max_attempts=1)
+    assert result.attempts == 1 and result.status_code == 503
+
+
+def test_missing_server_time_falls_back_to_signed_metadata_catalog(emulator, account):
+    credentials = account(no_server_time=True)
+    result = probe(credentials, emulator.url)
+    assert result.ok and result.status_code == 200
+    assert result.probe == CATALOG_PROBE and result.attempts == 2
+    # No serverTime body: the time comes from the Date header.
+    assert result.server_time.endswith("Z") and abs(result.clock_skew_seconds) < 5
+    sent = emulator.requests(realm=credentials.realm)
+    # The emulator verifies the signature over the query too: 200 proves select= was signed.
+    assert [(r["path"], r["query"], r["status"]) for r in sent] == [
+        ("/services/rest/system/v1/serverTime", "", 404),
+        ("/services/rest/record/v1/metadata-catalog", "select=customer", 200),
+    ]
+
+
+@pytest.mark.parametrize("kind, status, code", [
+    ("user_error", 400, "USER_ERROR"),
+    ("forbidden", 403, "INSUFFICIENT_PERMISSION"),
+])
+def test_missing_permission_hint(emulator, account, kind, status, code):
+    result = probe(account(missing_permission=kind), emulator.url)
+    assert not result.ok and (result.status_code, result.error_code) == (status, code)
+    assert result.attempts == 1
+    assert "SuiteAnalytics Workbook" in result.hint and "Log in using Access Tokens" in result.hint
+
+
+def test_slow_account_times_out_after_three_attempts(emulator, account):
+    credentials = account(slow_seconds=2)
+    result = probe(credentials, emulator.url, timeout=0.5)
+    assert not result.ok
+    assert (result.status_code, result.error_code, result.attempts) == (None, "TIMEOUT", 3)
+    assert result.probe == SERVER_TIME_PROBE
+    assert "Timeout" in result.detail and "retry later" in result.hint.lower()
+    assert len({r["nonce"] for r in emulator.requests(realm=credentials.realm)}) == 3
+
+
+def test_clock_skew_of_two_minutes_passes_with_warning(emulator, account):
+    result = probe(account(clock_offset_seconds=120), emulator.url)
+    assert result.ok
+    assert 115 < result.clock_skew_seconds < 125
+    assert len(result.warnings) == 1
+    assert "120 s behind NetSuite's" in result.warnings[0] and "NTP" in result.warnings[0]
+
+
+def test_clock_skew_beyond_five_minutes_puts_invalid_timestamp_first(emulator, account):
+    credentials = account(clock_offset_seconds=400)
+    result = probe(credentials, emulator.url)
+    assert not result.ok and (result.status_code, result.error_code) == (401, "INVALID_LOGIN")
+    # The Date header has one-second resolution.
+    assert 398 <= result.clock_skew_seconds <= 402
+    assert re.match(r"InvalidTimestamp likely: the local clock is (39[89]|40[0-2]) s off NetSuite's; "
+                    r"sync NTP\. ", result.hint)
+    assert AUDIT_TRAIL in result.hint
+    assert result.warnings
+    assert [r["audit_detail"] for r in emulator.requests(realm=credentials.realm)] == ["InvalidTimestamp"]
+
+
+def test_plain_http_port_spoken_to_with_tls_is_a_tls_error(emulator, account):
+    result = probe(account(), emulator.url.replace("http://", "https://"))
+    assert not result.ok and result.error_code == "TLS_ERROR" and result.attempts == 1
+    assert "SSLError" in result.detail and "netsuite_validate_certs" in result.hint
+
+
+def test_given_session_is_used_and_left_open(emulator, account):
+    seen = []
+    session = requests.Session()
+    session.hooks["response"].append(lambda response, **kwargs: seen.append(response.status_code))
+    with session:
+        assert probe(account(), emulator.url, session=session).ok
+        assert probe(account(), emulator.url, session=session).ok
+    assert seen == [200, 200]
+
+
+# --- transport failures -----------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_closed_port_is_a_retried_connection_error():
+    credentials = new_credentials()
+    result = probe(credentials, "http://127.0.0.1:%d" % free_port())
+    assert not result.ok
+    assert (result.status_code, result.error_code, result.attempts) == (None, "CONNECTION_ERROR", 3)
+    assert "refused" in result.detail.lower() and "Could not connect to 127.0.0.1" in result.hint
+
+
+def _resolver_answers(name, seconds=5):
+    """True when the local resolver quickly says "no such name" (else the DNS test is moot)."""
+    outcome = []
+
+    def resolve():
+        try:
+            socket.getaddrinfo(name, 443)
+            outcome.append("resolved")
+        except socket.gaierror:
+            outcome.append("unknown")
+
+    worker = threading.Thread(target=resolve, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    return outcome == ["unknown"]
+
+
+def test_unresolvable_host_is_a_dns_failure_without_retry():
+    host = "nso-probe-test.invalid"  # RFC 6761: .invalid never resolves
+    if not _resolver_answers(host):
+        pytest.skip("the local resolver hangs on or resolves %s" % host)
+    result = probe(new_credentials(), "https://%s" % host, timeout=5)
+    assert not result.ok
+    assert (result.error_code, result.attempts) == ("DNS_FAILURE", 1)
+    assert host in result.hint and "Company URLs" in result.hint
+
+
+def test_missing_requests_oauthlib_is_reported_not_raised(monkeypatch):
+    monkeypatch.setitem(sys.modules, "requests_oauthlib", None)
+    result = probe(new_credentials(), "https://127.0.0.1:9")
+    assert not result.ok and result.error_code == "MISSING_DEPENDENCY"
+    assert result.attempts == 0 and "pip install requests-oauthlib" in result.hint
+
+
+# --- answers the emulator never gives -----------------------------------------------------------
+
+class CannedServer:
+    """Local HTTP server answering every GET with the next (status, headers, body); the last
+    answer repeats. Records request paths."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.paths = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.paths.append(self.path)
+                status, headers, body = server.answers[min(len(server.paths), len(server.answers)) - 1]
+                payload = body.encode()
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self._httpd.server_address[1]
+
+    def __enter__(self):
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+JSON_TYPE = {"Content-Type": "application/json"}
+
+
+def test_redirect_is_reported_not_followed():
+    with CannedServer((302, {"Location": "https://system.netsuite.com/pages/login.jsp"}, "")) as server:
+        result = probe(new_credentials(), server.url)
+    assert not result.ok and (result.status_code, result.error_code) == (302, "REDIRECTED")
+    assert "system.netsuite.com" in result.detail and "Company URLs" in result.hint
+    assert server.paths == ["/services/rest/system/v1/serverTime"]
+
+
+def test_html_error_page_is_an_unexpected_response():
+    page = "<html><body>" + "Bad gateway " * 40 + "</body></html>"
+    with CannedServer((502, {"Content-Type": "text/html"}, page)) as server:
+        result = probe(new_credentials(), server.url)
+    assert not result.ok and (result.error_code, result.attempts) == ("UNEXPECTED_RESPONSE", 3)
+    assert result.detail.startswith("HTTP 502, Content-Type text/html: <html>")
+    assert len(result.detail) < 260 and "retry later" in result.hint
+
+
+def test_server_time_answer_without_time_is_not_accepted():
+    with CannedServer((200, {"Content-Type": "text/html"}, "<html>proxy portal</html>")) as server:
+        result = probe(new_credentials(), server.url)
+    assert not result.ok and (result.status_code, result.error_code) == (200, "UNEXPECTED_RESPONSE")
+    assert "did not answer like NetSuite" in result.hint
+
+
+def test_restlet_shaped_error_is_parsed():
+    body = json.dumps({"error": {"code": "INVALID_REQUEST", "message": "The request could not be understood"}})
+    with CannedServer((400, JSON_TYPE, body)) as server:
+        result = probe(new_credentials(), server.url)
+    assert (result.error_code, result.detail) == ("INVALID_REQUEST", "The request could not be understood")
+    assert "not something to fix in NetSuite" in result.hint and result.attempts == 1
+
+
+def test_retry_after_is_honoured_up_to_ten_seconds():
+    delays = []
+    with CannedServer((429, {"Retry-After": "120"}, "")) as server:
+        result = probe(new_credentials(), server.url, sleep=delays.append)
+    assert delays == [10.0, 10.0]
+    assert (result.status_code, result.attempts) == (429, 3)
+    assert "concurrency limit" in result.hint
+
+
+def test_secret_echoed_by_the_server_is_scrubbed():
+    credentials = new_credentials()
+    echo = "token %s consumer %s" % (credentials.token_id.upper(), credentials.consumer_secret)
+    body = json.dumps({"status": 401, "o:errorDetails": [{"detail": echo, "o:errorCode": "INVALID_LOGIN"}]})
+    with CannedServer((401, JSON_TYPE, body)) as server:
+        result = probe(credentials, server.url)  # probe() asserts that no secret is left
+    assert result.detail == "token ******** consumer ********"
+
+
+# --- pure units -------------------------------------------------------------------------------
+
+def test_realm_is_not_part_of_the_signature():
+    def signature_with(realm):
+        client = Client("ck", client_secret="cs", resource_owner_key="tk", resource_owner_secret="ts",
+                        signature_method="HMAC-SHA256", realm=realm, nonce="abcdef123456", timestamp="1800000000")
+        _, headers, _ = client.sign("https://1234567-sb1.suitetalk.api.netsuite.com/x?select=customer")
+        return headers["Authorization"].rsplit("oauth_signature=", 1)[1]
+
+    assert signature_with("1234567_SB1") == signature_with("OTHER") == signature_with(None)
+
+
+@pytest.mark.parametrize("status, code, expected", [
+    (401, "INVALID_LOGIN", AUDIT_TRAIL),
+    (401, "INVALID_LOGIN_ATTEMPT", "Log in using Access Tokens"),
+    (401, "UNEXPECTED_RESPONSE", "swapped"),
+    (400, "USER_ERROR", "SuiteAnalytics Workbook"),
+    (403, "INSUFFICIENT_PERMISSION", "REST Web Services"),
+    (400, "INVALID_REQUEST", "not something to fix in NetSuite"),
+    (429, "CONCURRENCY_LIMIT_EXCEEDED", "concurrency limit"),
+    (400, "SSS_REQUEST_LIMIT_EXCEEDED", "concurrency limit"),
+    (503, "UNEXPECTED_ERROR", "retry later"),
+    (502, "UNEXPECTED_RESPONSE", "retry later"),
+    (404, "NOT_FOUND", "REST Web Services feature"),
+    (301, "REDIRECTED", "not the account's REST web services host"),
+    (None, "TIMEOUT", "No answer from h.example"),
+    (None, "CONNECTION_ERROR", "Could not connect to h.example"),
+    (None, "DNS_FAILURE", "Company Information > Company URLs"),
+    (None, "TLS_ERROR", "netsuite_validate_certs to false only for test beds"),
+    (200, "UNEXPECTED_RESPONSE", "did not answer like NetSuite"),
+    (None, "MISSING_DEPENDENCY", "pip install requests-oauthlib"),
+    (400, "SOMETHING_NEW", "see error_code and detail"),
+])
+def test_hint_for_table(status, code, expected):
+    assert expected in hint_for(status, code, realm="1234567_SB1", host="h.example")
+
+
+def test_login_hint_names_realm_and_host():
+    hint = hint_for(401, "INVALID_LOGIN", realm="1234567_SB1", host="1234567-sb1.suitetalk.api.netsuite.com")
+    assert "realm 1234567_SB1" in hint and "host 1234567-sb1.suitetalk.api.netsuite.com" in hint
+
+
+@pytest.mark.parametrize("skew", [400.4, -400.4])
+def test_hint_for_large_skew_on_401_leads_with_invalid_timestamp(skew):
+    hint = hint_for(401, "INVALID_LOGIN", realm="1", host="h", clock_skew_seconds=skew)
+    assert hint.startswith("InvalidTimestamp likely: the local clock is 400 s off NetSuite's; sync NTP. ")
+    assert AUDIT_TRAIL in hint
+
+
+@pytest.mark.parametrize("status, skew", [(401, 299.0), (401, None), (400, 900.0)])
+def test_hint_for_without_refused_skew_has_no_timestamp_lead(status, skew):
+    assert "InvalidTimestamp" not in hint_for(status, "INVALID_LOGIN", clock_skew_seconds=skew)
+
+
+def test_probe_result_is_immutable():
+    result = ProbeResult(ok=True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.ok = False
