@@ -128,7 +128,9 @@ def ensure_present(credentials, store, probe, *, token_name=None, test_connectio
             if outcome.failed:
                 return outcome
     outcome.vault["version"] = version
-    metadata_written = _write_metadata(store, desired_meta, outcome, metadata_is_optional)
+    # The store replaces custom metadata whole: keep keys other tools put there.
+    merged_meta = dict(state.custom_metadata or {}, **desired_meta)
+    metadata_written = _write_metadata(store, merged_meta, outcome, metadata_is_optional)
     if data_changes:
         outcome.msg = "Stored credentials at %s, version %s" % (label, version)
     elif metadata_written:

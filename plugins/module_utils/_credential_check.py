@@ -1,0 +1,112 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
+"""Prove that credentials (stored or declared) still authenticate. Read-only by construction.
+
+Like _credential_sync, this imports neither the Vault nor the NetSuite side: the caller passes
+the store, a validator and a probe factory.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+    STORED_KEYS,
+    CredentialInputError,
+)
+
+_RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)\Z")
+
+
+@dataclass
+class CheckOutcome:
+    ok: bool = True
+    reason: str = ""
+    hint: str = ""
+    account: dict = None
+    connection: dict = field(default_factory=lambda: {"tested": False})
+    vault: dict = None
+    warnings: list = field(default_factory=list)
+
+    def fail(self, reason, hint):
+        self.ok, self.reason, self.hint = False, reason, hint
+        return self
+
+
+def parse_vault_time(text):
+    """Vault's RFC 3339 times carry nanoseconds, which datetime cannot parse before 3.11."""
+    match = _RFC3339.match(text or "")
+    if not match:
+        return None
+    base, fraction, zone = match.groups()
+    stamp = datetime.strptime(base, "%Y-%m-%dT%H:%M:%S")
+    if fraction:
+        stamp = stamp.replace(microsecond=int(fraction[:6].ljust(6, "0")))
+    if zone == "Z":
+        return stamp.replace(tzinfo=timezone.utc)
+    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    return stamp.replace(tzinfo=timezone.utc) - (offset if zone[0] == "+" else -offset)
+
+
+def age_in_days(created_time, now=None):
+    created = parse_vault_time(created_time)
+    if created is None:
+        return None
+    now = now or datetime.now(timezone.utc)
+    return round((now - created).total_seconds() / 86400.0, 2)
+
+
+def check_credentials(credentials, probe_for, outcome=None):
+    """Run the NetSuite test for validated credentials, filling ``outcome``."""
+    outcome = outcome or CheckOutcome()
+    outcome.account = credentials.account.to_dict()
+    result = probe_for(credentials)
+    outcome.connection = result.to_dict()
+    outcome.warnings.extend(result.warnings)
+    if not result.ok:
+        outcome.fail("NetSuite refused the credentials (%s): %s"
+                     % (result.error_code or result.status_code, result.detail or "no detail"),
+                     result.hint or "")
+    return outcome
+
+
+def check_stored(store, validate, probe_for, version=None, max_age_days=None, now=None):
+    """Read one version from ``store``, validate it with ``validate(data)``, test it.
+
+    ``validate`` returns TbaCredentials or raises CredentialInputError naming the stored key.
+    Exactly one Vault read and, for well-formed data, one NetSuite test (plus retries).
+    """
+    state = store.read(version=version)
+    label = "%s/data/%s" % (store.mount_point, store.path)
+    outcome = CheckOutcome(vault={"mount": store.mount_point, "path": store.path,
+                                  "version": state.current_version,
+                                  "created_time": state.created_time,
+                                  "age_days": age_in_days(state.created_time, now)})
+    if not state.exists:
+        return outcome.fail(
+            "No credentials stored at %s%s" % (label, " version %s" % version if version else ""),
+            "Store them with netsuite_ops.credentials.tba_credential or the tba_bootstrap role; "
+            "check engine_mount_point and path.")
+
+    missing = [key for key in STORED_KEYS if key not in (state.data or {})]
+    if missing:
+        return outcome.fail(
+            "Stored secret %s is missing key(s): %s" % (label, ", ".join(missing)),
+            "Re-store the credentials with netsuite_ops.credentials.tba_credential; the secret "
+            "must hold exactly %s." % ", ".join(STORED_KEYS))
+    try:
+        credentials = validate(state.data)
+    except CredentialInputError as exc:
+        return outcome.fail("Stored secret %s holds a malformed value: %s" % (label, exc),
+                            "Re-store the credentials with netsuite_ops.credentials.tba_credential.")
+
+    check_credentials(credentials, probe_for, outcome)
+    age = outcome.vault["age_days"]
+    if outcome.ok and max_age_days is not None and age is not None and age > max_age_days:
+        outcome.fail("Stored credentials are %.1f days old, more than max_age_days=%d" % (age, max_age_days),
+                     "Rotate them: create a new access token in NetSuite (Setup > Users/Roles > Access "
+                     "Tokens > New), store it with tba_credential, then revoke the old token.")
+    return outcome

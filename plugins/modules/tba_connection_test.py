@@ -1,0 +1,233 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r"""
+module: tba_connection_test
+short_description: Prove that NetSuite token-based authentication credentials still authenticate
+version_added: 1.0.0
+description:
+  - Tests NetSuite TBA credentials with one signed, read-only request, the same test
+    M(netsuite_ops.credentials.tba_credential) runs before storing.
+  - The credentials come either from Vault (O(path), the usual case in CI) or from options
+    (O(account_id) and the four secrets). Give exactly one of O(path) and O(account_id).
+  - Stored credentials must hold the keys C(account_id), C(consumer_key), C(consumer_secret),
+    C(token_id) and C(token_secret); a missing key or a malformed value fails naming the key.
+  - Never changes anything, in Vault or in NetSuite; C(changed) is always C(false).
+author:
+  - netsuite_ops.credentials contributors
+requirements:
+  - hvac >= 2.0.0 (for stored credentials)
+  - requests-oauthlib >= 1.3.1
+extends_documentation_fragment:
+  - netsuite_ops.credentials.declared_credentials
+  - netsuite_ops.credentials.netsuite_connection
+  - netsuite_ops.credentials.vault_connection
+  - netsuite_ops.credentials.attributes
+  - netsuite_ops.credentials.attributes.action_group
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Read-only; runs the same way in check mode.
+  diff_mode:
+    support: none
+options:
+  path:
+    description:
+      - The secret's path under O(engine_mount_point), for credentials stored in Vault.
+    type: str
+  engine_mount_point:
+    description:
+      - The mount point of the KV version 2 secrets engine.
+    type: str
+    default: secret
+  version:
+    description:
+      - The KV version to test. Defaults to the latest version.
+    type: int
+  max_age_days:
+    description:
+      - Fail when the tested KV version was created more than this many days ago (a rotation
+        policy). The age is reported either way.
+    type: int
+  fail_on_error:
+    description:
+      - When V(false), a failed check does not fail the task. The result says C(ok=false) with a
+        reason and a hint, so a playbook can aggregate many accounts.
+      - Invalid options and an unreachable Vault still fail the task.
+    type: bool
+    default: true
+notes:
+  - The test is C(GET /services/rest/system/v1/serverTime), with one fallback to a read-only
+    metadata-catalog request when that endpoint answers 404. Only 429, 5xx and timeouts are
+    retried, at most 3 attempts.
+  - The stored secret is read once, with the C(read) capability on the data path; nothing else
+    is needed in Vault.
+seealso:
+  - module: netsuite_ops.credentials.tba_credential
+"""
+
+EXAMPLES = r"""
+- name: Check that the credentials stored for the sandbox still work
+  netsuite_ops.credentials.tba_connection_test:
+    path: netsuite/1234567_SB1/tba
+    max_age_days: 365
+
+- name: Check many accounts without stopping at the first failure
+  netsuite_ops.credentials.tba_connection_test:
+    path: "{{ item }}"
+    fail_on_error: false
+  loop:
+    - netsuite/1234567/tba
+    - netsuite/1234567_SB1/tba
+  register: checks
+
+- name: Check declared values before handing them to someone
+  netsuite_ops.credentials.tba_connection_test:
+    account_id: "{{ netsuite_account_id }}"
+    consumer_key: "{{ netsuite_consumer_key }}"
+    consumer_secret: "{{ netsuite_consumer_secret }}"
+    token_id: "{{ netsuite_token_id }}"
+    token_secret: "{{ netsuite_token_secret }}"
+"""
+
+RETURN = r"""
+ok:
+  description: Whether the credentials passed every check (present, well-formed, young enough, accepted by NetSuite).
+  returned: always
+  type: bool
+reason:
+  description: One line saying why the check failed.
+  returned: when ok is false
+  type: str
+hint:
+  description: What a person should do about it.
+  returned: when ok is false
+  type: str
+account:
+  description: The account, normalized (C(realm), C(host_label), C(environment), C(netsuite_url)).
+  returned: when the credentials could be read and validated
+  type: dict
+connection:
+  description: The outcome of the NetSuite test, as returned by M(netsuite_ops.credentials.tba_credential).
+  returned: always
+  type: dict
+vault:
+  description: For stored credentials, where they live and how old they are.
+  returned: when O(path) is given and Vault answered
+  type: dict
+  contains:
+    mount:
+      description: The KV v2 mount point.
+      type: str
+    path:
+      description: The secret path.
+      type: str
+    version:
+      description: The KV version that was tested.
+      type: int
+    created_time:
+      description: When that version was written (RFC 3339).
+      type: str
+    age_days:
+      description: Age of that version in days.
+      type: float
+vault_error:
+  description: A machine-readable cause when Vault failed, for example V(permission_denied).
+  returned: on a Vault failure
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import (
+    check_credentials,
+    check_stored,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+    SECRET_FIELDS,
+    build_credentials,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import (
+    DECLARED_CREDENTIALS_ARGSPEC,
+    NETSUITE_ARGSPEC,
+    argument_spec,
+    declared_credentials,
+    hide,
+    netsuite_base_url,
+    run_guarded,
+    vault_secret,
+)
+
+
+def _probe_factory(module, accounts):
+    def probe_for(credentials):
+        from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
+            probe_connection,
+        )
+        base_url = netsuite_base_url(module, credentials.account)
+        accounts.append(dict(credentials.account.to_dict(), netsuite_url=base_url))
+        return probe_connection(credentials, base_url, timeout=module.params["netsuite_timeout"],
+                                validate_certs=module.params["netsuite_validate_certs"])
+    return probe_for
+
+
+def _validate_stored(module, data):
+    hide(module, [data.get(name) for name in SECRET_FIELDS])
+    credentials, warnings = build_credentials(
+        data, environment=module.params["environment"], strict_format=module.params["strict_format"],
+        describe=lambda name: "stored key '%s'" % name)
+    for warning in warnings:
+        module.warn(warning)
+    return credentials
+
+
+def _run(module):
+    accounts = []
+    probe_for = _probe_factory(module, accounts)
+    if module.params["path"]:
+        outcome = check_stored(vault_secret(module), lambda data: _validate_stored(module, data),
+                               probe_for, version=module.params["version"],
+                               max_age_days=module.params["max_age_days"])
+    else:
+        outcome = check_credentials(declared_credentials(module), probe_for)
+    for warning in outcome.warnings:
+        module.warn(warning)
+
+    result = dict(changed=False, ok=outcome.ok, connection=outcome.connection)
+    if accounts:
+        result["account"] = accounts[0]
+    if outcome.vault is not None:
+        result["vault"] = outcome.vault
+    if outcome.ok:
+        module.exit_json(msg="NetSuite accepted the credentials", **result)
+    result.update(reason=outcome.reason, hint=outcome.hint)
+    message = "%s. Hint: %s" % (outcome.reason, outcome.hint)
+    if module.params["fail_on_error"]:
+        module.fail_json(msg=message, **result)
+    module.exit_json(msg=message, **result)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            DECLARED_CREDENTIALS_ARGSPEC, NETSUITE_ARGSPEC,
+            path=dict(type="str"),
+            engine_mount_point=dict(type="str", default="secret"),
+            version=dict(type="int"),
+            max_age_days=dict(type="int"),
+            fail_on_error=dict(type="bool", default=True),
+        ),
+        required_one_of=[("path", "account_id")],
+        mutually_exclusive=[("path", "account_id")] + [("path", name) for name in SECRET_FIELDS],
+        required_by={"account_id": list(SECRET_FIELDS)},
+        supports_check_mode=True,
+    )
+    run_guarded(module, lambda: _run(module))
+
+
+if __name__ == "__main__":
+    main()
