@@ -28,6 +28,22 @@ nso_pick_python() {
   printf '%s\n' "$best"
 }
 
+# pip, minus the warnings some mirrors' configuration prints for every package.
+nso_pip() {
+  "$NSO_VENV/bin/python" -m pip --quiet "$@" 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+}
+
+# Wait for a background test bed (started with `testbed.py serve`) to say it is ready.
+nso_wait_ready() {
+  local state="$1" pid="$2"
+  for _ in $(seq 1 150); do
+    [ -f "$state/ready" ] && return 0
+    kill -0 "$pid" 2>/dev/null || { nso_log "test bed exited before it was ready"; return 1; }
+    sleep 0.2
+  done
+  nso_log "test bed not ready after 30 s"; return 1
+}
+
 nso_setup_venv() {
   local py stamp want
   py="$(nso_pick_python)"
@@ -40,9 +56,8 @@ nso_setup_venv() {
     nso_log "Creating $NSO_VENV with $py (Python $NSO_PYVER)"
     mkdir -p "$NSO_CACHE"
     "$py" -m venv --clear "$NSO_VENV"
-    "$NSO_VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$NSO_VENV/bin/python" -m pip install --quiet \
-      -r "$NSO_REPO/meta/ee-requirements.txt" -r "$NSO_REPO/tests/requirements.txt"
+    nso_pip install --upgrade pip
+    nso_pip install -r "$NSO_REPO/meta/ee-requirements.txt" -r "$NSO_REPO/tests/requirements.txt"
     touch "$stamp"
   fi
   export PATH="$NSO_VENV/bin:$PATH"

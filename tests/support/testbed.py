@@ -1,0 +1,137 @@
+"""The local test bed: a real OpenBao dev server and the NetSuite TBA emulator on 127.0.0.1.
+
+Used by scripts/test (ansible-test integration) and scripts/demo. Every run makes fresh random
+secrets, so a leak check can search output for exact values.
+
+    python tests/support/testbed.py serve --state-dir DIR [--integration-config PATH]
+
+writes DIR/testbed.json (everything, secrets included, mode 0600), DIR/testbed.env (VAULT_ADDR,
+VAULT_TOKEN, NETSUITE_URL), optionally an ansible-test integration_config.yml, then DIR/ready,
+and serves until SIGTERM or SIGINT.
+"""
+import argparse
+import json
+import os
+import secrets
+import signal
+import sys
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from emulator.netsuite_tba_emulator import NetSuiteEmulator  # noqa: E402
+from support.openbao import OpenBaoServer  # noqa: E402
+
+# name -> (account ID, emulator scenario). The names are what integration tests refer to.
+SCENARIOS = {
+    "good_sandbox": ("1234567_SB1", {}),
+    "good_production": ("1234567", {}),
+    "good_release_preview": ("1234567_RP", {}),
+    "good_test_drive": ("TSTDRV7654321", {}),
+    "revoked": ("2000001", {"revoked": True}),
+    "blocked": ("2000002", {"integration_blocked": True}),
+    "missing_permission": ("2000003_SB1", {"missing_permission": "user_error"}),
+    "forbidden": ("2000004", {"missing_permission": "forbidden"}),
+    "busy_then_good": ("2000005", {"busy_times": 2}),
+    "server_error": ("2000006", {"server_error_times": -1}),
+    "no_server_time": ("2000007", {"no_server_time": True}),
+    "skewed_near": ("2000008", {"clock_offset_seconds": 120}),
+    "skewed_far": ("2000009", {"clock_offset_seconds": 420}),
+    "slow": ("2000010", {"slow_seconds": 3}),
+    "feature_disabled": ("2000011", {"feature_disabled": True}),
+}
+
+POLICIES = {
+    # What the README recommends: data create/update/read, metadata read/update/delete.
+    "tba-writer": """
+path "secret/data/*" { capabilities = ["create", "update", "read"] }
+path "secret/metadata/*" { capabilities = ["read", "update", "delete", "list"] }
+""",
+    # The least that works: custom metadata is then skipped with a warning.
+    "tba-data-only": """
+path "secret/data/*" { capabilities = ["create", "update", "read"] }
+""",
+    "tba-reader": """
+path "secret/data/*" { capabilities = ["read"] }
+path "secret/metadata/*" { capabilities = ["read", "list"] }
+""",
+}
+
+
+def _account(account_id, scenario):
+    values = {name: secrets.token_hex(32) for name in
+              ("consumer_key", "consumer_secret", "token_id", "token_secret")}
+    return dict(values, account_id=account_id, scenario=scenario)
+
+
+def build_accounts():
+    return {name: _account(account_id, scenario) for name, (account_id, scenario) in SCENARIOS.items()}
+
+
+def _configure_vault(vault):
+    vault.enable_kv("kv1", version=1)
+    vault.enable_kv("cas", version=2, cas_required=True)
+    tokens = {}
+    for name, hcl in POLICIES.items():
+        vault.put_policy(name, hcl)
+        tokens[name] = vault.create_token([name])
+    return tokens
+
+
+def _write_private(path, text):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+def _write_state(state_dir, state, integration_config):
+    _write_private(os.path.join(state_dir, "testbed.json"), json.dumps(state, indent=2))
+    _write_private(os.path.join(state_dir, "testbed.env"), "".join(
+        "%s=%s\n" % item for item in (("VAULT_ADDR", state["vault_url"]),
+                                     ("VAULT_TOKEN", state["vault_root_token"]),
+                                     ("NETSUITE_URL", state["netsuite_url"]))))
+    if integration_config:
+        # JSON is YAML: ansible-test reads it as the integration vars file.
+        _write_private(integration_config, json.dumps(state, indent=2))
+
+
+def serve(state_dir, integration_config=None):
+    os.makedirs(state_dir, exist_ok=True)
+    ready = os.path.join(state_dir, "ready")
+    if os.path.exists(ready):
+        os.unlink(ready)
+    accounts = build_accounts()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+    with OpenBaoServer() as vault, NetSuiteEmulator(accounts=list(accounts.values())) as emulator:
+        emulator.start()
+        state = {
+            "vault_url": vault.url,
+            "vault_root_token": vault.root_token,
+            "vault_tokens": _configure_vault(vault),
+            "netsuite_url": emulator.url,
+            "netsuite_accounts": accounts,
+        }
+        _write_state(state_dir, state, integration_config)
+        open(ready, "w").close()
+        print("Test bed ready: OpenBao %s, NetSuite emulator %s" % (vault.url, emulator.url), flush=True)
+        stop.wait()
+    if os.path.exists(ready):
+        os.unlink(ready)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("serve", help="start OpenBao and the emulator and serve until stopped")
+    run.add_argument("--state-dir", required=True)
+    run.add_argument("--integration-config")
+    args = parser.parse_args(argv)
+    serve(args.state_dir, args.integration_config)
+
+
+if __name__ == "__main__":
+    main()
