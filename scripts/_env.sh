@@ -64,7 +64,7 @@ nso_setup_venv() {
   export VIRTUAL_ENV="$NSO_VENV"
 }
 
-# ansible-test wants the checkout under ansible_collections/<ns>/<name>/: link the repo there.
+# Ansible finds the collection through a link: ansible_collections/netsuite_ops/credentials -> repo.
 nso_collection_tree() {
   NSO_COLLECTIONS_ROOT="$NSO_CACHE/collections"
   local link="$NSO_COLLECTIONS_ROOT/ansible_collections/netsuite_ops/credentials"
@@ -73,4 +73,28 @@ nso_collection_tree() {
   NSO_COLLECTION_DIR="$link"
   export NSO_COLLECTIONS_ROOT NSO_COLLECTION_DIR
   export ANSIBLE_COLLECTIONS_PATH="$NSO_COLLECTIONS_ROOT"
+}
+
+# ansible-test resolves its working directory physically, so a link is not enough: it gets a
+# fresh copy of the collection's files (what git tracks or would track) under
+# ansible_collections/netsuite_ops/credentials, outside the repo. Sets NSO_TEST_TREE.
+nso_test_tree() {
+  NSO_TEST_TREE="$NSO_CACHE/test-tree/ansible_collections/netsuite_ops/credentials"
+  rm -rf "$NSO_TEST_TREE"
+  mkdir -p "$NSO_TEST_TREE"
+  python - "$NSO_REPO" "$NSO_TEST_TREE" <<'PY'
+import os, shutil, subprocess, sys
+repo, dest = sys.argv[1:]
+try:
+    listed = subprocess.run(["git", "-C", repo, "ls-files", "-z", "-co", "--exclude-standard"],
+                            check=True, capture_output=True).stdout.decode().split("\0")
+except (OSError, subprocess.CalledProcessError):  # not a git checkout: take every file
+    listed = [os.path.relpath(os.path.join(d, f), repo) for d, _, fs in os.walk(repo) for f in fs]
+for rel in filter(None, listed):
+    if rel.startswith(("tests/output/", ".git/")) or not os.path.isfile(os.path.join(repo, rel)):
+        continue
+    os.makedirs(os.path.join(dest, os.path.dirname(rel)), exist_ok=True)
+    shutil.copy2(os.path.join(repo, rel), os.path.join(dest, rel))
+PY
+  export NSO_TEST_TREE
 }

@@ -18,7 +18,7 @@ attributes:
     platforms: posix
     details:
       - Runs where Python, hvac and requests-oauthlib are installed, usually the controller or an
-        execution environment (C(delegate_to: localhost)).
+        execution environment (C(delegate_to=localhost) or C(connection=local)).
 """
 
     ACTION_GROUP = r"""

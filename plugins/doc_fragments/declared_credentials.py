@@ -14,7 +14,7 @@ options:
       - Accepts what people paste, for example C(1234567), C(1234567_SB1), C(1234567-sb1),
         C(tstdrv1234567), C(1234567_RP), or a NetSuite URL or host such as
         C(https://1234567-sb1.app.netsuite.com/app/center/card.nl).
-      - Normalized to the realm form (C(1234567_SB1): upper case, underscore) and the host label
+      - Normalized to the realm form (C(1234567_SB1), upper case with an underscore) and the host label
         (C(1234567-sb1)). A URL or host must end in C(.netsuite.com).
     type: str
   consumer_key:
@@ -48,7 +48,7 @@ options:
     description:
       - When V(true) the four secrets must be 64 hexadecimal characters, the shape NetSuite
         issues. When V(false) other shapes only raise a warning.
-      - A value that appears in two fields is always refused: it was pasted into the wrong box.
+      - A value that appears in two fields is always refused, because it was pasted into the wrong box.
     type: bool
     default: true
 """

@@ -266,7 +266,7 @@ def resolve_netsuite_url(account, netsuite_url=None, name="netsuite_url"):
         raise CredentialInputError(["%s: must use https (plain http is accepted only for loopback "
                                     "test beds)" % name])
     if host.endswith(_NETSUITE_DOMAIN):
-        label, _, service = host[:-len(_NETSUITE_DOMAIN)].partition(".")
+        label, service = (host[:-len(_NETSUITE_DOMAIN)].split(".", 1) + [""])[:2]
         if label != account.host_label:
             raise CredentialInputError([
                 "%s and account_id: the URL is for account host %s but account_id is %s (host %s)"

@@ -110,4 +110,3 @@ def run_guarded(module, body):
         # An unexpected error is a bug; its text may quote data, and fail_json scrubs every
         # registered secret from msg, so the type and the scrubbed text are safe to show.
         fail(module, "Unexpected %s: %s" % (type(exc).__name__, exc))
-

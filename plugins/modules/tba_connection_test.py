@@ -17,7 +17,7 @@ description:
     C(token_id) and C(token_secret); a missing key or a malformed value fails naming the key.
   - Never changes anything, in Vault or in NetSuite; C(changed) is always C(false).
 author:
-  - netsuite_ops.credentials contributors
+  - netsuite_ops.credentials contributors (@netsuite-ops)
 requirements:
   - hvac >= 2.0.0 (for stored credentials)
   - requests-oauthlib >= 1.3.1

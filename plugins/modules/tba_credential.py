@@ -22,7 +22,7 @@ description:
     C(managed_by) go into the secret's custom metadata."
   - No secret is ever returned, printed in a message or shown in a diff.
 author:
-  - netsuite_ops.credentials contributors
+  - netsuite_ops.credentials contributors (@netsuite-ops)
 requirements:
   - hvac >= 2.0.0
   - requests-oauthlib >= 1.3.1

@@ -87,10 +87,9 @@ def _write_private(path, text):
 
 def _write_state(state_dir, state, integration_config):
     _write_private(os.path.join(state_dir, "testbed.json"), json.dumps(state, indent=2))
-    _write_private(os.path.join(state_dir, "testbed.env"), "".join(
-        "%s=%s\n" % item for item in (("VAULT_ADDR", state["vault_url"]),
-                                     ("VAULT_TOKEN", state["vault_root_token"]),
-                                     ("NETSUITE_URL", state["netsuite_url"]))))
+    env = (("VAULT_ADDR", state["vault_url"]), ("VAULT_TOKEN", state["vault_root_token"]),
+           ("NETSUITE_URL", state["netsuite_url"]))
+    _write_private(os.path.join(state_dir, "testbed.env"), "".join("%s=%s\n" % item for item in env))
     if integration_config:
         # JSON is YAML: ansible-test reads it as the integration vars file.
         _write_private(integration_config, json.dumps(state, indent=2))
@@ -124,7 +123,7 @@ def serve(state_dir, integration_config=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("serve", help="start OpenBao and the emulator and serve until stopped")
     run.add_argument("--state-dir", required=True)

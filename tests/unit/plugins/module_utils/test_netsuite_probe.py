@@ -31,7 +31,11 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
 )
 from emulator.netsuite_tba_emulator import NetSuiteEmulator
 
-NO_SLEEP = lambda seconds: None  # noqa: E731 - keeps retries instant
+
+def NO_SLEEP(seconds):  # pylint: disable=invalid-name,unused-argument
+    """Keeps retries instant."""
+
+
 AUDIT_TRAIL = "Setup > Users/Roles > User Management > View Login Audit Trail (Detail column)"
 _account_numbers = itertools.count(4100001)
 
@@ -387,8 +391,8 @@ def test_realm_is_not_part_of_the_signature():
     def signature_with(realm):
         client = Client("ck", client_secret="cs", resource_owner_key="tk", resource_owner_secret="ts",
                         signature_method="HMAC-SHA256", realm=realm, nonce="abcdef123456", timestamp="1800000000")
-        _, headers, _ = client.sign("https://1234567-sb1.suitetalk.api.netsuite.com/x?select=customer")
-        return headers["Authorization"].rsplit("oauth_signature=", 1)[1]
+        signed = client.sign("https://1234567-sb1.suitetalk.api.netsuite.com/x?select=customer")
+        return signed[1]["Authorization"].rsplit("oauth_signature=", 1)[1]
 
     assert signature_with("1234567_SB1") == signature_with("OTHER") == signature_with(None)
 

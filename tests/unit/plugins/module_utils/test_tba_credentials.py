@@ -35,7 +35,7 @@ def values():
     (" 1234567\u00a0\n", "1234567", "1234567", "production"),
 ])
 def test_account_id_forms_normalize_to_realm_and_host_label(pasted, realm, label, environment):
-    account, _ = parse_account_id(pasted)
+    account = parse_account_id(pasted)[0]
     assert (account.realm, account.host_label, account.environment) == (realm, label, environment)
 
 
@@ -66,7 +66,7 @@ def test_valid_credentials_build_an_immutable_object_that_hides_secrets(values):
 
 def test_case_is_kept_because_the_secret_is_an_hmac_key(values):
     values["consumer_secret"] = values["consumer_secret"].upper()
-    credentials, _ = build_credentials(values)
+    credentials = build_credentials(values)[0]
     assert credentials.consumer_secret == values["consumer_secret"]
 
 

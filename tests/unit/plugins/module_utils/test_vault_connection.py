@@ -152,7 +152,7 @@ class TestOfflineValidation:
 
     def test_unknown_error_kind_is_a_programming_error(self):
         with pytest.raises(ValueError):
-            VaultConnectionError('oops', 'cause', 'hint')
+            raise VaultConnectionError('oops', 'cause', 'hint')
 
 
 class TestServerErrors:
