@@ -144,8 +144,8 @@ def ensure_present(credentials, store, probe, *, token_name=None, test_connectio
 def _resolve_conflict(store, desired, outcome):
     """Re-read once after a check-and-set conflict: the winner may have written the same data."""
     winner = store.read()
+    outcome.changed = False
     if winner.exists and winner.data == desired:
-        outcome.changed = False
         return winner.current_version
     outcome.failed = True
     outcome.msg = ("Another writer changed %s/data/%s (now version %s) while this task ran; "

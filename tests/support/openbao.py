@@ -41,10 +41,11 @@ _running_servers = set()
 class OpenBaoServer:
     """`bao server -dev` on 127.0.0.1; use as a context manager or start()/stop()."""
 
-    def __init__(self, port=0, root_token=None, tls=False):
+    def __init__(self, port=0, root_token=None, tls=False, audit=False):
         self.port = port or _free_port_pair()
         self.root_token = root_token or 'nso-test-root-' + secrets.token_hex(24)
         self.tls = tls
+        self.audit = audit
         self._process = None
         self._workdir = None
         self._log = None
@@ -106,7 +107,29 @@ class OpenBaoServer:
         ]
         if self.tls:
             command += ['-dev-tls', '-dev-tls-cert-dir=%s' % self._workdir]
+        if self.audit:
+            command.append('-config=%s' % self._audit_config())
         return command
+
+    @property
+    def audit_log(self):
+        """The server's own record of every request (audit mode only): JSON lines."""
+        return os.path.join(self._workdir, 'audit.log') if self.audit and self._workdir else None
+
+    def _audit_config(self):
+        # OpenBao refuses audit devices over the API; they must be declared in configuration.
+        path = os.path.join(self._workdir, 'audit.hcl')
+        with open(path, 'w') as handle:
+            handle.write('audit "file" "requests" {\n  options {\n    file_path = "%s"\n  }\n}\n'
+                         % self.audit_log)
+        return path
+
+    def audited_requests(self):
+        """(operation, path) of every request the server received so far, oldest first."""
+        with open(self.audit_log) as handle:
+            entries = [json.loads(line) for line in handle if line.strip()]
+        return [(entry['request'].get('operation'), entry['request'].get('path'))
+                for entry in entries if entry.get('type') == 'request']
 
     def _child_env(self):
         # The user's VAULT_*/BAO_* settings must not reconfigure the test server. The root token

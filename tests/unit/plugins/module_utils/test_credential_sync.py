@@ -1,0 +1,214 @@
+"""The store flow's promises, checked against a real OpenBao (its audit log) and the emulator.
+
+- an unchanged path costs one Vault read and one NetSuite request, and writes nothing;
+- a token that cannot write, or a failing test, never reaches the write (nor, for the token,
+  NetSuite);
+- a concurrent writer is never silently overwritten;
+- custom metadata written by others survives, and a token without metadata rights only warns.
+"""
+import secrets
+import uuid
+
+import pytest
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_sync import (
+    ensure_absent,
+    ensure_present,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import probe_connection
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import build_credentials
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
+    VaultConnectionError,
+    connect,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
+from emulator.netsuite_tba_emulator import NetSuiteEmulator
+from support.openbao import OpenBaoServer
+
+ACCOUNT_ID = "5550001_SB2"
+WRITER = 'path "secret/data/*" { capabilities = ["create", "update", "read"] }\n' \
+         'path "secret/metadata/*" { capabilities = ["read", "update", "delete"] }'
+DATA_ONLY = 'path "secret/data/*" { capabilities = ["create", "update", "read"] }'
+READ_ONLY = 'path "secret/data/*" { capabilities = ["read"] }'
+
+
+def new_token_values():
+    return {name: secrets.token_hex(32) for name in ("consumer_key", "consumer_secret", "token_id", "token_secret")}
+
+
+@pytest.fixture(scope="module")
+def vault():
+    with OpenBaoServer(audit=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def account():
+    return dict(new_token_values(), account_id=ACCOUNT_ID)
+
+
+@pytest.fixture(scope="module")
+def netsuite(account):
+    with NetSuiteEmulator(accounts=[account]) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def path():
+    return "sync/%s" % uuid.uuid4().hex[:12]
+
+
+def token_with(vault, hcl):
+    name = "p-%s" % uuid.uuid4().hex[:8]
+    vault.put_policy(name, hcl)
+    return vault.create_token([name])
+
+
+def store_for(vault, path, token=None, store_class=Kv2Secret):
+    return store_class(connect({"url": vault.url, "token": token or token_with(vault, WRITER)}), "secret", path)
+
+
+def credentials_of(values):
+    return build_credentials(values)[0]
+
+
+def probe_for(netsuite, credentials):
+    return lambda: probe_connection(credentials, netsuite.url, timeout=5, sleep=lambda seconds: None)
+
+
+def vault_calls_during(vault, path, action):
+    """Run action(); return the (operation, path) requests the server saw for this secret."""
+    before = len(vault.audited_requests())
+    result = action()
+    seen = vault.audited_requests()[before:]
+    return result, [call for call in seen if call[1].endswith(path)]
+
+
+def test_unchanged_path_costs_one_vault_read_and_one_netsuite_request(vault, netsuite, account, path):
+    credentials = credentials_of(account)
+    first = ensure_present(credentials, store_for(vault, path), probe_for(netsuite, credentials))
+    assert first.changed and first.vault["version"] == 1 and not first.failed
+
+    netsuite.reset_log()
+    store = store_for(vault, path)
+    rerun, calls = vault_calls_during(
+        vault, path, lambda: ensure_present(credentials, store, probe_for(netsuite, credentials)))
+    assert not rerun.changed and not rerun.failed
+    assert calls == [("read", "secret/data/" + path)]
+    assert len(netsuite.requests(realm=ACCOUNT_ID)) == 1
+    assert vault.kv2_metadata_raw("secret", path)["data"]["current_version"] == 1
+
+
+def test_a_read_only_token_fails_before_netsuite_is_called(vault, netsuite, account, path):
+    credentials = credentials_of(account)
+    netsuite.reset_log()
+    with pytest.raises(VaultConnectionError) as caught:
+        ensure_present(credentials, store_for(vault, path, token_with(vault, READ_ONLY)),
+                       probe_for(netsuite, credentials))
+    assert caught.value.kind == "permission_denied"
+    assert netsuite.requests(realm=ACCOUNT_ID) == []
+    assert vault.kv2_read_raw("secret", path) is None
+
+
+def test_a_failing_test_never_replaces_working_credentials(vault, netsuite, account, path):
+    good = credentials_of(account)
+    ensure_present(good, store_for(vault, path), probe_for(netsuite, good))
+    refused = credentials_of(dict(account, token_secret=secrets.token_hex(32)))
+
+    store = store_for(vault, path)
+    outcome, calls = vault_calls_during(vault, path, lambda: ensure_present(refused, store, probe_for(netsuite, refused)))
+    assert outcome.failed and not outcome.changed
+    assert outcome.connection["error_code"] == "INVALID_LOGIN"
+    assert all(operation == "read" for operation, _path in calls)
+    assert vault.kv2_read_raw("secret", path)["data"]["data"] == good.as_vault_data()
+
+
+def test_check_mode_reports_the_write_and_writes_nothing(vault, netsuite, account, path):
+    credentials = credentials_of(account)
+    outcome = ensure_present(credentials, store_for(vault, path), probe_for(netsuite, credentials), check_mode=True)
+    assert outcome.changed and outcome.vault == {"mount": "secret", "path": path, "version": None,
+                                                 "previous_version": None}
+    assert vault.kv2_read_raw("secret", path) is None
+
+
+class ConcurrentWriter(Kv2Secret):
+    """Another writer wins the race: it writes right between our read and our write."""
+
+    winner_data = None
+    server = None
+
+    def write(self, data, cas):
+        self.server.kv2_write_raw(self.mount_point, self.path, self.winner_data)
+        return super(ConcurrentWriter, self).write(data, cas)
+
+
+def racing_store(vault, path, winner_data):
+    store = store_for(vault, path, store_class=ConcurrentWriter)
+    store.server, store.winner_data = vault, winner_data
+    return store
+
+
+def test_a_concurrent_writer_is_never_silently_overwritten(vault, netsuite, account, path):
+    credentials = credentials_of(account)
+    other = dict(credentials.as_vault_data(), token_secret=secrets.token_hex(32))
+    outcome = ensure_present(credentials, racing_store(vault, path, other), probe_for(netsuite, credentials))
+    assert outcome.failed and not outcome.changed
+    assert "Another writer changed" in outcome.msg
+    assert vault.kv2_read_raw("secret", path)["data"]["data"] == other
+    assert other["token_secret"] not in outcome.msg
+
+
+def test_a_concurrent_writer_with_the_same_data_means_no_change(vault, netsuite, account, path):
+    credentials = credentials_of(account)
+    outcome = ensure_present(credentials, racing_store(vault, path, credentials.as_vault_data()),
+                             probe_for(netsuite, credentials))
+    assert not outcome.failed and not outcome.changed
+    assert vault.kv2_metadata_raw("secret", path)["data"]["current_version"] == 1
+
+
+def test_custom_metadata_of_other_tools_is_kept(vault, netsuite, account, path):
+    vault.kv2_write_raw("secret", path, {"placeholder": "x"})
+    vault.kv2_write_metadata_raw("secret", path, custom_metadata={"owner": "team-erp"}, max_versions=7)
+    credentials = credentials_of(account)
+    outcome = ensure_present(credentials, store_for(vault, path), probe_for(netsuite, credentials),
+                             token_name="erp sync")
+    metadata = vault.kv2_metadata_raw("secret", path)["data"]
+    assert outcome.changed and outcome.vault == {"mount": "secret", "path": path, "version": 2,
+                                                 "previous_version": 1}
+    assert metadata["custom_metadata"] == {"owner": "team-erp", "environment": "sandbox",
+                                           "managed_by": "netsuite_ops.credentials", "token_name": "erp sync"}
+    assert metadata["max_versions"] == 7
+    assert vault.kv2_read_raw("secret", path, version=1)["data"]["data"] == {"placeholder": "x"}
+
+
+def test_a_token_without_metadata_rights_stores_data_and_warns(vault, netsuite, account, path):
+    credentials = credentials_of(account)
+    outcome = ensure_present(credentials, store_for(vault, path, token_with(vault, DATA_ONLY)),
+                             probe_for(netsuite, credentials))
+    assert outcome.changed and not outcome.failed
+    assert [w for w in outcome.warnings if "custom metadata" in w.lower()]
+    assert vault.kv2_read_raw("secret", path)["data"]["data"] == credentials.as_vault_data()
+
+
+def test_the_diff_names_keys_and_hides_values(vault, netsuite, account, path):
+    old = credentials_of(dict(new_token_values(), account_id=ACCOUNT_ID))
+    vault.kv2_write_raw("secret", path, old.as_vault_data())
+    credentials = credentials_of(account)
+    outcome = ensure_present(credentials, store_for(vault, path), probe_for(netsuite, credentials), check_mode=True)
+    assert outcome.diff["after"]["data"] == {"account_id": ACCOUNT_ID, "consumer_key": "<hidden, changed>",
+                                             "consumer_secret": "<hidden, changed>", "token_id": "<hidden, changed>",
+                                             "token_secret": "<hidden, changed>"}
+    rendered = repr(outcome)
+    for value in old.secret_values() + credentials.secret_values():
+        assert value not in rendered
+
+
+def test_absent_removes_every_version_once(vault, path):
+    vault.kv2_write_raw("secret", path, {"a": "1"})
+    vault.kv2_write_raw("secret", path, {"a": "2"})
+    checked = ensure_absent(store_for(vault, path), check_mode=True)
+    assert checked.changed and vault.kv2_metadata_raw("secret", path) is not None
+    removed = ensure_absent(store_for(vault, path))
+    assert removed.changed and removed.vault["previous_version"] == 2 and removed.vault["version"] is None
+    assert vault.kv2_metadata_raw("secret", path) is None
+    assert not ensure_absent(store_for(vault, path)).changed

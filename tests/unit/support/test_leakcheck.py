@@ -1,0 +1,51 @@
+"""The leak check must be able to fail, or its '0 hits' in the integration runs proves nothing."""
+import importlib.util
+import json
+import os
+import secrets
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LEAKCHECK = os.path.join(HERE, "..", "..", "integration", "targets", "setup_testbed", "files", "leakcheck.py")
+
+
+def load_leakcheck():
+    spec = importlib.util.spec_from_file_location("leakcheck", LEAKCHECK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_state(tmp_path):
+    account = {name: secrets.token_hex(32) for name in ("consumer_key", "consumer_secret", "token_id", "token_secret")}
+    state = {"vault_root_token": "root-" + secrets.token_hex(16), "vault_tokens": {"reader": secrets.token_hex(16)},
+             "netsuite_accounts": {"good": dict(account, account_id="1234567")}}
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(state))
+    return str(path), state
+
+
+def test_a_clean_log_passes(tmp_path, capsys):
+    config, _ = write_state(tmp_path)
+    log = tmp_path / "out.log"
+    log.write_text("ok: [localhost]\nconsumer_key: <hidden>\n")
+    assert load_leakcheck().main(config, str(log)) == 0
+    assert "0 hits" in capsys.readouterr().out
+
+
+def test_any_secret_in_any_case_is_found_and_reported_without_its_value(tmp_path, capsys):
+    config, state = write_state(tmp_path)
+    leaked = state["netsuite_accounts"]["good"]["token_secret"]
+    log = tmp_path / "out.log"
+    log.write_text("line one\n  \"token\": \"%s\"\nvault %s\n" % (leaked.upper(), state["vault_tokens"]["reader"]))
+    assert load_leakcheck().main(config, str(log)) == 1
+    out = capsys.readouterr().out
+    assert "good.token_secret found in" in out and "line 2" in out
+    assert "vault token reader" in out
+    assert leaked not in out.lower()
+
+
+def test_an_empty_log_is_a_failure_not_a_pass(tmp_path):
+    config, _ = write_state(tmp_path)
+    log = tmp_path / "empty.log"
+    log.write_text("")
+    assert load_leakcheck().main(config, str(log)) == 1
