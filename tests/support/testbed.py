@@ -40,6 +40,7 @@ SCENARIOS = {
     "skewed_far": ("2000009", {"clock_offset_seconds": 420}),
     "slow": ("2000010", {"slow_seconds": 3}),
     "feature_disabled": ("2000011", {"feature_disabled": True}),
+    "busy_forever": ("2000012", {"busy_times": -1}),
 }
 
 POLICIES = {
