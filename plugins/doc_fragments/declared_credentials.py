@@ -20,6 +20,8 @@ options:
   consumer_key:
     description:
       - The consumer key of the NetSuite integration record (shown once, when the record is saved).
+      - Like every secret option, its value is masked wherever it appears in the task's output;
+        a very short value (a placeholder such as C(x)) therefore garbles messages. Real keys do not.
       - Leading and trailing whitespace and invisible characters are removed with a warning;
         inner whitespace, quotes and control characters are refused.
       - Must be 64 hexadecimal characters unless O(strict_format=false). Upper or lower case is

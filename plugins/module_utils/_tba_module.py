@@ -57,13 +57,12 @@ def hide(module, values):
             module.no_log_values.add(value)
 
 
-def declared_credentials(module, describe=None, values=None):
-    """Validate credentials from options (or ``values``); fail the task naming each field."""
-    params = module.params if values is None else values
+def declared_credentials(module):
+    """Validate the credentials given as options; fail the task naming each field."""
     try:
         credentials, warnings = build_credentials(
-            params, environment=module.params.get("environment"),
-            strict_format=module.params.get("strict_format", True), describe=describe)
+            module.params, environment=module.params.get("environment"),
+            strict_format=module.params.get("strict_format", True))
     except CredentialInputError as exc:
         fail(module, "Invalid credentials: %s. Nothing was tested or written." % exc)
     hide(module, credentials.secret_values())
