@@ -53,12 +53,19 @@ nso_setup_venv() {
   want="$(cat "$NSO_REPO/meta/ee-requirements.txt" "$NSO_REPO/tests/requirements.txt" | sha256sum | cut -c1-16)"
   stamp="$NSO_VENV/.nso-requirements-$want"
   if [ ! -f "$stamp" ]; then
-    nso_log "Creating $NSO_VENV with $py (Python $NSO_PYVER)"
     mkdir -p "$NSO_CACHE"
-    "$py" -m venv --clear "$NSO_VENV"
-    nso_pip install --upgrade pip
-    nso_pip install -r "$NSO_REPO/meta/ee-requirements.txt" -r "$NSO_REPO/tests/requirements.txt"
-    touch "$stamp"
+    # Several runs may start at once (a developer's shells, parallel jobs): one builds, the
+    # others wait for it instead of using a half-built venv.
+    exec 9>"$NSO_CACHE/.venv-py$NSO_PYVER.lock"
+    command -v flock >/dev/null && flock 9
+    if [ ! -f "$stamp" ]; then
+      nso_log "Creating $NSO_VENV with $py (Python $NSO_PYVER)"
+      "$py" -m venv --clear "$NSO_VENV"
+      nso_pip install --upgrade pip
+      nso_pip install -r "$NSO_REPO/meta/ee-requirements.txt" -r "$NSO_REPO/tests/requirements.txt"
+      touch "$stamp"
+    fi
+    exec 9>&-
   fi
   export PATH="$NSO_VENV/bin:$PATH"
   export VIRTUAL_ENV="$NSO_VENV"

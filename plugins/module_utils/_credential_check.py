@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     STORED_KEYS,
     CredentialInputError,
+    parse_account_id,
 )
 
 _RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)\Z")
@@ -52,11 +53,24 @@ def parse_vault_time(text):
 
 
 def age_in_days(created_time, now=None):
+    """Unrounded, so a rotation limit is never overshot by the rounding of what is reported."""
     created = parse_vault_time(created_time)
     if created is None:
         return None
     now = now or datetime.now(timezone.utc)
-    return round((now - created).total_seconds() / 86400.0, 2)
+    return (now - created).total_seconds() / 86400.0
+
+
+def _describe_age(days):
+    return "%.1f days" % days if days >= 1 else "%d minutes" % (days * 1440)
+
+
+def _account_if_valid(account_id):
+    """The account a stored secret names, so a report can say whose secret is broken."""
+    try:
+        return parse_account_id(account_id)[0].to_dict()
+    except CredentialInputError:
+        return None
 
 
 def check_credentials(credentials, probe_for, outcome=None):
@@ -81,16 +95,18 @@ def check_stored(store, validate, probe_for, version=None, max_age_days=None, no
     """
     state = store.read(version=version)
     label = "%s/data/%s" % (store.mount_point, store.path)
+    age = age_in_days(state.created_time, now)
     outcome = CheckOutcome(vault={"mount": store.mount_point, "path": store.path,
                                   "version": state.current_version,
                                   "created_time": state.created_time,
-                                  "age_days": age_in_days(state.created_time, now)})
+                                  "age_days": None if age is None else round(age, 2)})
     if not state.exists:
         return outcome.fail(
             "No credentials stored at %s%s" % (label, " version %s" % version if version else ""),
             "Store them with netsuite_ops.credentials.tba_credential or the tba_bootstrap role; "
             "check engine_mount_point and path.")
 
+    outcome.account = _account_if_valid(state.data.get("account_id"))
     missing = [key for key in STORED_KEYS if key not in (state.data or {})]
     if missing:
         return outcome.fail(
@@ -104,9 +120,8 @@ def check_stored(store, validate, probe_for, version=None, max_age_days=None, no
                             "Re-store the credentials with netsuite_ops.credentials.tba_credential.")
 
     check_credentials(credentials, probe_for, outcome)
-    age = outcome.vault["age_days"]
     if outcome.ok and max_age_days is not None and age is not None and age > max_age_days:
-        outcome.fail("Stored credentials are %.1f days old, more than max_age_days=%d" % (age, max_age_days),
+        outcome.fail("Stored credentials are %s old, more than max_age_days=%d" % (_describe_age(age), max_age_days),
                      "Rotate them: create a new access token in NetSuite (Setup > Users/Roles > Access "
                      "Tokens > New), store it with tba_credential, then revoke the old token.")
     return outcome

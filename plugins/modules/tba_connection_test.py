@@ -198,8 +198,9 @@ def _run(module):
         module.warn(warning)
 
     result = dict(changed=False, ok=outcome.ok, connection=outcome.connection)
-    if accounts:
-        result["account"] = accounts[0]
+    # The probe's view includes the URL it used; without a probe, what the stored secret names.
+    if accounts or outcome.account:
+        result["account"] = accounts[0] if accounts else outcome.account
     if outcome.vault is not None:
         result["vault"] = outcome.vault
     if outcome.ok:
