@@ -86,8 +86,10 @@ nso_collection_tree() {
 # fresh copy of the collection's files (what git tracks or would track) under
 # ansible_collections/netsuite_ops/credentials, outside the repo. Sets NSO_TEST_TREE.
 nso_test_tree() {
-  NSO_TEST_TREE="$NSO_CACHE/test-tree/ansible_collections/netsuite_ops/credentials"
-  rm -rf "$NSO_TEST_TREE"
+  # One tree per run, so runs in parallel never delete each other's copy.
+  mkdir -p "$NSO_CACHE"
+  NSO_TEST_TREE_ROOT="$(mktemp -d "$NSO_CACHE/test-tree.XXXXXX")"
+  NSO_TEST_TREE="$NSO_TEST_TREE_ROOT/ansible_collections/netsuite_ops/credentials"
   mkdir -p "$NSO_TEST_TREE"
   python - "$NSO_REPO" "$NSO_TEST_TREE" <<'PY'
 import os, shutil, subprocess, sys
@@ -103,5 +105,5 @@ for rel in filter(None, listed):
     os.makedirs(os.path.join(dest, os.path.dirname(rel)), exist_ok=True)
     shutil.copy2(os.path.join(repo, rel), os.path.join(dest, rel))
 PY
-  export NSO_TEST_TREE
+  export NSO_TEST_TREE NSO_TEST_TREE_ROOT
 }
