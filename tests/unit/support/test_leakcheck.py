@@ -25,7 +25,7 @@ def write_state(tmp_path):
 
 
 def test_a_clean_log_passes(tmp_path, capsys):
-    config, _ = write_state(tmp_path)
+    config = write_state(tmp_path)[0]
     log = tmp_path / "out.log"
     log.write_text("ok: [localhost]\nconsumer_key: <hidden>\n")
     assert load_leakcheck().main(config, str(log)) == 0
@@ -45,7 +45,7 @@ def test_any_secret_in_any_case_is_found_and_reported_without_its_value(tmp_path
 
 
 def test_an_empty_log_is_a_failure_not_a_pass(tmp_path):
-    config, _ = write_state(tmp_path)
+    config = write_state(tmp_path)[0]
     log = tmp_path / "empty.log"
     log.write_text("")
     assert load_leakcheck().main(config, str(log)) == 1
