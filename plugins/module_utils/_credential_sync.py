@@ -15,8 +15,9 @@ returning a ProbeResult; this module imports neither side so each stays testable
 from dataclasses import dataclass, field
 
 MANAGED_BY = "netsuite_ops.credentials"
-_HIDDEN = "<hidden>"
-_HIDDEN_CHANGED = "<hidden, changed>"
+_STORED = "<stored>"
+_CHANGED = "<changed>"
+_ADDED = "<added>"
 
 
 @dataclass
@@ -47,27 +48,26 @@ def _metadata_differs(current, desired):
     return any(current.get(key) != value for key, value in desired.items())
 
 
+def _key_markers(before, after):
+    """Key-level view of a change: which keys are added, changed or removed, never a value."""
+    before, after = before or {}, after or {}
+    shown_before = {key: _STORED for key in sorted(before)}
+    shown_after = {}
+    for key in sorted(after):
+        if key not in before:
+            shown_after[key] = _ADDED
+        else:
+            shown_after[key] = _STORED if before[key] == after[key] else _CHANGED
+    return shown_before, shown_after
+
+
 def masked_diff(store_label, before_data, after_data, before_meta=None, after_meta=None):
-    """Key-level before/after for diff mode: secrets show as markers, never as values."""
-    before_data, after_data = before_data or {}, after_data or {}
-
-    def show(data, other, is_after):
-        shown = {}
-        for key in sorted(data):
-            if key == "account_id":
-                shown[key] = data[key]
-            elif is_after and key in other and other[key] != data[key]:
-                shown[key] = _HIDDEN_CHANGED
-            else:
-                shown[key] = _HIDDEN
-        return shown
-
-    before = {"data": show(before_data, after_data, False)}
-    after = {"data": show(after_data, before_data, True)}
-    if before_meta is not None or after_meta is not None:
-        before["custom_metadata"] = dict(before_meta or {})
-        after["custom_metadata"] = dict(after_meta or {})
-    return {"before": before, "after": after,
+    """Before/after for diff mode. Ansible renders it as a unified diff, so a changed key shows
+    as a line going from <stored> to <changed>; removed keys appear only before."""
+    data_before, data_after = _key_markers(before_data, after_data)
+    meta_before, meta_after = _key_markers(before_meta, after_meta)
+    return {"before": {"data": data_before, "custom_metadata": meta_before},
+            "after": {"data": data_after, "custom_metadata": meta_after},
             "before_header": store_label + " (stored)", "after_header": store_label + " (declared)"}
 
 

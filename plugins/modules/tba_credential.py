@@ -43,7 +43,8 @@ attributes:
     support: full
     details:
       - Shows which keys are added, changed or removed, and custom metadata changes.
-        Secret values are shown as C(<hidden>) or C(<hidden, changed>), never in clear.
+        Every key is shown as C(<stored>), C(<changed>) or C(<added>); no value is ever shown,
+        not even the account ID or the custom metadata.
 options:
   state:
     description:

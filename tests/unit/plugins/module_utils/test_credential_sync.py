@@ -195,9 +195,11 @@ def test_the_diff_names_keys_and_hides_values(vault, netsuite, account, path):
     vault.kv2_write_raw("secret", path, old.as_vault_data())
     credentials = credentials_of(account)
     outcome = ensure_present(credentials, store_for(vault, path), probe_for(netsuite, credentials), check_mode=True)
-    assert outcome.diff["after"]["data"] == {"account_id": ACCOUNT_ID, "consumer_key": "<hidden, changed>",
-                                             "consumer_secret": "<hidden, changed>", "token_id": "<hidden, changed>",
-                                             "token_secret": "<hidden, changed>"}
+    assert outcome.diff["before"]["data"] == dict.fromkeys(credentials.as_vault_data(), "<stored>")
+    assert outcome.diff["after"]["data"] == {"account_id": "<stored>", "consumer_key": "<changed>",
+                                             "consumer_secret": "<changed>", "token_id": "<changed>",
+                                             "token_secret": "<changed>"}
+    assert outcome.diff["after"]["custom_metadata"] == {"environment": "<added>", "managed_by": "<added>"}
     rendered = repr(outcome)
     for value in old.secret_values() + credentials.secret_values():
         assert value not in rendered
