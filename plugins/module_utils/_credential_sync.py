@@ -88,7 +88,7 @@ def _run_probe(probe, outcome):
 
 
 def ensure_present(credentials, store, probe, *, token_name=None, test_connection=True,
-                   check_mode=False, metadata_is_optional=True):
+                   check_mode=False):
     """Make ``store`` hold ``credentials``. Returns a SyncOutcome; Vault errors propagate."""
     outcome = SyncOutcome()
     state = store.read()
@@ -100,9 +100,10 @@ def ensure_present(credentials, store, probe, *, token_name=None, test_connectio
     current_data = state.data if state.exists else None
     data_changes = current_data != desired
     meta_changes = _metadata_differs(state.custom_metadata, desired_meta)
+    # The store replaces custom metadata whole: keep keys other tools put there.
+    merged_meta = dict(state.custom_metadata or {}, **desired_meta)
     label = "%s/data/%s" % (store.mount_point, store.path)
-    outcome.diff = masked_diff(label, current_data, desired,
-                               state.custom_metadata, dict(state.custom_metadata or {}, **desired_meta))
+    outcome.diff = masked_diff(label, current_data, desired, state.custom_metadata, merged_meta)
 
     if data_changes:
         store.ensure_writable(state)
@@ -127,16 +128,15 @@ def ensure_present(credentials, store, probe, *, token_name=None, test_connectio
             version = _resolve_conflict(store, desired, outcome)
             if outcome.failed:
                 return outcome
+            data_changes = False  # another writer stored exactly these credentials
     outcome.vault["version"] = version
-    # The store replaces custom metadata whole: keep keys other tools put there.
-    merged_meta = dict(state.custom_metadata or {}, **desired_meta)
-    metadata_written = _write_metadata(store, merged_meta, outcome, metadata_is_optional)
+    metadata_written = meta_changes and _write_metadata(store, merged_meta, outcome)
+    outcome.changed = data_changes or metadata_written
     if data_changes:
         outcome.msg = "Stored credentials at %s, version %s" % (label, version)
     elif metadata_written:
         outcome.msg = "Updated custom metadata of %s" % label
     else:
-        outcome.changed = False
         outcome.msg = "Credentials already stored at %s, version %s" % (label, version)
     return outcome
 
@@ -144,10 +144,9 @@ def ensure_present(credentials, store, probe, *, token_name=None, test_connectio
 def _resolve_conflict(store, desired, outcome):
     """Re-read once after a check-and-set conflict: the winner may have written the same data."""
     winner = store.read()
-    outcome.changed = False
     if winner.exists and winner.data == desired:
         return winner.current_version
-    outcome.failed = True
+    outcome.changed, outcome.failed = False, True
     outcome.msg = ("Another writer changed %s/data/%s (now version %s) while this task ran; "
                    "nothing was written. Re-run to compare against the new version."
                    % (store.mount_point, store.path, winner.current_version))
@@ -155,13 +154,13 @@ def _resolve_conflict(store, desired, outcome):
     return winner.current_version
 
 
-def _write_metadata(store, desired_meta, outcome, metadata_is_optional):
+def _write_metadata(store, custom_metadata, outcome):
     """Custom metadata is descriptive: a token without rights on it gets a warning, not a failure."""
     try:
-        store.update_custom_metadata(desired_meta)
+        store.update_custom_metadata(custom_metadata)
         return True
     except Exception as exc:
-        if not metadata_is_optional or _error_kind(exc) != "permission_denied":
+        if _error_kind(exc) != "permission_denied":
             raise
         outcome.warnings.append(
             "Custom metadata (environment, token name) of %s/metadata/%s could not be written: %s"

@@ -158,12 +158,26 @@ def test_a_concurrent_writer_is_never_silently_overwritten(vault, netsuite, acco
     assert other["token_secret"] not in outcome.msg
 
 
-def test_a_concurrent_writer_with_the_same_data_means_no_change(vault, netsuite, account, path):
+def test_a_concurrent_writer_with_the_same_data_means_no_second_version(vault, netsuite, account, path):
     credentials = credentials_of(account)
     outcome = ensure_present(credentials, racing_store(vault, path, credentials.as_vault_data()),
                              probe_for(netsuite, credentials))
-    assert not outcome.failed and not outcome.changed
+    assert not outcome.failed and outcome.vault["version"] == 1
     assert vault.kv2_metadata_raw("secret", path)["data"]["current_version"] == 1
+    # Only our custom metadata was left to write, and that is what the result says.
+    assert outcome.changed and outcome.msg.startswith("Updated custom metadata")
+
+
+def test_a_concurrent_writer_with_the_same_data_and_metadata_means_no_change(vault, netsuite, account, path):
+    credentials = credentials_of(account)
+    vault.kv2_write_raw("secret", path, {"placeholder": "x"})
+    vault.kv2_write_metadata_raw("secret", path, custom_metadata={
+        "environment": "sandbox", "managed_by": "netsuite_ops.credentials"})
+    outcome = ensure_present(credentials, racing_store(vault, path, credentials.as_vault_data()),
+                             probe_for(netsuite, credentials))
+    assert not outcome.failed and not outcome.changed
+    assert outcome.vault == {"mount": "secret", "path": path, "version": 2, "previous_version": 1}
+    assert vault.kv2_metadata_raw("secret", path)["data"]["current_version"] == 2
 
 
 def test_custom_metadata_of_other_tools_is_kept(vault, netsuite, account, path):
