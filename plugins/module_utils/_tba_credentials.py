@@ -179,6 +179,24 @@ def check_environment(account, environment, name="environment"):
                environment.replace("_", " "))])
 
 
+# Vault limits each custom metadata value to 512 characters.
+TOKEN_NAME_MAX = 512
+
+
+def clean_token_name(value, name="token_name"):
+    """The access token's label, kept in Vault custom metadata: trimmed, one line, bounded."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if len(text) > TOKEN_NAME_MAX:
+        raise CredentialInputError(["%s: must be at most %d characters" % (name, TOKEN_NAME_MAX)])
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") for c in text):
+        raise CredentialInputError(["%s: must not contain control characters or line breaks" % name])
+    return text
+
+
 def _check_secret_shape(name, value, strict_format, problems, warnings):
     if _SECRET_SHAPE.match(value):
         return

@@ -71,6 +71,15 @@ def declared_credentials(module):
     return credentials
 
 
+def check_minimums(module, **minimums):
+    """Numbers Ansible's type checks let through but that make no sense (a timeout of 0)."""
+    for name, minimum in minimums.items():
+        value = module.params.get(name)
+        if value is not None and value < minimum:
+            fail(module, "Invalid input: %s: must be at least %d. Nothing was tested or written."
+                 % (name, minimum))
+
+
 def netsuite_base_url(module, account):
     try:
         return resolve_netsuite_url(account, module.params.get("netsuite_url"))

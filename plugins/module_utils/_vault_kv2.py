@@ -19,6 +19,34 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_co
 )
 
 
+def kv2_location(mount_point, path):
+    """(mount, path) without surrounding slashes; refuses what would land somewhere unexpected.
+
+    A path pasted from the UI or the CLI often carries the mount and 'data/' (secret/data/x):
+    KV v2 would then store the secret at secret/data/secret/data/x.
+    """
+    mount = (mount_point or '').strip().strip('/')
+    inner = (path or '').strip().strip('/')
+    if not mount:
+        raise _location_error('engine_mount_point', 'must not be empty')
+    if not inner:
+        raise _location_error('path', 'must not be empty')
+    if any(not part or part in ('.', '..') for part in inner.split('/')):
+        raise _location_error('path', "must not contain empty, '.' or '..' segments")
+    for prefix in ('%s/data/' % mount, '%s/metadata/' % mount, 'data/', 'metadata/'):
+        if inner.startswith(prefix):
+            raise _location_error(
+                'path', "starts with '%s': give the path under the mount, e.g. '%s'"
+                % (prefix, inner[len(prefix):]))
+    return mount, inner
+
+
+def _location_error(option, problem):
+    return VaultConnectionError('config', '%s: %s' % (option, problem),
+                                'engine_mount_point is the KV v2 mount (default secret); path is the '
+                                "secret's path under it, without 'data/' or 'metadata/'")
+
+
 @dataclass(frozen=True)
 class KvSecretState:
     """What one read found.
@@ -44,8 +72,7 @@ class Kv2Secret:
 
     def __init__(self, client, mount_point, path):
         self._client = client
-        self.mount_point = mount_point.strip('/')
-        self.path = path.strip('/')
+        self.mount_point, self.path = kv2_location(mount_point, path)
         self.data_path = '%s/data/%s' % (self.mount_point, self.path)
         self.metadata_path = '%s/metadata/%s' % (self.mount_point, self.path)
 

@@ -155,6 +155,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_modu
     DECLARED_CREDENTIALS_ARGSPEC,
     NETSUITE_ARGSPEC,
     argument_spec,
+    check_minimums,
     declared_credentials,
     hide,
     netsuite_base_url,
@@ -227,6 +228,7 @@ def main():
         required_by={"account_id": list(SECRET_FIELDS)},
         supports_check_mode=True,
     )
+    check_minimums(module, netsuite_timeout=1, max_age_days=0, version=1)
     run_guarded(module, lambda: _run(module))
 
 

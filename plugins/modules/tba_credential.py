@@ -57,7 +57,7 @@ options:
   token_name:
     description:
       - A label for the credentials, usually the NetSuite access token name. Kept in the secret's
-        custom metadata, not in its data.
+        custom metadata, not in its data. One line, at most 512 characters (Vault's limit).
     type: str
   test_connection:
     description:
@@ -222,11 +222,13 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credenti
     ensure_absent,
     ensure_present,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import clean_token_name
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import (
     DECLARED_CREDENTIALS_ARGSPEC,
     KV_ARGSPEC,
     NETSUITE_ARGSPEC,
     argument_spec,
+    check_minimums,
     declared_credentials,
     netsuite_base_url,
     run_guarded,
@@ -237,6 +239,7 @@ REQUIRED_WHEN_PRESENT = ["account_id", "consumer_key", "consumer_secret", "token
 
 
 def _present(module):
+    token_name = clean_token_name(module.params["token_name"])
     credentials = declared_credentials(module)
     base_url = netsuite_base_url(module, credentials.account)
     account = dict(credentials.account.to_dict(), netsuite_url=base_url)
@@ -249,7 +252,7 @@ def _present(module):
         return probe_connection(credentials, base_url, timeout=module.params["netsuite_timeout"],
                                 validate_certs=module.params["netsuite_validate_certs"])
 
-    outcome = ensure_present(credentials, secret, probe, token_name=module.params["token_name"],
+    outcome = ensure_present(credentials, secret, probe, token_name=token_name,
                              test_connection=module.params["test_connection"],
                              check_mode=module.check_mode)
     _finish(module, outcome, account=account)
@@ -283,6 +286,7 @@ def main():
         required_if=[("state", "present", REQUIRED_WHEN_PRESENT)],
         supports_check_mode=True,
     )
+    check_minimums(module, netsuite_timeout=1)
     run_guarded(module, lambda: (_present if module.params["state"] == "present" else _absent)(module))
 
 

@@ -6,6 +6,7 @@ import pytest
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     CredentialInputError,
     build_credentials,
+    clean_token_name,
     parse_account_id,
     resolve_netsuite_url,
 )
@@ -175,3 +176,17 @@ def test_netsuite_url_rules(sandbox, given, rule):
     with pytest.raises(CredentialInputError) as info:
         resolve_netsuite_url(sandbox, given)
     assert rule in str(info.value)
+
+
+@pytest.mark.parametrize("given, expected", [
+    (None, None), ("", None), ("  ", None), (" erp sync \n", "erp sync"), ("x" * 512, "x" * 512)])
+def test_token_name_is_trimmed_and_optional(given, expected):
+    assert clean_token_name(given) == expected
+
+
+@pytest.mark.parametrize("given, rule", [
+    ("x" * 513, "at most 512 characters"), ("erp\nsync", "line breaks"), ("erp\x00", "control characters")])
+def test_token_name_rules(given, rule):
+    with pytest.raises(CredentialInputError) as info:
+        clean_token_name(given)
+    assert str(info.value).startswith("token_name:") and rule in str(info.value)

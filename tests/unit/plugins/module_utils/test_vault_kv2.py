@@ -10,7 +10,8 @@ import uuid
 import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import connect
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret, KvSecretState
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import VaultConnectionError
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret, KvSecretState, kv2_location
 
 READ_ONLY = 'path "secret/data/*" { capabilities = ["read"] }'
 CREATE_ONLY = 'path "secret/data/*" { capabilities = ["create", "read"] }'
@@ -295,3 +296,27 @@ class TestMetadataAndDestroy:
             secret_as(openbao, token, 'secret', path).destroy_all()
         assert "'delete'" in caught.value.hint
         assert openbao.kv2_metadata_raw('secret', path) is not None
+
+
+class TestLocation:
+    @pytest.mark.parametrize('mount, path, expected', [
+        ('secret', 'netsuite/1234567/tba', ('secret', 'netsuite/1234567/tba')),
+        ('/kv/', '/netsuite/x/', ('kv', 'netsuite/x')),
+        ('secret', 'database/creds', ('secret', 'database/creds')),
+    ])
+    def test_accepted(self, mount, path, expected):
+        assert kv2_location(mount, path) == expected
+
+    @pytest.mark.parametrize('mount, path, rule', [
+        ('secret', '', 'path: must not be empty'),
+        ('', 'x', 'engine_mount_point: must not be empty'),
+        ('secret', 'secret/data/netsuite/x', "path: starts with 'secret/data/'"),
+        ('kv', 'kv/metadata/netsuite/x', "path: starts with 'kv/metadata/'"),
+        ('secret', 'data/netsuite/x', "path: starts with 'data/'"),
+        ('secret', 'netsuite//x', "'..' segments"),
+        ('secret', 'netsuite/../x', "'..' segments"),
+    ])
+    def test_refused_before_any_request(self, mount, path, rule):
+        with pytest.raises(VaultConnectionError) as caught:
+            Kv2Secret(None, mount, path)
+        assert caught.value.kind == 'config' and rule in caught.value.cause
