@@ -44,11 +44,17 @@ nso_wait_ready() {
   nso_log "test bed not ready after 30 s"; return 1
 }
 
+# For a compatibility matrix: NSO_PYTHON picks the interpreter, NSO_ANSIBLE_CORE pins
+# ansible-core (a pip requirement such as 'ansible-core~=2.16.0'); each pair gets its own venv.
 nso_setup_venv() {
-  local py stamp want
-  py="$(nso_pick_python)"
+  local py stamp want core_pin=() suffix=""
+  py="${NSO_PYTHON:-$(nso_pick_python)}"
   NSO_PYVER="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-  NSO_VENV="$NSO_CACHE/venv-py$NSO_PYVER"
+  if [ -n "${NSO_ANSIBLE_CORE:-}" ]; then
+    core_pin=("$NSO_ANSIBLE_CORE")
+    suffix="-$(printf '%s' "$NSO_ANSIBLE_CORE" | tr -c 'A-Za-z0-9.' '_')"
+  fi
+  NSO_VENV="$NSO_CACHE/venv-py$NSO_PYVER$suffix"
   export NSO_PYVER NSO_VENV
   want="$(cat "$NSO_REPO/meta/ee-requirements.txt" "$NSO_REPO/tests/requirements.txt" | sha256sum | cut -c1-16)"
   stamp="$NSO_VENV/.nso-requirements-$want"
@@ -56,13 +62,14 @@ nso_setup_venv() {
     mkdir -p "$NSO_CACHE"
     # Several runs may start at once (a developer's shells, parallel jobs): one builds, the
     # others wait for it instead of using a half-built venv.
-    exec 9>"$NSO_CACHE/.venv-py$NSO_PYVER.lock"
+    exec 9>"$NSO_CACHE/.venv-py$NSO_PYVER$suffix.lock"
     command -v flock >/dev/null && flock 9
     if [ ! -f "$stamp" ]; then
       nso_log "Creating $NSO_VENV with $py (Python $NSO_PYVER)"
       "$py" -m venv --clear "$NSO_VENV"
       nso_pip install --upgrade pip
-      nso_pip install -r "$NSO_REPO/meta/ee-requirements.txt" -r "$NSO_REPO/tests/requirements.txt"
+      nso_pip install -r "$NSO_REPO/meta/ee-requirements.txt" -r "$NSO_REPO/tests/requirements.txt" \
+        ${core_pin[@]+"${core_pin[@]}"}
       touch "$stamp"
     fi
     exec 9>&-
