@@ -58,13 +58,10 @@ def hide(module, values):
 
 
 def declared_credentials(module):
-    """Validate the credentials given as options; fail the task naming each field."""
-    try:
-        credentials, warnings = build_credentials(
-            module.params, environment=module.params.get("environment"),
-            strict_format=module.params.get("strict_format", True))
-    except CredentialInputError as exc:
-        fail(module, "Invalid credentials: %s. Nothing was tested or written." % exc)
+    """Validate the credentials given as options (CredentialInputError names each field)."""
+    credentials, warnings = build_credentials(
+        module.params, environment=module.params.get("environment"),
+        strict_format=module.params.get("strict_format", True))
     hide(module, credentials.secret_values())
     for warning in warnings:
         module.warn(warning)
@@ -81,10 +78,7 @@ def check_minimums(module, **minimums):
 
 
 def netsuite_base_url(module, account):
-    try:
-        return resolve_netsuite_url(account, module.params.get("netsuite_url"))
-    except CredentialInputError as exc:
-        fail(module, "Invalid input: %s. Nothing was tested or written." % exc)
+    return resolve_netsuite_url(account, module.params.get("netsuite_url"))
 
 
 def vault_secret(module):
@@ -107,14 +101,18 @@ def fail(module, msg, **result):
 
 
 def run_guarded(module, body):
-    """Run ``body`` and turn every error into a clean failure: never a traceback with data in it."""
+    """Run ``body`` and turn every error into a clean one-line failure, never a traceback."""
     try:
         body()
+        return
     except VaultConnectionError as exc:
-        fail(module, vault_failure_message(exc), vault_error=exc.kind)
+        msg, result = vault_failure_message(exc), {"vault_error": exc.kind}
     except CredentialInputError as exc:
-        fail(module, "Invalid input: %s. Nothing was tested or written." % exc)
+        msg, result = "Invalid input: %s. Nothing was tested or written." % exc, {}
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # An unexpected error is a bug; its text may quote data, and fail_json scrubs every
         # registered secret from msg, so the type and the scrubbed text are safe to show.
-        fail(module, "Unexpected %s: %s" % (type(exc).__name__, exc))
+        msg, result = "Unexpected %s: %s" % (type(exc).__name__, exc), {}
+    # Outside the except clauses on purpose: before ansible-core 2.19, fail_json attaches the
+    # exception being handled, as a traceback, to the result at -vvv.
+    fail(module, msg, **result)

@@ -13,3 +13,7 @@ run --check --diff check_mode.yml
 bao_env=$(python -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["vault_url"], c["vault_tokens"]["tba-writer"])' "$config")
 (unset VAULT_ADDR VAULT_TOKEN; export BAO_ADDR="${bao_env% *}" BAO_TOKEN="${bao_env#* }"; run env_fallback.yml)
 python ../setup_testbed/files/leakcheck.py "$config" "$log"
+# Failures must be one-line causes with hints: no traceback may reach the output, on any core.
+if grep -nE "The full traceback|Traceback \(most recent call last\)" "$log"; then
+  echo "a traceback reached the output (lines above)"; exit 1
+fi
