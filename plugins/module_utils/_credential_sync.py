@@ -184,7 +184,7 @@ def ensure_absent(store, check_mode=False):
     if check_mode:
         outcome.msg = "Would remove %s and all its versions (check mode)" % label
         return outcome
-    store.destroy_all()
+    store.destroy_all(metadata)
     outcome.vault["version"] = None
     outcome.msg = "Removed %s and all its versions" % label
     return outcome

@@ -124,10 +124,10 @@ class Kv2Secret:
         with translated_errors('update', self.metadata_path):
             self._client.adapter.post(url, json={'custom_metadata': custom_metadata})
 
-    def destroy_all(self):
+    def destroy_all(self, metadata=None):
         """Delete every version and the metadata. Returns False (without deleting) when nothing
-        is stored."""
-        if self.read_metadata() is None:
+        is stored. `metadata`: what read_metadata() returned, when the caller has it already."""
+        if (metadata or self.read_metadata()) is None:
             return False
         with translated_errors('delete', self.metadata_path):
             self._kv.delete_metadata_and_all_versions(path=self.path, mount_point=self.mount_point)

@@ -228,3 +228,11 @@ def test_absent_removes_every_version_once(vault, path):
     assert removed.changed and removed.vault["previous_version"] == 2 and removed.vault["version"] is None
     assert vault.kv2_metadata_raw("secret", path) is None
     assert not ensure_absent(store_for(vault, path)).changed
+
+
+def test_absent_costs_one_metadata_read_and_one_delete(vault, path):
+    vault.kv2_write_raw("secret", path, {"a": "1"})
+    store = store_for(vault, path)
+    outcome, calls = vault_calls_during(vault, path, lambda: ensure_absent(store))
+    assert outcome.changed
+    assert calls == [("read", "secret/metadata/" + path), ("delete", "secret/metadata/" + path)]
