@@ -11,6 +11,7 @@ the only module_utils file that does.
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     ENVIRONMENTS,
+    SECRET_FIELDS,
     CredentialInputError,
     build_credentials,
     resolve_netsuite_url,
@@ -51,21 +52,30 @@ def argument_spec(*groups, **extra):
 
 
 def hide(module, values):
-    """Register values the module found itself (trimmed input, data read from Vault) as secret."""
+    """Register values the module found itself (trimmed input, data read from Vault) as secret.
+
+    As text: Ansible's masking compares strings, and a malformed stored value may be a number.
+    """
     for value in values:
-        if value:
-            module.no_log_values.add(value)
+        if value not in (None, ""):
+            module.no_log_values.add(str(value))
 
 
-def declared_credentials(module):
-    """Validate the credentials given as options (CredentialInputError names each field)."""
+def validated_credentials(module, values, describe=None):
+    """Validate credentials from options or from a stored secret (CredentialInputError names
+    each field). Every secret, as given and as trimmed, is registered before anything can fail."""
+    hide(module, [values.get(name) for name in SECRET_FIELDS])
     credentials, warnings = build_credentials(
-        module.params, environment=module.params.get("environment"),
-        strict_format=module.params.get("strict_format", True))
+        values, environment=module.params.get("environment"),
+        strict_format=module.params.get("strict_format", True), describe=describe)
     hide(module, credentials.secret_values())
     for warning in warnings:
         module.warn(warning)
     return credentials
+
+
+def declared_credentials(module):
+    return validated_credentials(module, module.params)
 
 
 def check_minimums(module, **minimums):

@@ -147,48 +147,35 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credenti
     check_credentials,
     check_stored,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
-    SECRET_FIELDS,
-    build_credentials,
-)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import SECRET_FIELDS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import (
     DECLARED_CREDENTIALS_ARGSPEC,
     NETSUITE_ARGSPEC,
     argument_spec,
     check_minimums,
     declared_credentials,
-    hide,
     netsuite_base_url,
     run_guarded,
+    validated_credentials,
     vault_secret,
 )
 
 
-def _probe_factory(module, accounts):
+def _validate_stored(module, data):
+    return validated_credentials(module, data, describe=lambda name: "stored key '%s'" % name)
+
+
+def _run(module):
+    probed = {}
+
     def probe_for(credentials):
         from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
             probe_connection,
         )
-        base_url = netsuite_base_url(module, credentials.account)
-        accounts.append(dict(credentials.account.to_dict(), netsuite_url=base_url))
-        return probe_connection(credentials, base_url, timeout=module.params["netsuite_timeout"],
+        probed["netsuite_url"] = netsuite_base_url(module, credentials.account)
+        return probe_connection(credentials, probed["netsuite_url"], timeout=module.params["netsuite_timeout"],
                                 validate_certs=module.params["netsuite_validate_certs"])
-    return probe_for
 
-
-def _validate_stored(module, data):
-    hide(module, [data.get(name) for name in SECRET_FIELDS])
-    credentials, warnings = build_credentials(
-        data, environment=module.params["environment"], strict_format=module.params["strict_format"],
-        describe=lambda name: "stored key '%s'" % name)
-    for warning in warnings:
-        module.warn(warning)
-    return credentials
-
-
-def _run(module):
-    accounts = []
-    probe_for = _probe_factory(module, accounts)
     if module.params["path"]:
         outcome = check_stored(vault_secret(module), lambda data: _validate_stored(module, data),
                                probe_for, version=module.params["version"],
@@ -199,9 +186,8 @@ def _run(module):
         module.warn(warning)
 
     result = dict(changed=False, ok=outcome.ok, connection=outcome.connection)
-    # The probe's view includes the URL it used; without a probe, what the stored secret names.
-    if accounts or outcome.account:
-        result["account"] = accounts[0] if accounts else outcome.account
+    if outcome.account:
+        result["account"] = dict(outcome.account, **probed)
     if outcome.vault is not None:
         result["vault"] = outcome.vault
     if outcome.ok:
