@@ -21,6 +21,8 @@ from email.utils import parsedate_to_datetime
 from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+
 SERVER_TIME_PROBE = "serverTime"
 CATALOG_PROBE = "metadata-catalog"
 _SERVER_TIME_PATH = "/services/rest/system/v1/serverTime"
@@ -38,9 +40,10 @@ _BACKOFF_JITTER = 0.25
 _RETRY_AFTER_CAP_SECONDS = 10.0
 _RETRYABLE_TRANSPORT_CODES = frozenset({"TIMEOUT", "CONNECTION_ERROR"})
 
-_BODY_EXCERPT_CHARS = 200
 _DETAIL_MAX_CHARS = 500
-_REDACTED = "********"
+# A server's own words longer than this are not shown at all (and so never need scrubbing).
+_DETAIL_SHOWN_MAX_CHARS = 65536
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9.+-]{1,64}/[A-Za-z0-9.+-]{1,64}")
 
 _LOGIN_CODES = frozenset({"INVALID_LOGIN", "INVALID_LOGIN_ATTEMPT"})
 # RESTlet and SOAP spellings of "account concurrency limit reached" (REST web services use 429).
@@ -319,8 +322,9 @@ def _send_with_retries(signed_get, url, params, max_attempts, sleep, rng):
 # Reading responses
 # ---------------------------------------------------------------------------------------------
 
-def _one_line(text, limit=_DETAIL_MAX_CHARS):
-    return " ".join(str(text).split())[:limit]
+def _one_line(text):
+    """Whitespace folded; cutting to length happens after scrubbing (``_without_secrets``)."""
+    return " ".join(str(text).split())
 
 
 def _json_or_none(response):
@@ -367,24 +371,58 @@ def _server_time_from_date_header(response):
 
 
 def _error_from_body(response):
-    """(error_code, detail) from NetSuite's REST or RESTlet error JSON, else UNEXPECTED_RESPONSE."""
+    """(error_code, detail) from NetSuite's REST or RESTlet error JSON, else UNEXPECTED_RESPONSE.
+
+    A server's own words are shown only when the answer has NetSuite's shape: anything else may
+    be a proxy, portal or debug page that echoes the request, signed header included."""
     payload = _json_or_none(response)
     if isinstance(payload, dict):
         details = payload.get("o:errorDetails")
         first = details[0] if isinstance(details, list) and details else None
         if isinstance(first, dict) and first.get("o:errorCode"):
-            return str(first["o:errorCode"]), _one_line(first.get("detail") or payload.get("title", ""))
+            return _short_code(first["o:errorCode"]), _server_words(first.get("detail") or payload.get("title"))
         restlet_error = payload.get("error")
         if isinstance(restlet_error, dict) and restlet_error.get("code"):
-            return str(restlet_error["code"]), _one_line(restlet_error.get("message", ""))
+            return _short_code(restlet_error["code"]), _server_words(restlet_error.get("message"))
     return "UNEXPECTED_RESPONSE", _unexpected_detail(response)
 
 
+def _short_code(code):
+    """NetSuite's error codes are short upper-case words; anything else is not shown."""
+    text = str(code)
+    return text if re.match(r"[A-Za-z0-9_.:-]{1,64}\Z", text) else "UNRECOGNIZED_ERROR_CODE"
+
+
+def _server_words(text):
+    if not isinstance(text, str) or not text.strip():
+        return "(no detail)"
+    if len(text) > _DETAIL_SHOWN_MAX_CHARS:
+        return "(a detail of %d characters, not shown)" % len(text)
+    return _one_line(text)
+
+
+def _media_type(response):
+    header = (response.headers.get("Content-Type") or "").split(";", 1)[0].strip()
+    return header if _MEDIA_TYPE.fullmatch(header) else "(none or not shown)"
+
+
 def _unexpected_detail(response):
-    excerpt = _one_line(response.text, _BODY_EXCERPT_CHARS) or "(empty body)"
-    return "HTTP %s, Content-Type %s: %s" % (
-        response.status_code, response.headers.get("Content-Type") or "(none)", excerpt
+    return "HTTP %s, Content-Type %s, %d bytes; not a NetSuite answer, so its body is not shown" % (
+        response.status_code, _media_type(response), len(response.content or b"")
     )
+
+
+def _redirect_target(response):
+    """Only the scheme and host of a redirect: its path or query may echo the request."""
+    location = response.headers.get("Location") or ""
+    try:
+        parts = urlsplit(location)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if not host or parts.scheme not in ("http", "https"):
+        return "a location that is not shown"
+    return "%s://%s" % (parts.scheme, host)
 
 
 def _skew_warnings(clock_skew_seconds):
@@ -440,9 +478,7 @@ def _response_error(response, probe, body_time):
             return "UNEXPECTED_RESPONSE", _unexpected_detail(response)
         return None, None
     if 300 <= status < 400:
-        return "REDIRECTED", "HTTP %s redirect to %s" % (
-            status, _one_line(response.headers.get("Location") or "(no Location header)")
-        )
+        return "REDIRECTED", "HTTP %s redirect to %s" % (status, _redirect_target(response))
     return _error_from_body(response)
 
 
@@ -459,22 +495,17 @@ def _secret_values(credentials):
     ]
 
 
-def _scrub(value, secrets):
-    if isinstance(value, str):
-        for secret in secrets:
-            value = re.sub(re.escape(secret), _REDACTED, value, flags=re.IGNORECASE)
-        return value
-    if isinstance(value, tuple):
-        return tuple(_scrub(item, secrets) for item in value)
-    return value
-
-
 def _without_secrets(result, secrets):
-    """Last line of defence: NetSuite never echoes secrets, but nothing returned may hold one."""
-    return dataclasses.replace(result, **{
-        name: _scrub(getattr(result, name), secrets)
+    """NetSuite never echoes secrets, but a proxy or a debug page may: every string returned is
+    scrubbed of every form of every secret, and only then is the detail cut to length."""
+    scrubber = Scrubber(secrets)
+    fields = {
+        name: scrubber.scrub_all(getattr(result, name))
         for name in (field.name for field in dataclasses.fields(result))
-    })
+    }
+    if fields["detail"] is not None:
+        fields["detail"] = scrubber.one_line(fields["detail"], _DETAIL_MAX_CHARS)
+    return dataclasses.replace(result, **fields)
 
 
 def _run_probes(signed_get, base_url, max_attempts, sleep, rng):

@@ -21,6 +21,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from emulator.netsuite_tba_emulator import NetSuiteEmulator  # noqa: E402
+from support.hostile import MODES as HOSTILE_MODES  # noqa: E402
+from support.hostile import EchoServer  # noqa: E402
 from support.openbao import OpenBaoServer  # noqa: E402
 
 # name -> (account ID, emulator scenario). The names are what integration tests refer to.
@@ -70,6 +72,15 @@ def build_accounts():
     return {name: _account(account_id, scenario) for name, (account_id, scenario) in SCENARIOS.items()}
 
 
+def awkward_credentials():
+    """Non-hex secrets (strict_format: false) with the characters percent-encoding changes, for the
+    hostile servers: a leak of these shows up encoded, not raw."""
+    def value(tag):
+        return tag + "+/=&%" + secrets.token_urlsafe(40) + "%&=/+"
+    return {"account_id": "3000001", "consumer_key": value("Ck"), "consumer_secret": value("Cs"),
+            "token_id": value("Tk"), "token_secret": value("Ts")}
+
+
 def _configure_vault(vault):
     vault.enable_kv("kv1", version=1)
     vault.enable_kv("cas", version=2, cas_required=True)
@@ -106,9 +117,14 @@ def serve(state_dir, integration_config=None):
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
 
+    hostile = [EchoServer(mode).start() for mode in HOSTILE_MODES]
+    awkward = awkward_credentials()
     with OpenBaoServer() as vault, NetSuiteEmulator(accounts=list(accounts.values())) as emulator:
         emulator.start()
         state = {
+            "hostile_netsuite_urls": {server.mode: server.url for server in hostile},
+            "awkward_credentials": awkward,
+            "extra_secrets": {"awkward.%s" % name: awkward[name] for name in awkward if name != "account_id"},
             "vault_url": vault.url,
             "vault_root_token": vault.root_token,
             "vault_tokens": _configure_vault(vault),
@@ -119,6 +135,8 @@ def serve(state_dir, integration_config=None):
         open(ready, "w").close()
         print("Test bed ready: OpenBao %s, NetSuite emulator %s" % (vault.url, emulator.url), flush=True)
         stop.wait()
+    for server in hostile:
+        server.stop()
     if os.path.exists(ready):
         os.unlink(ready)
 

@@ -39,7 +39,7 @@ def test_any_secret_in_any_case_is_found_and_reported_without_its_value(tmp_path
     log.write_text("line one\n  \"token\": \"%s\"\nvault %s\n" % (leaked.upper(), state["vault_tokens"]["reader"]))
     assert load_leakcheck().main(config, str(log)) == 1
     out = capsys.readouterr().out
-    assert "good.token_secret found in" in out and "line 2" in out
+    assert "good.token_secret (whole or a 16-character slice) found in" in out and "line 2" in out
     assert "vault token reader" in out
     assert leaked not in out.lower()
 
@@ -49,3 +49,14 @@ def test_an_empty_log_is_a_failure_not_a_pass(tmp_path):
     log = tmp_path / "empty.log"
     log.write_text("")
     assert load_leakcheck().main(config, str(log)) == 1
+
+
+def test_a_slice_or_an_encoded_form_is_a_hit(tmp_path, capsys):
+    config, state = write_state(tmp_path)
+    key = state["netsuite_accounts"]["good"]["consumer_key"]
+    log = tmp_path / "out.log"
+    log.write_text("clean\nkey=%s\n" % key[20:36].upper())
+    assert load_leakcheck().main(config, str(log)) == 1
+    assert "good.consumer_key" in capsys.readouterr().out
+    log.write_text("clean\nkey=%s\n" % key[20:35])  # 15 characters: too short to say anything
+    assert load_leakcheck().main(config, str(log)) == 0

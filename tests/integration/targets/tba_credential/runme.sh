@@ -9,6 +9,7 @@ run() { ansible-playbook -i "$INVENTORY_PATH" -e @"$config" -vvvv "$@" 2>&1 | te
 : > "$log"
 run playbook.yml
 run --check --diff check_mode.yml
+run hostile.yml
 # OpenBao's own variable names, set for the whole process (see env_fallback.yml).
 bao_env=$(python -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["vault_url"], c["vault_tokens"]["tba-writer"])' "$config")
 (unset VAULT_ADDR VAULT_TOKEN; export BAO_ADDR="${bao_env% *}" BAO_TOKEN="${bao_env#* }"; run env_fallback.yml)

@@ -9,6 +9,7 @@ long Retry-After, a body that echoes a secret) comes from ``CannedServer``, a pl
 server that replays fixed answers.
 """
 import dataclasses
+import html
 import itertools
 import json
 import re
@@ -17,6 +18,7 @@ import socket
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote, quote_plus
 
 import pytest
 import requests
@@ -309,6 +311,8 @@ class CannedServer:
             def do_GET(self):
                 server.paths.append(self.path)
                 status, headers, body = server.answers[min(len(server.paths), len(server.answers)) - 1]
+                if callable(body):  # an answer built from the request, e.g. echoing its headers
+                    status, headers, body = body(self)
                 payload = body.encode()
                 self.send_response(status)
                 for name, value in headers.items():
@@ -343,13 +347,14 @@ def test_redirect_is_reported_not_followed():
     assert server.paths == ["/services/rest/system/v1/serverTime"]
 
 
-def test_html_error_page_is_an_unexpected_response():
+def test_html_error_page_is_an_unexpected_response_whose_body_is_not_shown():
     page = "<html><body>" + "Bad gateway " * 40 + "</body></html>"
-    with CannedServer((502, {"Content-Type": "text/html"}, page)) as server:
+    with CannedServer((502, {"Content-Type": "text/html; charset=utf-8"}, page)) as server:
         result = probe(new_credentials(), server.url)
     assert not result.ok and (result.error_code, result.attempts) == ("UNEXPECTED_RESPONSE", 3)
-    assert result.detail.startswith("HTTP 502, Content-Type text/html: <html>")
-    assert len(result.detail) < 260 and "retry later" in result.hint
+    assert result.detail == ("HTTP 502, Content-Type text/html, %d bytes; not a NetSuite answer, "
+                             "so its body is not shown" % len(page))
+    assert "retry later" in result.hint
 
 
 def test_server_time_answer_without_time_is_not_accepted():
@@ -383,6 +388,71 @@ def test_secret_echoed_by_the_server_is_scrubbed():
     with CannedServer((401, JSON_TYPE, body)) as server:
         result = probe(credentials, server.url)  # probe() asserts that no secret is left
     assert result.detail == "token ******** consumer ********"
+
+
+# --- hostile servers that echo the signed request (issue 10, D1) ---------------------------------
+
+def awkward_credentials():
+    """Non-hex secrets (strict_format: false) with every character percent-encoding changes."""
+    base = new_credentials()
+    return dataclasses.replace(
+        base, consumer_key="Ck+/=&%" + secrets.token_urlsafe(40) + "+/=&%",
+        token_id="Tk%&=/+" + secrets.token_urlsafe(40) + "%&=/+",
+    )
+
+
+def _authorization(handler):
+    return handler.headers.get("Authorization", "")
+
+
+ECHOES = {
+    "401 text/plain echo": lambda h: (401, {"Content-Type": "text/plain"}, _authorization(h)),
+    "NetSuite-shaped JSON whose detail holds the header": lambda h: (401, JSON_TYPE, json.dumps({
+        "status": 401, "o:errorDetails": [{"detail": "Bad header: " + _authorization(h),
+                                            "o:errorCode": "INVALID_LOGIN"}]})),
+    "302 whose Location holds the header": lambda h: (
+        302, {"Location": "https://portal.example/login?h=" + quote(_authorization(h), safe="")}, ""),
+    "HTML error page": lambda h: (
+        500, {"Content-Type": "text/html"}, "<html><pre>%s</pre></html>" % html.escape(_authorization(h))),
+    "header cut to 50 characters after the key": lambda h: (
+        400, JSON_TYPE, json.dumps({"o:errorDetails": [{"o:errorCode": "X", "detail": _authorization(h)[:
+            _authorization(h).index("oauth_consumer_key") + 60]}]})),
+}
+
+
+@pytest.mark.parametrize("make_credentials", [new_credentials, awkward_credentials], ids=["hex", "awkward"])
+@pytest.mark.parametrize("answer", sorted(ECHOES))
+def test_a_server_echoing_the_signed_header_leaks_no_part_of_any_secret(answer, make_credentials):
+    credentials = make_credentials()
+    with CannedServer((None, None, ECHOES[answer])) as server:
+        result = probe_connection(credentials, server.url, sleep=NO_SLEEP)
+    assert not result.ok
+    shown = json.dumps(result.to_dict()) + repr(result)
+    assert_no_fragment(shown, credentials.secrets())
+
+
+def assert_no_fragment(text, values, size=16):
+    """No 16-character slice of any secret, raw or percent-encoded, in any case."""
+    folded = text.lower()
+    for value in values:
+        for form in {value, quote(value, safe=""), quote_plus(value)}:
+            for start in range(0, len(form) - size + 1):
+                assert form[start:start + size].lower() not in folded, "a secret fragment leaked"
+
+
+def test_a_netsuite_shaped_error_keeps_its_own_words():
+    body = json.dumps({"o:errorDetails": [{"detail": "Invalid login attempt. " * 40, "o:errorCode": "INVALID_LOGIN"}]})
+    with CannedServer((401, JSON_TYPE, body)) as server:
+        result = probe(new_credentials(), server.url)
+    assert result.error_code == "INVALID_LOGIN"
+    assert result.detail.startswith("Invalid login attempt. Invalid") and len(result.detail) == 500
+    assert result.detail.endswith("...")
+
+
+def test_a_redirect_shows_only_scheme_and_host():
+    with CannedServer((302, {"Location": "https://system.netsuite.com/pages/login.jsp?x=1"}, "")) as server:
+        result = probe(new_credentials(), server.url)
+    assert result.detail == "HTTP 302 redirect to https://system.netsuite.com"
 
 
 # --- pure units -------------------------------------------------------------------------------
