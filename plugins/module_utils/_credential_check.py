@@ -101,6 +101,9 @@ def check_stored(store, validate, probe_for, version=None, max_age_days=None, no
                                   "created_time": state.created_time,
                                   "age_days": None if age is None else round(age, 2)})
     if not state.exists:
+        if state.current_version is None:
+            # An empty answer is also what a KV v1 engine gives: make sure it is KV v2 first.
+            store.require_kv2_mount()
         return outcome.fail(
             "No credentials stored at %s%s" % (label, " version %s" % version if version else ""),
             "Store them with netsuite_ops.credentials.tba_credential or the tba_bootstrap role; "

@@ -125,13 +125,19 @@ def ensure_present(credentials, store, probe, *, token_name=None, test_connectio
         except Exception as exc:
             if _error_kind(exc) != "cas_conflict":
                 raise
-            version = _resolve_conflict(store, desired, outcome)
+            winner = _resolve_conflict(store, desired, outcome)
             if outcome.failed:
                 return outcome
-            data_changes = False  # another writer stored exactly these credentials
+            # Another writer stored exactly these credentials: compare the metadata with theirs,
+            # which they may have written already.
+            data_changes, version = False, winner.current_version
+            merged_meta = dict(winner.custom_metadata or {}, **desired_meta)
+            meta_changes = _metadata_differs(winner.custom_metadata, desired_meta)
     outcome.vault["version"] = version
     metadata_written = meta_changes and _write_metadata(store, merged_meta, outcome)
     outcome.changed = data_changes or metadata_written
+    if metadata_written and _superseded_meanwhile(store, version, outcome):
+        return outcome
     if data_changes:
         outcome.msg = "Stored credentials at %s, version %s" % (label, version)
     elif metadata_written:
@@ -142,16 +148,32 @@ def ensure_present(credentials, store, probe, *, token_name=None, test_connectio
 
 
 def _resolve_conflict(store, desired, outcome):
-    """Re-read once after a check-and-set conflict: the winner may have written the same data."""
+    """Re-read once after a check-and-set conflict: the winner may have written the same data.
+    Returns what the re-read found."""
     winner = store.read()
     if winner.exists and winner.data == desired:
-        return winner.current_version
+        return winner
     outcome.changed, outcome.failed = False, True
     outcome.msg = ("Another writer changed %s/data/%s (now version %s) while this task ran; "
                    "nothing was written. Re-run to compare against the new version."
                    % (store.mount_point, store.path, winner.current_version))
     outcome.vault["version"] = winner.current_version
-    return winner.current_version
+    return winner
+
+
+def _superseded_meanwhile(store, version, outcome):
+    """Custom metadata has no check-and-set: after writing it, make sure no other writer stored a
+    newer version meanwhile, or the metadata just written may describe their data, not ours."""
+    current = (store.read_metadata() or {}).get("current_version")
+    if current == version:
+        return False
+    outcome.failed = True
+    outcome.vault["version"] = current
+    outcome.msg = ("Another writer stored version %s of %s/data/%s while this task wrote version %s "
+                   "and its custom metadata, which may now describe their data. Nothing was lost "
+                   "(every version is kept); re-run the task whose credentials should be current."
+                   % (current, store.mount_point, store.path, version))
+    return True
 
 
 def _write_metadata(store, custom_metadata, outcome):

@@ -9,6 +9,13 @@ The units (_tba_credentials, _netsuite_probe, _vault_*) know nothing of AnsibleM
 the only module_utils file that does.
 """
 
+from collections.abc import Mapping
+
+from ansible.module_utils import basic
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.validation import check_type_dict
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     ENVIRONMENTS,
     SECRET_FIELDS,
@@ -20,6 +27,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_co
     VAULT_CONNECTION_ARGSPEC,
     VaultConnectionError,
     connect,
+    url_secrets,
 )
 
 KV_ARGSPEC = dict(
@@ -42,6 +50,27 @@ DECLARED_CREDENTIALS_ARGSPEC = dict(
     environment=dict(type="str", choices=list(ENVIRONMENTS)),
     strict_format=dict(type="bool", default=True),
 )
+
+
+def new_module(argument_spec, **kwargs):
+    """AnsibleModule for ``argument_spec``, after refusing a ``vault`` that is not a mapping:
+    ansible-core would fail without naming the option, or quote the value (a token, maybe)."""
+    vault = basic._load_params().get("vault")
+    if vault is None or isinstance(vault, Mapping) or _parses_as_dict(vault):
+        return AnsibleModule(argument_spec=argument_spec, **kwargs)
+    guarded = dict(argument_spec, vault=dict(type="raw", no_log=True))
+    module = AnsibleModule(argument_spec=guarded, **kwargs)
+    fail(module, "Invalid input: vault must be a dictionary of connection options (url, token, ...), "
+                 "not a %s. Nothing was tested or written." % type(vault).__name__)
+    return None
+
+
+def _parses_as_dict(value):
+    try:
+        check_type_dict(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def argument_spec(*groups, **extra):
@@ -69,8 +98,7 @@ def validated_credentials(module, values, describe=None):
         values, environment=module.params.get("environment"),
         strict_format=module.params.get("strict_format", True), describe=describe)
     hide(module, credentials.secret_values())
-    for warning in warnings:
-        module.warn(warning)
+    warn(module, warnings)
     return credentials
 
 
@@ -96,18 +124,40 @@ def vault_secret(module):
     from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 
     options = module.params["vault"] or {}
-    hide(module, [options.get("token")])
-    client = connect(options)
-    return Kv2Secret(client, module.params["engine_mount_point"], module.params["path"].strip("/"))
+    if isinstance(options, dict):
+        hide(module, [options.get("token")] + url_secrets(options.get("url")))
+    warnings = []
+    client = connect(options, warnings)
+    warn(module, warnings)
+    return Kv2Secret(client, module.params["engine_mount_point"], module.params["path"])
 
 
 def vault_failure_message(exc):
     return "Vault: %s. Hint: %s" % (exc.cause, exc.hint) if exc.hint else "Vault: %s" % exc.cause
 
 
+def scrubbed(module, value):
+    """``value`` with every registered secret hidden in every form (percent-encoded, JSON-escaped,
+    partial...). AnsibleModule masks only whole raw values; this covers text from servers."""
+    return Scrubber(module.no_log_values).scrub_all(value)
+
+
+def warn(module, warnings):
+    for warning in warnings:
+        module.warn(scrubbed(module, warning))
+
+
+def finish(module, failed=False, **result):
+    """The one exit of every module: scrubbed, then exit_json or fail_json."""
+    result = scrubbed(module, result)
+    if failed:
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
 def fail(module, msg, **result):
     result.setdefault("changed", False)
-    module.fail_json(msg=msg, **result)
+    finish(module, failed=True, msg=msg, **result)
 
 
 def run_guarded(module, body):

@@ -99,9 +99,10 @@ class TokenAuth(VaultAuthMethod):
         token = '' if raw is None else str(raw).strip()
         if not token:
             raise config_error('token', 'is not set', TOKEN_ENV_VARS)
-        # requests would quote a bad header value, token included, in its own error message.
-        if any(char.isspace() or not char.isprintable() for char in token):
-            raise config_error('token', 'contains spaces or control characters')
+        # An HTTP header carries only printable ASCII; requests (and http.client) would otherwise
+        # fail with an error that quotes the value or the offending character's position.
+        if not token.isascii() or any(char.isspace() or not char.isprintable() for char in token):
+            raise config_error('token', 'must be printable ASCII without spaces or control characters')
         return token
 
 
@@ -127,16 +128,36 @@ VAULT_CONNECTION_ARGSPEC = {
 }
 
 
-def connect(options):
+def url_secrets(url):
+    """The user information in a URL (user:password@), for callers to register as secret before
+    anything can echo the URL."""
+    try:
+        parts = urlsplit(str(url or ''))
+        return [value for value in (parts.password, parts.netloc.rpartition('@')[0]) if value]
+    except ValueError:
+        return []
+
+
+def connect(options, warnings=None):
     """Build an authenticated hvac client from the `vault` option dict.
 
     With token auth this sends no request: the first real call is the caller's. Everything hvac
-    would otherwise take from the environment or ~/.vault-token is passed explicitly.
+    would otherwise take from the environment or ~/.vault-token is passed explicitly. Warnings
+    about a weakened connection (no TLS verification) are appended to `warnings`.
     """
+    if not isinstance(options, dict):
+        raise VaultConnectionError('config', 'vault must be a dictionary of connection options',
+                                   'Write it as a mapping, e.g. vault: {url: https://vault.example.com:8200}')
     url = _checked_url(options.get('url'))
+    timeout = _checked_timeout(options.get('timeout'))
     auth = _auth_method(options)
     auth.validate()
     verify = _verify_setting(options)
+    if verify is False and warnings is not None:
+        warnings.append(
+            'vault.validate_certs is false (or %s is set): the Vault server\'s TLS certificate is not '
+            'checked, so anything in between can read the token and the credentials. Use '
+            'vault.ca_cert to trust a private CA instead.' % SKIP_VERIFY_ENV_VAR)
     hvac = import_hvac()
     # token='' rather than None: None makes hvac read VAULT_TOKEN or ~/.vault-token by itself.
     client = hvac.Client(
@@ -144,7 +165,7 @@ def connect(options):
         token='',
         namespace=options.get('namespace') or None,
         verify=verify,
-        timeout=options.get('timeout') or DEFAULT_TIMEOUT,
+        timeout=timeout,
     )
     auth.authenticate(client)
     return client
@@ -154,9 +175,20 @@ def _checked_url(url):
     if not url:
         raise config_error('url', 'is not set', URL_ENV_VARS)
     url = str(url)
+    if url_secrets(url):
+        raise config_error('url', 'must not contain user information (user:password@); authenticate '
+                           'with vault.auth_method instead')
     if _server_of(url) is None:
         raise config_error('url', 'must look like https://vault.example.com:8200')
     return url
+
+
+def _checked_timeout(timeout):
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
+        raise config_error('timeout', 'must be a whole number of seconds, at least 1')
+    return timeout
 
 
 def _auth_method(options):
@@ -217,6 +249,8 @@ def translate_error(exc, action, path, capability=None):
         return _invalid_request_error(exc, action, path)
     if isinstance(exc, hvac_errors.VaultDown):
         return _unavailable_error(exc)
+    if isinstance(exc, hvac_errors.PreconditionFailed):
+        return _precondition_error(exc, action, path)
     return VaultConnectionError(
         'server_error',
         "Vault at %s failed to %s '%s' (%s%s)"
@@ -296,6 +330,19 @@ def _invalid_request_error(exc, action, path):
     return VaultConnectionError(
         'invalid_request', "Vault rejected the request to %s '%s'%s" % (action, path, message),
         'Check the values sent for this path')
+
+
+def _precondition_error(exc, action, path):
+    """412: a write's check-and-set precondition, or a node not yet holding the state a request
+    needs (Vault Enterprise consistency). Neither is a server fault."""
+    if action == 'write':
+        return VaultConnectionError(
+            'cas_conflict', "Vault refused to write '%s': its precondition failed (412%s)"
+            % (path, _server_message(exc)),
+            'Another writer may have changed the path: read it again and re-run')
+    return VaultConnectionError(
+        'unreachable', "Vault at %s is not yet up to date for '%s' (412%s)" % (_server_label(exc), path, _server_message(exc)),
+        'Retry in a moment, or point vault.url at the active node')
 
 
 def _unavailable_error(exc):

@@ -15,25 +15,30 @@ from typing import Optional
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VaultConnectionError,
     import_hvac,
+    translate_error,
     translated_errors,
 )
 
 
-def kv2_location(mount_point, path):
-    """(mount, path) without surrounding slashes; refuses what would land somewhere unexpected.
+# Vault's own API prefixes: a KV engine can never be mounted there.
+_RESERVED_MOUNTS = ('sys', 'auth', 'identity', 'cubbyhole')
+# Characters that change how a URL is routed (query, fragment, escapes) before Vault sees a path.
+_MISROUTING = frozenset('?#%\\')
 
-    A path pasted from the UI or the CLI often carries the mount and 'data/' (secret/data/x):
-    KV v2 would then store the secret at secret/data/secret/data/x.
+
+def kv2_location(mount_point, path):
+    """(mount, path) as Vault will route them; refuses what would land somewhere unexpected.
+
+    A path pasted from the UI or the CLI often carries the mount and 'data/' (secret/data/x), or
+    a leading slash: KV v2 would then store the secret at secret/data/secret/data/x. Nothing is
+    silently rewritten: a value that does not say exactly where the secret goes is an error.
     """
-    mount = (mount_point or '').strip().strip('/')
-    inner = (path or '').strip().strip('/')
-    if not mount:
-        raise _location_error('engine_mount_point', 'must not be empty')
-    if not inner:
-        raise _location_error('path', 'must not be empty')
-    if any(not part or part in ('.', '..') for part in inner.split('/')):
-        raise _location_error('path', "must not contain empty, '.' or '..' segments")
-    for prefix in ('%s/data/' % mount, '%s/metadata/' % mount, 'data/', 'metadata/'):
+    mount = _checked_segments('engine_mount_point', mount_point, trailing_slash=True)
+    if mount.split('/', 1)[0].lower() in _RESERVED_MOUNTS:
+        raise _location_error('engine_mount_point', "'%s' is one of Vault's own API paths (%s), not a "
+                              'secrets engine mount' % (mount, ', '.join(_RESERVED_MOUNTS)))
+    inner = _checked_segments('path', path, trailing_slash=False)
+    for prefix in ('%s/data/' % mount, '%s/metadata/' % mount, '%s/' % mount, 'data/', 'metadata/'):
         if inner.startswith(prefix):
             raise _location_error(
                 'path', "starts with '%s': give the path under the mount, e.g. '%s'"
@@ -41,10 +46,35 @@ def kv2_location(mount_point, path):
     return mount, inner
 
 
+def _checked_segments(option, value, trailing_slash):
+    """The value as given (a mount may end in one '/', which is dropped), or a config error."""
+    text = '' if value is None else str(value)
+    if not text.strip():
+        raise _location_error(option, 'must not be empty')
+    if any(char.isspace() or not char.isprintable() for char in text):
+        raise _location_error(option, 'must not contain spaces, line breaks or control characters')
+    if any(char in _MISROUTING for char in text):
+        raise _location_error(option, "must not contain '?', '#', '%' or a backslash (they change where "
+                              'the request is routed)')
+    if text.startswith('/'):
+        raise _location_error(option, "must not start with '/'")
+    if trailing_slash and text.endswith('/'):
+        text = text[:-1]
+    elif text.endswith('/'):
+        raise _location_error(option, "must not end with '/'")
+    if any(part in ('', '.', '..') for part in text.split('/')):
+        raise _location_error(option, "must not contain empty ('//'), '.' or '..' segments")
+    return text
+
+
 def _location_error(option, problem):
-    return VaultConnectionError('config', '%s: %s' % (option, problem),
-                                'engine_mount_point is the KV v2 mount (default secret); path is the '
-                                "secret's path under it, without 'data/' or 'metadata/'")
+    hints = {
+        'engine_mount_point': 'engine_mount_point is the KV version 2 mount, as `bao secrets list` '
+                              'shows it (default secret)',
+        'path': "path is the secret's path under engine_mount_point, without the mount, 'data/' or "
+                "'metadata/', e.g. netsuite/1234567_SB1/tba",
+    }
+    return VaultConnectionError('config', '%s: %s' % (option, problem), hints[option])
 
 
 @dataclass(frozen=True)
@@ -81,27 +111,37 @@ class Kv2Secret:
         return self._client.secrets.kv.v2
 
     def read(self, version=None):
-        """Read the latest version (or `version`) in exactly one request."""
+        """Read the latest version (or `version`) in exactly one request (two when no KV v2 engine
+        answers, to say which engine does)."""
         not_found = import_hvac().exceptions.InvalidPath
+        engine_missing = None
         with translated_errors('read', self.data_path):
             try:
                 body = self._kv.read_secret_version(
                     path=self.path, version=version, mount_point=self.mount_point, raise_on_deleted_version=True)
             except not_found as exc:
-                # Errors listed mean a missing mount ("no handler for route"), not a missing secret.
-                if exc.errors:
-                    raise
                 # A deleted or destroyed version answers 404 with its metadata in the body.
-                return _state_from_body(exc.json, live=False)
+                if not exc.errors:
+                    return _state_from_body(exc.json, live=False)
+                engine_missing = exc
+        if engine_missing is not None:
+            # Errors listed: no KV v2 engine answers here. Outside the except clause, so the
+            # client's exception is not chained to ours.
+            self.require_kv2_mount()
+            raise translate_error(engine_missing, 'read', self.data_path) from None
         return _state_from_body(body, live=True)
 
     def ensure_writable(self, state):
         """Fail unless a write of this path can succeed: the token holds the capability the write
-        needs, and the mount is KV version 2. Two requests; meant to run before any costly work."""
+        needs, and the mount is KV version 2. Meant to run before any costly work.
+
+        A read that found version metadata proves a KV v2 mount; only an empty read (which a KV
+        v1 engine also gives for 'data/...') costs the mount lookup."""
         # Vault checks 'update' whenever metadata exists (also with every version deleted).
         needed = 'create' if state.current_version is None else 'update'
         self._require_capability(needed)
-        self._require_kv2_mount()
+        if state.current_version is None:
+            self.require_kv2_mount()
 
     def write(self, data, cas):
         """Write `data` as a new version, only if the current version is `cas` (0: no version yet;
@@ -159,7 +199,8 @@ class Kv2Secret:
             "Grant '%s' on '%s' in the token's policy: 'create' writes a new secret, 'update' "
             "replaces an existing one, also a deleted one" % (needed, self.data_path))
 
-    def _require_kv2_mount(self):
+    def require_kv2_mount(self):
+        """Fail with the right kind unless a KV version 2 engine serves this mount (one request)."""
         mount = self._mount_info()
         if mount is None or mount.get('path') != self.mount_point + '/':
             raise VaultConnectionError(

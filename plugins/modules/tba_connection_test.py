@@ -141,8 +141,6 @@ vault_error:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import (
     check_credentials,
     check_stored,
@@ -154,10 +152,13 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_modu
     argument_spec,
     check_minimums,
     declared_credentials,
+    finish,
     netsuite_base_url,
+    new_module,
     run_guarded,
     validated_credentials,
     vault_secret,
+    warn,
 )
 
 
@@ -182,8 +183,7 @@ def _run(module):
                                max_age_days=module.params["max_age_days"])
     else:
         outcome = check_credentials(declared_credentials(module), probe_for)
-    for warning in outcome.warnings:
-        module.warn(warning)
+    warn(module, outcome.warnings)
 
     result = dict(changed=False, ok=outcome.ok, connection=outcome.connection)
     if outcome.account:
@@ -191,17 +191,15 @@ def _run(module):
     if outcome.vault is not None:
         result["vault"] = outcome.vault
     if outcome.ok:
-        module.exit_json(msg="NetSuite accepted the credentials", **result)
+        finish(module, msg="NetSuite accepted the credentials", **result)
     result.update(reason=outcome.reason, hint=outcome.hint)
-    message = "%s. Hint: %s" % (outcome.reason, outcome.hint)
-    if module.params["fail_on_error"]:
-        module.fail_json(msg=message, **result)
-    module.exit_json(msg=message, **result)
+    message = "%s. Hint: %s" % (outcome.reason.rstrip("."), outcome.hint)
+    finish(module, failed=module.params["fail_on_error"], msg=message, **result)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
+    module = new_module(
+        argument_spec(
             DECLARED_CREDENTIALS_ARGSPEC, NETSUITE_ARGSPEC,
             path=dict(type="str"),
             engine_mount_point=dict(type="str", default="secret"),

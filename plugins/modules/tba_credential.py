@@ -216,8 +216,6 @@ vault_error:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_sync import (
     ensure_absent,
     ensure_present,
@@ -230,9 +228,12 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_modu
     argument_spec,
     check_minimums,
     declared_credentials,
+    finish,
     netsuite_base_url,
+    new_module,
     run_guarded,
     vault_secret,
+    warn,
 )
 
 REQUIRED_WHEN_PRESENT = ["account_id", "consumer_key", "consumer_secret", "token_id", "token_secret"]
@@ -263,21 +264,18 @@ def _absent(module):
 
 
 def _finish(module, outcome, **extra):
-    for warning in outcome.warnings:
-        module.warn(warning)
+    warn(module, outcome.warnings)
     result = dict(changed=outcome.changed, msg=outcome.msg, vault=outcome.vault, **extra)
     if "account" in extra:
         result["connection"] = outcome.connection
     if module._diff and outcome.diff and outcome.changed:
         result["diff"] = outcome.diff
-    if outcome.failed:
-        module.fail_json(**result)
-    module.exit_json(**result)
+    finish(module, failed=outcome.failed, **result)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
+    module = new_module(
+        argument_spec(
             DECLARED_CREDENTIALS_ARGSPEC, NETSUITE_ARGSPEC, KV_ARGSPEC,
             state=dict(type="str", choices=["present", "absent"], default="present"),
             token_name=dict(type="str", no_log=False),

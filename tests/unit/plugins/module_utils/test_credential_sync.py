@@ -180,6 +180,48 @@ def test_a_concurrent_writer_with_the_same_data_and_metadata_means_no_change(vau
     assert vault.kv2_metadata_raw("secret", path)["data"]["current_version"] == 2
 
 
+class WinnerWithMetadata(Kv2Secret):
+    """The winner of the race stores the same data and its metadata before our write lands."""
+
+    def write(self, data, cas):
+        self.server.kv2_write_raw(self.mount_point, self.path, data)
+        self.server.kv2_write_metadata_raw(self.mount_point, self.path, custom_metadata=self.winner_meta)
+        return super(WinnerWithMetadata, self).write(data, cas)
+
+
+def test_a_loser_reports_no_change_for_metadata_the_winner_already_wrote(vault, netsuite, account, path):
+    credentials = credentials_of(account)
+    store = store_for(vault, path, store_class=WinnerWithMetadata)
+    store.server = vault
+    store.winner_meta = {"environment": "sandbox", "managed_by": "netsuite_ops.credentials", "token_name": "t"}
+    outcome = ensure_present(credentials, store, probe_for(netsuite, credentials), token_name="t")
+    assert not outcome.failed and not outcome.changed, outcome.msg
+    assert outcome.msg == "Credentials already stored at secret/data/%s, version 1" % path
+
+
+class NewerWriterDuringMetadata(Kv2Secret):
+    """Another writer stores a newer version between our data write and our metadata write."""
+
+    def update_custom_metadata(self, custom_metadata):
+        self.server.kv2_write_raw(self.mount_point, self.path, self.newer_data)
+        return super(NewerWriterDuringMetadata, self).update_custom_metadata(custom_metadata)
+
+
+def test_metadata_written_over_a_newer_writer_is_reported_not_claimed(vault, netsuite, account, path):
+    credentials = credentials_of(account)
+    store = store_for(vault, path, store_class=NewerWriterDuringMetadata)
+    store.server = vault
+    store.newer_data = dict(credentials.as_vault_data(), token_secret=secrets.token_hex(32))
+    outcome = ensure_present(credentials, store, probe_for(netsuite, credentials), token_name="ours")
+    assert outcome.failed and outcome.changed
+    assert outcome.msg.startswith("Another writer stored version 2 of secret/data/%s while this task wrote "
+                                  "version 1" % path)
+    assert outcome.vault["version"] == 2
+    # Our data is kept as version 1: nothing is lost.
+    assert vault.kv2_read_raw("secret", path, version=1)["data"]["data"] == credentials.as_vault_data()
+    assert store.newer_data["token_secret"] not in outcome.msg
+
+
 def test_custom_metadata_of_other_tools_is_kept(vault, netsuite, account, path):
     vault.kv2_write_raw("secret", path, {"placeholder": "x"})
     vault.kv2_write_metadata_raw("secret", path, custom_metadata={"owner": "team-erp"}, max_versions=7)

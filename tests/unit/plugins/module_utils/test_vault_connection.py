@@ -134,6 +134,33 @@ class TestOfflineValidation:
         with expect_error('config', token):
             connect({'url': 'http://127.0.0.1:8200', 'token': token[:10] + ' ' + token[10:]})
 
+    @pytest.mark.parametrize('bad', ['é', '\u2028', '\u00a0', '\u200b', '\t', '\x00'])
+    def test_token_outside_printable_ascii_names_the_option_not_the_character(self, bad, expect_error):
+        token = fake_token()
+        with expect_error('config', token) as caught:
+            connect({'url': 'http://127.0.0.1:8200', 'token': token[:10] + bad + token[10:]})
+        assert str(caught.value).startswith('vault.token must be printable ASCII')
+        assert 'position' not in str(caught.value) and bad not in str(caught.value)
+
+    @pytest.mark.parametrize('timeout', [0, -5, True, '30'])
+    def test_timeout_below_one_second_is_refused_not_replaced(self, timeout, expect_error):
+        with expect_error('config') as caught:
+            connect({'url': 'http://127.0.0.1:8200', 'token': fake_token(), 'timeout': timeout})
+        assert str(caught.value).startswith('vault.timeout must be a whole number of seconds, at least 1')
+
+    @pytest.mark.parametrize('vault', ['http://127.0.0.1:8200', ['url'], None])
+    def test_vault_that_is_not_a_dict(self, vault, expect_error):
+        with expect_error('config') as caught:
+            connect(vault)
+        assert str(caught.value).startswith('vault must be a dictionary')
+
+    def test_url_with_user_information_is_refused_without_echoing_it(self, expect_error):
+        password = fake_token()
+        with expect_error('config', password) as caught:
+            connect({'url': 'https://admin:%s@vault.example.com:8200' % password, 'token': fake_token()})
+        assert 'vault.url must not contain user information' in str(caught.value)
+        assert 'admin' not in str(caught.value)
+
     def test_unsupported_auth_method(self, expect_error):
         with expect_error('config') as caught:
             connect({'url': 'http://127.0.0.1:8200', 'token': fake_token(), 'auth_method': 'approle'})
@@ -225,6 +252,18 @@ class TestTls:
 
     def test_validate_certs_false(self, tls_openbao, path):
         assert self.read_with(tls_openbao, path, validate_certs=False).exists is False
+
+    @pytest.mark.parametrize('options, env', [({'validate_certs': False}, None), ({}, 'true')])
+    def test_unverified_tls_is_a_warning(self, tls_openbao, options, env, monkeypatch):
+        if env:
+            monkeypatch.setenv('VAULT_SKIP_VERIFY', env)
+        warnings = []
+        connect(dict(options, url=tls_openbao.url, token=tls_openbao.root_token), warnings)
+        assert len(warnings) == 1 and 'certificate is not checked' in warnings[0]
+        monkeypatch.delenv('VAULT_SKIP_VERIFY', raising=False)
+        warnings = []
+        connect({'url': tls_openbao.url, 'token': tls_openbao.root_token, 'ca_cert': tls_openbao.ca_cert}, warnings)
+        assert warnings == []
 
     def test_https_to_a_plain_http_server(self, openbao, path, expect_error):
         client = connect({'url': openbao.url.replace('http://', 'https://'), 'token': openbao.root_token})

@@ -98,7 +98,23 @@ class TestRead:
     def test_missing_mount(self, root_client, path, expect_error):
         with expect_error('missing_mount') as caught:
             Kv2Secret(root_client, 'no-such-mount', path).read()
-        assert 'no-such-mount/data/' in str(caught.value)
+        assert "mounted at 'no-such-mount/'" in str(caught.value)
+
+    def test_other_engine_is_named_on_read(self, openbao, root_client, path, expect_error):
+        mount = unique('transit')
+        openbao.api('POST', 'sys/mounts/%s' % mount, {'type': 'transit'})
+        with expect_error('missing_mount') as caught:
+            Kv2Secret(root_client, mount, path).read()
+        assert 'is a transit engine, not KV version 2' in str(caught.value)
+        assert 'write the secret first' not in str(caught.value)
+
+    def test_kv_version_1_is_named_when_asked(self, openbao, root_client, path, expect_error):
+        mount = unique('kv-version-1')
+        openbao.enable_kv(mount, version=1)
+        secret = Kv2Secret(root_client, mount, path)
+        assert secret.read().current_version is None  # KV v1 answers 'data/...' like an empty path
+        with expect_error('kv_v1_mount'):
+            secret.require_kv2_mount()
 
     def test_denied_read_names_the_capability(self, openbao, path, token_for, expect_error):
         token = token_for('path "secret/data/*" { capabilities = ["create"] }')
@@ -169,6 +185,13 @@ class TestEnsureWritable:
         secret.ensure_writable(state)
         assert len(requests_sent) == 2
         assert openbao.kv2_read_raw('secret', secret.path) is None
+
+    def test_an_existing_secret_needs_only_the_capability_check(self, openbao, root_client, secret, request_counter):
+        openbao.kv2_write_raw('secret', secret.path, credentials())
+        state = secret.read()
+        requests_sent = request_counter(root_client)
+        secret.ensure_writable(state)
+        assert [url.split('/v1/')[1] for url in requests_sent] == ['sys/capabilities-self']
 
     def test_read_only_token_fails_naming_create_for_a_new_secret(self, openbao, path, token_for, expect_error):
         token = token_for(READ_ONLY)
@@ -301,8 +324,10 @@ class TestMetadataAndDestroy:
 class TestLocation:
     @pytest.mark.parametrize('mount, path, expected', [
         ('secret', 'netsuite/1234567/tba', ('secret', 'netsuite/1234567/tba')),
-        ('/kv/', '/netsuite/x/', ('kv', 'netsuite/x')),
+        ('kv/', 'netsuite/x', ('kv', 'netsuite/x')),
+        ('teams/kv', 'netsuite/x', ('teams/kv', 'netsuite/x')),
         ('secret', 'database/creds', ('secret', 'database/creds')),
+        ('secret', 'secretary/x', ('secret', 'secretary/x')),
     ])
     def test_accepted(self, mount, path, expected):
         assert kv2_location(mount, path) == expected
@@ -315,8 +340,27 @@ class TestLocation:
         ('secret', 'data/netsuite/x', "path: starts with 'data/'"),
         ('secret', 'netsuite//x', "'..' segments"),
         ('secret', 'netsuite/../x', "'..' segments"),
+        ('secret', '/secret/x', "path: must not start with '/'"),
+        ('secret', '/x', "path: must not start with '/'"),
+        ('secret', 'x/', "path: must not end with '/'"),
+        ('secret', 'secret/x', "path: starts with 'secret/'"),
+        ('secret', 'netsuite/x y', 'path: must not contain spaces'),
+        ('secret', ' x', 'path: must not contain spaces'),
+        ('secret', 'x\n', 'path: must not contain spaces, line breaks'),
+        ('secret', 'x?version=1', "path: must not contain '?'"),
+        ('secret', 'x#y', "path: must not contain '?', '#'"),
+        ('secret', 'x%2fy', "'%'"),
+        ('secret', 'a\\b', 'backslash'),
+        ('sys', 'x', "engine_mount_point: 'sys' is one of Vault's own API paths"),
+        ('../sys', 'x', "engine_mount_point: must not contain empty ('//'), '.' or '..'"),
+        ('secret/../sys', 'x', "engine_mount_point: must not contain empty ('//'), '.' or '..'"),
+        ('auth/token', 'x', "engine_mount_point: 'auth/token' is one of Vault's own API paths"),
+        ('/secret', 'x', "engine_mount_point: must not start with '/'"),
+        ('sec ret', 'x', 'engine_mount_point: must not contain spaces'),
     ])
     def test_refused_before_any_request(self, mount, path, rule):
         with pytest.raises(VaultConnectionError) as caught:
             Kv2Secret(None, mount, path)
         assert caught.value.kind == 'config' and rule in caught.value.cause
+        option = caught.value.cause.split(':', 1)[0]
+        assert option in caught.value.hint

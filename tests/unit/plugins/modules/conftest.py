@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run a module's main() in-process as Ansible would, and give back what it printed."""
+import json
+
+import pytest
+
+
+def _patched_args(args):
+    try:
+        from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19+
+        return patch_module_args(args)
+    except ImportError:  # older cores read the serialized arguments from a module global
+        import contextlib
+        from ansible.module_utils import basic
+        from ansible.module_utils.common.text.converters import to_bytes
+
+        @contextlib.contextmanager
+        def patched():
+            saved = basic._ANSIBLE_ARGS
+            basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+            try:
+                yield
+            finally:
+                basic._ANSIBLE_ARGS = saved
+        return patched()
+
+
+@pytest.fixture
+def run_module(capsys):
+    """run_module(main, args) -> (the result JSON the module printed, the raw text)."""
+    def run(main, args):
+        with _patched_args(args):
+            with pytest.raises(SystemExit):
+                main()
+        printed = capsys.readouterr().out
+        return json.loads(printed), printed
+    return run
