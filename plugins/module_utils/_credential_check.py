@@ -87,13 +87,24 @@ def check_credentials(credentials, probe_for, outcome=None):
     return outcome
 
 
-def check_stored(store, validate, probe_for, version=None, max_age_days=None, now=None):
+def check_stored(store, validate, probe_for, version=None, max_age_days=None, now=None,
+                 require_writable=False):
     """Read one version from ``store``, validate it with ``validate(data)``, test it.
 
     ``validate`` returns TbaCredentials or raises CredentialInputError naming the stored key.
     Exactly one Vault read and, for well-formed data, one NetSuite test (plus retries).
+    With ``require_writable``, credentials that fail the check are followed by the write
+    preflight, so a caller about to ask a person for new values learns first that it could not
+    store them (VaultConnectionError).
     """
     state = store.read(version=version)
+    outcome = _check_state(store, state, validate, probe_for, version, max_age_days, now)
+    if require_writable and not outcome.ok:
+        store.ensure_writable(state)
+    return outcome
+
+
+def _check_state(store, state, validate, probe_for, version, max_age_days, now):
     label = "%s/data/%s" % (store.mount_point, store.path)
     age = age_in_days(state.created_time, now)
     outcome = CheckOutcome(vault={"mount": store.mount_point, "path": store.path,

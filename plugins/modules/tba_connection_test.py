@@ -53,6 +53,14 @@ options:
       - Fail when the tested KV version was created more than this many days ago (a rotation
         policy). The age is reported either way.
     type: int
+  require_writable:
+    description:
+      - When V(true) and the stored credentials fail the check (missing, malformed or refused),
+        also check that the token may write O(path), and fail if it may not.
+      - For a bootstrap that is about to ask a person for new values: it learns first that it
+        could not store them. Reads nothing more and writes nothing.
+    type: bool
+    default: false
   fail_on_error:
     description:
       - When V(false), a failed check does not fail the task. The result says C(ok=false) with a
@@ -77,6 +85,7 @@ EXAMPLES = r"""
     max_age_days: 365
 
 - name: Check many accounts without stopping at the first failure
+  # The loop items are paths, not secrets: Ansible prints every item from -v up.
   netsuite_ops.credentials.tba_connection_test:
     path: "{{ item }}"
     fail_on_error: false
@@ -180,7 +189,8 @@ def _run(module):
     if module.params["path"]:
         outcome = check_stored(vault_secret(module), lambda data: _validate_stored(module, data),
                                probe_for, version=module.params["version"],
-                               max_age_days=module.params["max_age_days"])
+                               max_age_days=module.params["max_age_days"],
+                               require_writable=module.params["require_writable"])
     else:
         outcome = check_credentials(declared_credentials(module), probe_for)
     warn(module, outcome.warnings)
@@ -206,6 +216,7 @@ def main():
             version=dict(type="int"),
             max_age_days=dict(type="int"),
             fail_on_error=dict(type="bool", default=True),
+            require_writable=dict(type="bool", default=False),
         ),
         required_one_of=[("path", "account_id")],
         mutually_exclusive=[("path", "account_id")] + [("path", name) for name in SECRET_FIELDS],

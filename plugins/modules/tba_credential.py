@@ -95,6 +95,20 @@ EXAMPLES = r"""
     vault:
       url: https://vault.example.com:8200
       token: "{{ lookup('ansible.builtin.env', 'VAULT_TOKEN') }}"
+  delegate_to: localhost  # where hvac and requests-oauthlib are installed
+
+- name: Many accounts at once, looping over names only
+  # Ansible prints every loop item from -v up, loop_control.label or not: never loop over items
+  # that hold secrets. Loop over names and look the secrets up inside the task.
+  netsuite_ops.credentials.tba_credential:
+    account_id: "{{ netsuite_tba[item].account_id }}"
+    consumer_key: "{{ netsuite_tba[item].consumer_key }}"
+    consumer_secret: "{{ netsuite_tba[item].consumer_secret }}"
+    token_id: "{{ netsuite_tba[item].token_id }}"
+    token_secret: "{{ netsuite_tba[item].token_secret }}"
+    path: netsuite/{{ item }}/tba
+  loop: "{{ netsuite_tba.keys() | sort }}"
+  delegate_to: localhost
 
 - name: Same, with the Vault connection shared by every task of the play
   module_defaults:
@@ -112,11 +126,13 @@ EXAMPLES = r"""
         netsuite_url: https://1234567.suitetalk.api.netsuite.com
         engine_mount_point: kv
         path: netsuite/prod/tba
+      delegate_to: localhost
 
 - name: Remove stored credentials and all their versions
   netsuite_ops.credentials.tba_credential:
     path: netsuite/1234567_SB1/tba
     state: absent
+  delegate_to: localhost
 """
 
 RETURN = r"""

@@ -107,36 +107,62 @@ def _write_state(state_dir, state, integration_config):
         _write_private(integration_config, json.dumps(state, indent=2))
 
 
+class TestBed:
+    """OpenBao (dev server, optionally with an audit log), the emulator and the hostile servers,
+    configured as the integration tests expect. ``state`` is what testbed.json holds."""
+
+    def __init__(self, audit=False):
+        self.audit = audit
+        self.vault = self.emulator = None
+        self.hostile = []
+        self.state = None
+
+    def __enter__(self):
+        accounts = build_accounts()
+        awkward = awkward_credentials()
+        try:
+            self.hostile = [EchoServer(mode).start() for mode in HOSTILE_MODES]
+            self.vault = OpenBaoServer(audit=self.audit).start()
+            self.emulator = NetSuiteEmulator(accounts=list(accounts.values())).start()
+            self.state = {
+                "hostile_netsuite_urls": {server.mode: server.url for server in self.hostile},
+                "awkward_credentials": awkward,
+                "extra_secrets": {"awkward.%s" % name: awkward[name] for name in awkward if name != "account_id"},
+                "vault_url": self.vault.url,
+                "vault_root_token": self.vault.root_token,
+                "vault_tokens": _configure_vault(self.vault),
+                "netsuite_url": self.emulator.url,
+                "netsuite_accounts": accounts,
+            }
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        for server in self.hostile:
+            server.stop()
+        if self.emulator is not None:
+            self.emulator.stop()
+        if self.vault is not None:
+            self.vault.stop()
+        self.hostile, self.emulator, self.vault = [], None, None
+
+
 def serve(state_dir, integration_config=None):
     os.makedirs(state_dir, exist_ok=True)
     ready = os.path.join(state_dir, "ready")
     if os.path.exists(ready):
         os.unlink(ready)
-    accounts = build_accounts()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
 
-    hostile = [EchoServer(mode).start() for mode in HOSTILE_MODES]
-    awkward = awkward_credentials()
-    with OpenBaoServer() as vault, NetSuiteEmulator(accounts=list(accounts.values())) as emulator:
-        emulator.start()
-        state = {
-            "hostile_netsuite_urls": {server.mode: server.url for server in hostile},
-            "awkward_credentials": awkward,
-            "extra_secrets": {"awkward.%s" % name: awkward[name] for name in awkward if name != "account_id"},
-            "vault_url": vault.url,
-            "vault_root_token": vault.root_token,
-            "vault_tokens": _configure_vault(vault),
-            "netsuite_url": emulator.url,
-            "netsuite_accounts": accounts,
-        }
-        _write_state(state_dir, state, integration_config)
+    with TestBed() as bed:
+        _write_state(state_dir, bed.state, integration_config)
         open(ready, "w").close()
-        print("Test bed ready: OpenBao %s, NetSuite emulator %s" % (vault.url, emulator.url), flush=True)
+        print("Test bed ready: OpenBao %s, NetSuite emulator %s" % (bed.vault.url, bed.emulator.url), flush=True)
         stop.wait()
-    for server in hostile:
-        server.stop()
     if os.path.exists(ready):
         os.unlink(ready)
 

@@ -193,6 +193,15 @@ expect_in 'is not bootstrapped yet: NetSuite refused the credentials'
 expect_in "$marker 2000001 (production)"
 verify stale 1 revoked
 
+# --- A token that cannot write: stop before instructions, runbook or questions --------------
+rm -f "$out/tba_bootstrap-read_only.md"
+bootstrap read_only read_only -e tba_bootstrap_runbook_path="$out/tba_bootstrap-read_only.md"
+expect_rc 2
+expect_in "Permission denied: the token lacks 'create' on 'secret/data/it/tba_bootstrap/read_only'"
+expect_not_in "$marker"
+[ ! -e "$out/tba_bootstrap-read_only.md" ] || fail "a runbook was written although nothing could be stored"
+verify read_only none
+
 # --- Input problems stop before any instruction --------------------------------------------
 CI=true bootstrap other_account other_account
 expect_rc 2
