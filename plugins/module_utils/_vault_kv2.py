@@ -129,7 +129,7 @@ class Kv2Secret:
             # client's exception is not chained to ours.
             self.require_kv2_mount()
             raise translate_error(engine_missing, 'read', self.data_path) from None
-        return _state_from_body(body, live=True)
+        return _state_from_body(_vault_json(body, 'read', self.data_path), live=True)
 
     def ensure_writable(self, state):
         """Fail unless a write of this path can succeed: the token holds the capability the write
@@ -149,7 +149,7 @@ class Kv2Secret:
         capability = {None: 'create/update', 0: 'create'}.get(cas, 'update')
         with translated_errors('write', self.data_path, capability):
             body = self._kv.create_or_update_secret(path=self.path, secret=data, cas=cas, mount_point=self.mount_point)
-        return body['data']['version']
+        return _vault_json(body, 'write', self.data_path, 'data', 'version')
 
     def update_custom_metadata(self, custom_metadata):
         """Replace the path's custom metadata with `custom_metadata` (merge with
@@ -180,7 +180,8 @@ class Kv2Secret:
         not_found = import_hvac().exceptions.InvalidPath
         with translated_errors('read', self.metadata_path):
             try:
-                return self._kv.read_secret_metadata(path=self.path, mount_point=self.mount_point)['data']
+                body = self._kv.read_secret_metadata(path=self.path, mount_point=self.mount_point)
+                return _vault_json(body, 'read', self.metadata_path, 'data')
             except not_found as exc:
                 if exc.errors:
                     raise
@@ -189,7 +190,7 @@ class Kv2Secret:
     def _require_capability(self, needed):
         with translated_errors('use', 'sys/capabilities-self', 'update'):
             body = self._client.sys.get_capabilities(paths=[self.data_path])
-        granted = body.get('data', {}).get(self.data_path, [])
+        granted = _vault_json(body, 'use', 'sys/capabilities-self').get('data', {}).get(self.data_path, [])
         if needed in granted or 'root' in granted:
             return
         raise VaultConnectionError(
@@ -225,7 +226,7 @@ class Kv2Secret:
         forbidden = import_hvac().exceptions.Forbidden
         with translated_errors('look up the mount of', self.data_path, 'read'):
             try:
-                return self._client.adapter.get(url)['data']
+                return _vault_json(self._client.adapter.get(url), 'look up the mount of', self.data_path, 'data')
             except forbidden:
                 # Reached only after the capability check passed: a token with a capability under
                 # a mount may always look it up, so a 403 here means no such mount.
@@ -233,6 +234,22 @@ class Kv2Secret:
 
     def _api_url(self, template):
         return import_hvac().utils.format_url(template, mount_point=self.mount_point, path=self.path)
+
+
+def _vault_json(body, action, path, *keys):
+    """``body`` (or the value under ``keys``) when it is what Vault's JSON API answers; hvac hands
+    back a bare response for a 2xx that is not JSON, as a proxy, a login portal or another web
+    server gives when vault.url points at it."""
+    value = body
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    if isinstance(body, dict) and value is not None:
+        return value
+    raise VaultConnectionError(
+        'server_error', "The server at vault.url did not answer like Vault when trying to %s '%s' "
+        "(no Vault JSON in a successful answer)" % (action, path),
+        'Check that vault.url is the Vault or OpenBao API address, such as https://vault.example.com:8200, '
+        'and that no proxy or login page sits in between')
 
 
 def _state_from_body(body, live):

@@ -364,3 +364,43 @@ class TestLocation:
         assert caught.value.kind == 'config' and rule in caught.value.cause
         option = caught.value.cause.split(':', 1)[0]
         assert option in caught.value.hint
+
+
+@pytest.fixture(scope='module')
+def html_server():
+    """vault.url pointing at some other web server that answers 200 with HTML."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b'<html>Sign in</html>'
+            self.send_response(200)
+            self.send_header('Content-Type', 'text/html')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_PUT = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield 'http://127.0.0.1:%d' % server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize('operation', ['read', 'read_metadata', 'write', 'ensure_writable', 'require_kv2_mount'])
+def test_a_server_that_is_not_vault_is_named_as_such(html_server, path, operation, expect_error):
+    token = 'hvs.' + secrets.token_hex(24)
+    secret = Kv2Secret(connect({'url': html_server, 'token': token}), 'secret', path)
+    calls = {'read': secret.read, 'read_metadata': secret.read_metadata,
+             'write': lambda: secret.write(credentials(), cas=0),
+             'ensure_writable': lambda: secret.ensure_writable(KvSecretState(False, None, None, {}, None)),
+             'require_kv2_mount': secret.require_kv2_mount}
+    with expect_error('server_error', token) as caught:
+        calls[operation]()
+    assert 'did not answer like Vault' in str(caught.value)
