@@ -82,8 +82,8 @@ def _run_probe(probe, outcome):
     outcome.warnings.extend(result.warnings)
     if not result.ok:
         outcome.failed = True
-        outcome.msg = "NetSuite connection test failed (%s): %s Hint: %s" % (
-            result.error_code or result.status_code, result.detail or "no detail", result.hint)
+        outcome.msg = "NetSuite connection test failed (%s): %s. Hint: %s" % (
+            result.error_code or result.status_code, (result.detail or "no detail").rstrip("."), result.hint)
     return result.ok
 
 
