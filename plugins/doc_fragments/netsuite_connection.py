@@ -15,7 +15,8 @@ options:
       - Oracle recommends copying it from Setup > Company > Company Information > Company URLs
         (SuiteTalk). A pasted URL with a path is cut back to scheme and host.
       - C(https) is required; plain C(http) is accepted only for loopback hosts (test beds).
-        A C(*.netsuite.com) host must belong to O(account_id) and be the SuiteTalk host.
+        The host must be the SuiteTalk host of O(account_id) under C(netsuite.com), or a loopback
+        host (test beds), because the signed request carries the consumer key and the token ID.
     type: str
   netsuite_timeout:
     description:

@@ -27,6 +27,8 @@ _SECRET_SHAPE = re.compile(r"[0-9A-Fa-f]{64}\Z")
 # Digits with an optional letter prefix (TSTDRV, TD...) and a sandbox/release-preview suffix.
 _REALM_SHAPE = re.compile(r"(?P<prefix>[A-Z]{0,10})(?P<number>[0-9]{1,12})(?:_(?P<suffix>SB[0-9]{1,2}|RP))?\Z")
 _NETSUITE_DOMAIN = ".netsuite.com"
+# Longest value any field accepts: a secret is 64 characters, a pasted NetSuite URL a few hundred.
+VALUE_MAX = 1024
 _REST_SERVICE = "suitetalk.api"
 
 
@@ -92,11 +94,17 @@ def _clean_value(name, value, problems, warnings):
         return None
     if not isinstance(value, str):
         value = str(value)
-    trimmed = value
-    while trimmed and _is_invisible(trimmed[0]):
-        trimmed = trimmed[1:]
-    while trimmed and _is_invisible(trimmed[-1]):
-        trimmed = trimmed[:-1]
+    # Before anything walks the value: no field is anywhere near this long, and a megabyte of
+    # paste must not cost time (or reach NetSuite with strict_format: false).
+    if len(value) > VALUE_MAX:
+        problems.append("%s: must be at most %d characters (got %d)" % (name, VALUE_MAX, len(value)))
+        return None
+    start, end = 0, len(value)
+    while start < end and _is_invisible(value[start]):
+        start += 1
+    while end > start and _is_invisible(value[end - 1]):
+        end -= 1
+    trimmed = value[start:end]
     if not trimmed:
         problems.append("%s: must not be empty" % name)
         return None
@@ -135,6 +143,9 @@ def _host_from(text):
 
 def _account_from_label(text):
     """``1234567-sb1`` / ``1234567_SB1`` / ``tstdrv123`` -> NetSuiteAccount, or None."""
+    if not text.isascii():
+        # upper() turns look-alikes into ASCII ('\u017f' -> 'S', '\u00df' -> 'SS', '\u0131' -> 'I').
+        return None
     match = _REALM_SHAPE.match(text.upper().replace("-", "_"))
     if not match:
         return None
@@ -283,6 +294,11 @@ def resolve_netsuite_url(account, netsuite_url=None, name="netsuite_url"):
     if parts.scheme == "http" and not _is_loopback(host):
         raise CredentialInputError(["%s: must use https (plain http is accepted only for loopback "
                                     "test beds)" % name])
+    if not host.endswith(_NETSUITE_DOMAIN) and not _is_loopback(host):
+        # The signed request carries the consumer key and token ID: only NetSuite may get it
+        # (loopback hosts are test beds).
+        raise CredentialInputError(["%s: must be a NetSuite host (*%s), such as %s"
+                                    % (name, _NETSUITE_DOMAIN, account.default_rest_url())])
     if host.endswith(_NETSUITE_DOMAIN):
         label, service = (host[:-len(_NETSUITE_DOMAIN)].split(".", 1) + [""])[:2]
         if label != account.host_label:

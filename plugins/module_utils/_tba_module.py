@@ -10,10 +10,12 @@ the only module_utils file that does.
 """
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.validation import check_type_dict
+from ansible.module_utils.parsing.convert_bool import BOOLEANS
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
@@ -53,16 +55,87 @@ DECLARED_CREDENTIALS_ARGSPEC = dict(
 
 
 def new_module(argument_spec, **kwargs):
-    """AnsibleModule for ``argument_spec``, after refusing a ``vault`` that is not a mapping:
-    ansible-core would fail without naming the option, or quote the value (a token, maybe)."""
-    vault = basic._load_params().get("vault")
-    if vault is None or isinstance(vault, Mapping) or _parses_as_dict(vault):
-        return AnsibleModule(argument_spec=argument_spec, **kwargs)
-    guarded = dict(argument_spec, vault=dict(type="raw", no_log=True))
-    module = AnsibleModule(argument_spec=guarded, **kwargs)
-    fail(module, "Invalid input: vault must be a dictionary of connection options (url, token, ...), "
-                 "not a %s. Nothing was tested or written." % type(vault).__name__)
+    """AnsibleModule for ``argument_spec``, after refusing what ansible-core would report badly: a
+    ``vault`` that is not a mapping, a list or dict for a text option (converted to its repr, then
+    refused for its brackets or quotes), a value outside ``choices`` or not convertible to a
+    number or boolean (quoted in ansible-core's message: a secret, maybe), and a NUL character
+    (syslog refuses to log it, and ansible-core's error then quotes every parameter)."""
+    params = basic._load_params() or {}  # None under ansible-test validate-modules
+    problems, guarded = [], dict(argument_spec)
+    vault = params.get("vault")
+    if not (vault is None or isinstance(vault, Mapping) or _parses_as_dict(vault)):
+        problems.append("vault must be a dictionary of connection options (url, token, ...), not a %s"
+                        % type(vault).__name__)
+        guarded["vault"] = dict(type="raw", no_log=True)
+    for name, spec in argument_spec.items():
+        value = params.get(name)
+        if name == "vault" and isinstance(value, Mapping):
+            found = [_option_problem("vault." + key, spec["options"][key], value.get(key))
+                     for key in sorted(spec.get("options") or {}) if key in value]
+        else:
+            found = [_option_problem(name, spec, value)]
+        found = [problem for problem in found if problem]
+        if found and guarded.get(name) is spec:
+            problems.extend(found)
+            guarded[name] = dict(type="raw", no_log=spec.get("no_log", False) or _may_be_secret(value))
+    module = AnsibleModule(argument_spec=guarded if problems else argument_spec, **kwargs)
+    # A password in a URL is a secret before any rule looks at the URL (the invocation shows
+    # every option that is not no_log).
+    vault = module.params.get("vault")
+    urls = [module.params.get("netsuite_url"), module.params.get("account_id"),
+            vault.get("url") if isinstance(vault, Mapping) else None]
+    hide(module, [secret for url in urls if _has_password(url) for secret in url_secrets(url)])
+    if problems:
+        fail(module, "Invalid input: %s. Nothing was tested or written." % "; ".join(problems))
+    return module
+
+
+_TEXT_TYPES = ("str", "path")
+
+
+def _has_password(url):
+    try:
+        return isinstance(url, str) and urlsplit(url).password is not None
+    except ValueError:
+        return False
+
+
+def _option_problem(name, spec, value):
+    """What ansible-core would refuse (or mangle) in one option's raw value, without the value."""
+    if value is None:
+        return None
+    kind = spec.get("type", "str")
+    if isinstance(value, str) and "\x00" in value:
+        return "%s: must not contain control characters" % name
+    if kind in _TEXT_TYPES and isinstance(value, (Mapping, list, tuple, set)):
+        return "%s: must be a single text value, not a %s" % (name, "dictionary" if isinstance(value, Mapping) else "list")
+    if kind == "int" and not _is_whole_number(value):
+        return "%s: must be a whole number" % name
+    if kind == "bool" and not (isinstance(value, bool) or str(value).lower() in BOOLEANS):
+        return "%s: must be true or false" % name
+    choices = spec.get("choices")
+    if choices and str(value) not in [str(choice) for choice in choices]:
+        return "%s: must be one of %s" % (name, ", ".join(str(choice) for choice in choices))
     return None
+
+
+def _may_be_secret(value):
+    """Whether a refused value must be masked. Not a short or spaced one: Ansible would mask it
+    inside our own message too (``prod`` in ``production``). Always one with a NUL: only a masked
+    value is kept out of the syslog line that cannot hold it."""
+    if isinstance(value, str):
+        return "\x00" in value or (len(value) >= 8 and not any(char.isspace() for char in value))
+    return isinstance(value, (Mapping, list, tuple, set))
+
+
+def _is_whole_number(value):
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, str) and value.strip().lstrip("+-").isdigit() and value.strip().isascii()
 
 
 def _parses_as_dict(value):
@@ -160,13 +233,22 @@ def fail(module, msg, **result):
     finish(module, failed=True, msg=msg, **result)
 
 
+def _known_before(exc):
+    """What a sync had learned when Vault failed: the versions read and the connection test, so
+    a failed write still tells whether NetSuite accepted the credentials."""
+    outcome = getattr(exc, "outcome", None)
+    if outcome is None or not outcome.vault:
+        return {}
+    return {"vault": outcome.vault, "connection": outcome.connection}
+
+
 def run_guarded(module, body):
     """Run ``body`` and turn every error into a clean one-line failure, never a traceback."""
     try:
         body()
         return
     except VaultConnectionError as exc:
-        msg, result = vault_failure_message(exc), {"vault_error": exc.kind}
+        msg, result = vault_failure_message(exc), dict(_known_before(exc), vault_error=exc.kind)
     except CredentialInputError as exc:
         msg, result = "Invalid input: %s. Nothing was tested or written." % exc, {}
     except Exception as exc:  # pylint: disable=broad-exception-caught

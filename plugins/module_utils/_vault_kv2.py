@@ -35,8 +35,8 @@ def kv2_location(mount_point, path):
     """
     mount = _checked_segments('engine_mount_point', mount_point, trailing_slash=True)
     if mount.split('/', 1)[0].lower() in _RESERVED_MOUNTS:
-        raise _location_error('engine_mount_point', "'%s' is one of Vault's own API paths (%s), not a "
-                              'secrets engine mount' % (mount, ', '.join(_RESERVED_MOUNTS)))
+        raise _location_error('engine_mount_point', "starts with one of Vault's own API paths (%s), not "
+                              'a secrets engine mount' % ', '.join(_RESERVED_MOUNTS))
     inner = _checked_segments('path', path, trailing_slash=False)
     for prefix in ('%s/data/' % mount, '%s/metadata/' % mount, '%s/' % mount, 'data/', 'metadata/'):
         if inner.startswith(prefix):

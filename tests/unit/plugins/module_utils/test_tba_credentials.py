@@ -156,7 +156,6 @@ def sandbox():
     ("http://127.0.0.1:8080/anything", "http://127.0.0.1:8080"),
     ("http://localhost:9", "http://localhost:9"),
     ("http://[::1]:9", "http://[::1]:9"),
-    ("https://netsuite-proxy.internal.example:8443", "https://netsuite-proxy.internal.example:8443"),
 ])
 def test_netsuite_url_is_cut_to_scheme_and_host(sandbox, given, expected):
     assert resolve_netsuite_url(sandbox, given) == expected
@@ -171,6 +170,8 @@ def test_netsuite_url_is_cut_to_scheme_and_host(sandbox, given, expected):
     ("ftp://1234567-sb1.suitetalk.api.netsuite.com", "must be a URL"),
     ("https://u:p@1234567-sb1.suitetalk.api.netsuite.com", "must not contain user information"),
     ("https://1234567-sb1.suitetalk.api.netsuite.com:99999", "invalid port"),
+    ("https://netsuite-proxy.internal.example:8443", "must be a NetSuite host"),
+    ("https://1234567-sb1.suitetalk.api.netsuite.com.evil.example", "must be a NetSuite host"),
 ])
 def test_netsuite_url_rules(sandbox, given, rule):
     with pytest.raises(CredentialInputError) as info:

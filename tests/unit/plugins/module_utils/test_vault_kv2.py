@@ -351,10 +351,10 @@ class TestLocation:
         ('secret', 'x#y', "path: must not contain '?', '#'"),
         ('secret', 'x%2fy', "'%'"),
         ('secret', 'a\\b', 'backslash'),
-        ('sys', 'x', "engine_mount_point: 'sys' is one of Vault's own API paths"),
+        ('sys', 'x', "engine_mount_point: starts with one of Vault's own API paths"),
         ('../sys', 'x', "engine_mount_point: must not contain empty ('//'), '.' or '..'"),
         ('secret/../sys', 'x', "engine_mount_point: must not contain empty ('//'), '.' or '..'"),
-        ('auth/token', 'x', "engine_mount_point: 'auth/token' is one of Vault's own API paths"),
+        ('auth/token', 'x', "engine_mount_point: starts with one of Vault's own API paths"),
         ('/secret', 'x', "engine_mount_point: must not start with '/'"),
         ('sec ret', 'x', 'engine_mount_point: must not contain spaces'),
     ])

@@ -41,7 +41,7 @@ def secrets_of(values):
     ({"vault_timeout": 0}, "vault.timeout must be a whole number of seconds, at least 1"),
     ({"vault_token_suffix": "é"}, "vault.token must be printable ASCII"),
     ({"vault_url": "http://admin:%s@127.0.0.1:8200" % ("p" * 24)}, "vault.url must not contain user information"),
-    ({"engine_mount_point": "sys"}, "engine_mount_point: 'sys' is one of Vault's own API paths"),
+    ({"engine_mount_point": "sys"}, "engine_mount_point: starts with one of Vault's own API paths"),
     ({"engine_mount_point": "../sys"}, "engine_mount_point: must not contain empty"),
     ({"engine_mount_point": "secret/../sys"}, "engine_mount_point: must not contain empty"),
     ({"path": "/secret/x"}, "path: must not start with '/'"),
