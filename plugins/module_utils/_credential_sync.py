@@ -12,6 +12,7 @@ only after the test passed. ``store`` is a Kv2Secret and ``probe`` a zero-argume
 returning a ProbeResult; this module imports neither side so each stays testable alone.
 """
 
+import time
 from dataclasses import dataclass, field
 
 MANAGED_BY = "netsuite_ops.credentials"
@@ -89,8 +90,19 @@ def _run_probe(probe, outcome):
 
 def ensure_present(credentials, store, probe, *, token_name=None, test_connection=True,
                    check_mode=False):
-    """Make ``store`` hold ``credentials``. Returns a SyncOutcome; Vault errors propagate."""
+    """Make ``store`` hold ``credentials``. Returns a SyncOutcome; Vault errors propagate, with
+    what was known when they happened (versions read, connection test) as their ``outcome``."""
     outcome = SyncOutcome()
+    try:
+        return _ensure_present(outcome, credentials, store, probe, token_name=token_name,
+                               test_connection=test_connection, check_mode=check_mode)
+    except Exception as exc:
+        if _error_kind(exc) is not None:
+            exc.outcome = outcome
+        raise
+
+
+def _ensure_present(outcome, credentials, store, probe, *, token_name, test_connection, check_mode):
     state = store.read()
     previous = state.current_version
     outcome.vault = _vault_result(store, previous, previous)
@@ -134,7 +146,8 @@ def ensure_present(credentials, store, probe, *, token_name=None, test_connectio
             merged_meta = dict(winner.custom_metadata or {}, **desired_meta)
             meta_changes = _metadata_differs(winner.custom_metadata, desired_meta)
     outcome.vault["version"] = version
-    metadata_written = meta_changes and _write_metadata(store, merged_meta, outcome)
+    created = version if data_changes and previous is None else None
+    metadata_written = meta_changes and _write_metadata(store, merged_meta, outcome, created)
     outcome.changed = data_changes or metadata_written
     if metadata_written and _superseded_meanwhile(store, version, outcome):
         return outcome
@@ -164,7 +177,7 @@ def _resolve_conflict(store, desired, outcome):
 def _superseded_meanwhile(store, version, outcome):
     """Custom metadata has no check-and-set: after writing it, make sure no other writer stored a
     newer version meanwhile, or the metadata just written may describe their data, not ours."""
-    current = (store.read_metadata() or {}).get("current_version")
+    current = (_metadata_once_caught_up(store, version) or {}).get("current_version")
     if current == version:
         return False
     outcome.failed = True
@@ -176,17 +189,56 @@ def _superseded_meanwhile(store, version, outcome):
     return True
 
 
-def _write_metadata(store, custom_metadata, outcome):
-    """Custom metadata is descriptive: a token without rights on it gets a warning, not a failure."""
+# A read-enabled standby (OpenBao's default with Raft storage) answers reads from its own copy,
+# which may lag the active node by a moment: right after a write it may not know the new version.
+_CATCH_UP_TRIES = 10
+_CATCH_UP_PAUSE = 0.3
+
+
+def _metadata_once_caught_up(store, version):
+    """The path's metadata, re-read (bounded, about 3 s) while the node answering still shows an
+    older version than `version`, which this task has just written."""
+    metadata = store.read_metadata()
+    for _attempt in range(_CATCH_UP_TRIES):
+        current = (metadata or {}).get("current_version")
+        if current is not None and current >= version:
+            break
+        time.sleep(_CATCH_UP_PAUSE)
+        metadata = store.read_metadata()
+    return metadata
+
+
+def _write_metadata(store, custom_metadata, outcome, created_version=None):
+    """Custom metadata is descriptive: a token without rights on it gets a warning, not a failure.
+
+    created_version: the version this task just wrote at a path that had none. A standby that has
+    not yet seen that write decides the metadata update is a 'create' and denies it to a policy
+    with only 'update' on metadata (as the README recommends): once it has caught up, try again.
+    """
     try:
         store.update_custom_metadata(custom_metadata)
         return True
     except Exception as exc:
         if _error_kind(exc) != "permission_denied":
             raise
+        if created_version is not None and _denied_by_a_lagging_node(store, custom_metadata, created_version):
+            return True
         outcome.warnings.append(
             "Custom metadata (environment, token name) of %s/metadata/%s could not be written: %s"
             % (store.mount_point, store.path, getattr(exc, "cause", "permission denied")))
+        return False
+
+
+def _denied_by_a_lagging_node(store, custom_metadata, version):
+    """True when the metadata update succeeds once the node shows `version`; False when it is
+    still denied, or the token may not even read the metadata (the denial was genuine)."""
+    try:
+        _metadata_once_caught_up(store, version)
+        store.update_custom_metadata(custom_metadata)
+        return True
+    except Exception as exc:
+        if _error_kind(exc) != "permission_denied":
+            raise
         return False
 
 

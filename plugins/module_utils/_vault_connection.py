@@ -267,6 +267,14 @@ def _transport_error(exc, action, path):
             'tls', 'TLS handshake with Vault at %s failed' % server,
             'Check the URL scheme and set vault.ca_cert (VAULT_CACERT) to the CA that signed the server '
             'certificate; vault.validate_certs: false only for throw-away test servers')
+    if action == 'write' and not isinstance(exc, requests.exceptions.ConnectTimeout) and isinstance(
+            exc, (requests.exceptions.Timeout, requests.exceptions.ConnectionError)):
+        # The request may have reached Vault: only its answer is missing.
+        return VaultConnectionError(
+            'unreachable', "No answer from Vault at %s to the write of '%s' (%s); the write may have been "
+            'applied' % (server, path, type(exc).__name__),
+            'Re-run the task: it reads the path first and writes only if the stored data differs. '
+            'If Vault is slow, raise vault.timeout')
     if isinstance(exc, requests.exceptions.Timeout):
         return VaultConnectionError(
             'unreachable', "Vault at %s did not answer in time while trying to %s '%s'" % (server, action, path),

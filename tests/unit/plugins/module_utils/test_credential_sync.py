@@ -278,3 +278,44 @@ def test_absent_costs_one_metadata_read_and_one_delete(vault, path):
     outcome, calls = vault_calls_during(vault, path, lambda: ensure_absent(store))
     assert outcome.changed
     assert calls == [("read", "secret/metadata/" + path), ("delete", "secret/metadata/" + path)]
+
+
+class LaggingStandby(Kv2Secret):
+    """A read-enabled standby that has not yet seen our own write: its first metadata read is
+    stale, and it takes the first metadata update of a new path for a 'create' and denies it."""
+
+    stale_reads = 1
+    denials = 1
+
+    def read_metadata(self):
+        if self.stale_reads:
+            self.stale_reads -= 1
+            return None
+        return super(LaggingStandby, self).read_metadata()
+
+    def update_custom_metadata(self, custom_metadata):
+        if self.denials:
+            self.denials -= 1
+            raise VaultConnectionError("permission_denied", "Permission denied", "stale existence check")
+        return super(LaggingStandby, self).update_custom_metadata(custom_metadata)
+
+
+def test_a_lagging_standby_gets_the_metadata_once_it_caught_up(vault, netsuite, account, path, monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    credentials = credentials_of(account)
+    store = store_for(vault, path, store_class=LaggingStandby)
+    outcome = ensure_present(credentials, store, probe_for(netsuite, credentials))
+    assert outcome.changed and not outcome.failed and not outcome.warnings, outcome.msg
+    assert store.stale_reads == 0 and store.denials == 0
+    metadata = vault.kv2_metadata_raw("secret", path)["data"]
+    assert metadata["custom_metadata"]["managed_by"] == "netsuite_ops.credentials"
+
+
+def test_a_stale_read_after_the_metadata_write_is_not_another_writer(vault, netsuite, account, path, monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    credentials = credentials_of(account)
+    store = store_for(vault, path, store_class=LaggingStandby)
+    store.denials = 0
+    outcome = ensure_present(credentials, store, probe_for(netsuite, credentials))
+    assert outcome.changed and not outcome.failed, outcome.msg
+    assert outcome.vault["version"] == 1 and store.stale_reads == 0
