@@ -57,8 +57,8 @@ options:
     description:
       - When V(true) and the stored credentials fail the check (missing, malformed or refused),
         also check that the token may write O(path), and fail if it may not.
-      - For a bootstrap that is about to ask a person for new values: it learns first that it
-        could not store them. Reads nothing more and writes nothing.
+      - Meant for a bootstrap that is about to ask a person for new values, so that it learns
+        first that it could not store them. Reads nothing more and writes nothing.
     type: bool
     default: false
   fail_on_error:

@@ -2,7 +2,7 @@
 
     python tests/reliability/run.py [--parts leaks,inputs,faults,concurrency,ha] [--out DIR]
 
-Run by ``scripts/test reliability`` (and by ``scripts/test``, HA included unless NSO_RELIABILITY_HA=0).
+Run by ``scripts/test reliability`` and by ``scripts/test`` (every part; NSO_RELIABILITY_PARTS picks some).
 Prints one line per case, then the report; writes DIR/reliability-report.json. Exits 1 if any
 case failed.
 """

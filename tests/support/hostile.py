@@ -23,9 +23,8 @@ def _answer(mode, authorization):
     if mode == "text":
         return 401, {"Content-Type": "text/plain"}, authorization
     if mode == "netsuite_json":
-        return 401, {"Content-Type": "application/json"}, json.dumps({
-            "status": 401, "o:errorDetails": [{"detail": "Rejected: " + authorization,
-                                                "o:errorCode": "INVALID_LOGIN"}]})
+        details = [{"detail": "Rejected: " + authorization, "o:errorCode": "INVALID_LOGIN"}]
+        return 401, {"Content-Type": "application/json"}, json.dumps({"status": 401, "o:errorDetails": details})
     if mode == "redirect":
         return 302, {"Location": "https://portal.example/login?from=" + quote(authorization, safe="")}, ""
     if mode == "html":

@@ -2,7 +2,6 @@
 TLS-intercepting proxy's CA set in pip.conf or PIP_* must reach the pip install it runs)."""
 import os
 import subprocess
-import sys
 import venv
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -405,18 +405,22 @@ def _authorization(handler):
     return handler.headers.get("Authorization", "")
 
 
+def _cut_after_key(handler):
+    header = _authorization(handler)
+    return header[:header.index("oauth_consumer_key") + 60]
+
+
 ECHOES = {
     "401 text/plain echo": lambda h: (401, {"Content-Type": "text/plain"}, _authorization(h)),
     "NetSuite-shaped JSON whose detail holds the header": lambda h: (401, JSON_TYPE, json.dumps({
-        "status": 401, "o:errorDetails": [{"detail": "Bad header: " + _authorization(h),
-                                            "o:errorCode": "INVALID_LOGIN"}]})),
+        "status": 401,
+        "o:errorDetails": [{"detail": "Bad header: " + _authorization(h), "o:errorCode": "INVALID_LOGIN"}]})),
     "302 whose Location holds the header": lambda h: (
         302, {"Location": "https://portal.example/login?h=" + quote(_authorization(h), safe="")}, ""),
     "HTML error page": lambda h: (
         500, {"Content-Type": "text/html"}, "<html><pre>%s</pre></html>" % html.escape(_authorization(h))),
     "header cut to 50 characters after the key": lambda h: (
-        400, JSON_TYPE, json.dumps({"o:errorDetails": [{"o:errorCode": "X", "detail": _authorization(h)[:
-            _authorization(h).index("oauth_consumer_key") + 60]}]})),
+        400, JSON_TYPE, json.dumps({"o:errorDetails": [{"o:errorCode": "X", "detail": _cut_after_key(h)}]})),
 }
 
 
@@ -435,7 +439,7 @@ def assert_no_fragment(text, values, size=16):
     """No 16-character slice of any secret, raw or percent-encoded, in any case."""
     folded = text.lower()
     for value in values:
-        for form in {value, quote(value, safe=""), quote_plus(value)}:
+        for form in (value, quote(value, safe=""), quote_plus(value)):
             for start in range(0, len(form) - size + 1):
                 assert form[start:start + size].lower() not in folded, "a secret fragment leaked"
 
