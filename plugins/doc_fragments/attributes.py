@@ -29,3 +29,17 @@ attributes:
     membership:
       - netsuite_ops.credentials.vault
 """
+
+    CONTROLLER = r"""
+attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details:
+      - When the task runs on the controller (C(connection=local) or C(delegate_to=localhost)), as the
+        same user, with the Python that runs Ansible and no task C(environment), the whole task runs in
+        the controller's process, with the same validation, results and masking, and without building
+        and starting a module. Elsewhere the module runs as usual.
+      - Set the environment variable E(NETSUITE_OPS_CREDENTIALS_EXECUTION) to V(module) to always run
+        the module, or to V(controller) to always run in the controller's process.
+"""

@@ -54,13 +54,14 @@ DECLARED_CREDENTIALS_ARGSPEC = dict(
 )
 
 
-def new_module(argument_spec, **kwargs):
+def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs):
     """AnsibleModule for ``argument_spec``, after refusing what ansible-core would report badly: a
     ``vault`` that is not a mapping, a list or dict for a text option (converted to its repr, then
     refused for its brackets or quotes), a value outside ``choices`` or not convertible to a
     number or boolean (quoted in ansible-core's message: a secret, maybe), and a NUL character
     (syslog refuses to log it, and ansible-core's error then quotes every parameter)."""
-    params = basic._load_params() or {}  # None under ansible-test validate-modules
+    if params is None:
+        params = basic._load_params() or {}  # None under ansible-test validate-modules
     problems, guarded = [], dict(argument_spec)
     vault = params.get("vault")
     if not (vault is None or isinstance(vault, Mapping) or _parses_as_dict(vault)):
@@ -78,7 +79,7 @@ def new_module(argument_spec, **kwargs):
         if found and guarded.get(name) is spec:
             problems.extend(found)
             guarded[name] = dict(type="raw", no_log=spec.get("no_log", False) or _may_be_secret(value))
-    module = AnsibleModule(argument_spec=guarded if problems else argument_spec, **kwargs)
+    module = module_class(argument_spec=guarded if problems else argument_spec, **kwargs)
     # A password in a URL is a secret before any rule looks at the URL (the invocation shows
     # every option that is not no_log).
     vault = module.params.get("vault")

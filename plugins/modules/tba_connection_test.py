@@ -27,6 +27,7 @@ extends_documentation_fragment:
   - netsuite_ops.credentials.vault_connection
   - netsuite_ops.credentials.attributes
   - netsuite_ops.credentials.attributes.action_group
+  - netsuite_ops.credentials.attributes.controller
 attributes:
   check_mode:
     support: full
@@ -150,81 +151,14 @@ vault_error:
   type: str
 """
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import (
-    check_credentials,
-    check_stored,
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import (
+    TBA_CONNECTION_TEST,
+    run_task,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import SECRET_FIELDS
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import (
-    DECLARED_CREDENTIALS_ARGSPEC,
-    NETSUITE_ARGSPEC,
-    argument_spec,
-    check_minimums,
-    declared_credentials,
-    finish,
-    netsuite_base_url,
-    new_module,
-    run_guarded,
-    validated_credentials,
-    vault_secret,
-    warn,
-)
-
-
-def _validate_stored(module, data):
-    return validated_credentials(module, data, describe=lambda name: "stored key '%s'" % name)
-
-
-def _run(module):
-    probed = {}
-
-    def probe_for(credentials):
-        from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
-            probe_connection,
-        )
-        probed["netsuite_url"] = netsuite_base_url(module, credentials.account)
-        return probe_connection(credentials, probed["netsuite_url"], timeout=module.params["netsuite_timeout"],
-                                validate_certs=module.params["netsuite_validate_certs"])
-
-    if module.params["path"]:
-        outcome = check_stored(vault_secret(module), lambda data: _validate_stored(module, data),
-                               probe_for, version=module.params["version"],
-                               max_age_days=module.params["max_age_days"],
-                               require_writable=module.params["require_writable"])
-    else:
-        outcome = check_credentials(declared_credentials(module), probe_for)
-    warn(module, outcome.warnings)
-
-    result = dict(changed=False, ok=outcome.ok, connection=outcome.connection)
-    if outcome.account:
-        result["account"] = dict(outcome.account, **probed)
-    if outcome.vault is not None:
-        result["vault"] = outcome.vault
-    if outcome.ok:
-        finish(module, msg="NetSuite accepted the credentials", **result)
-    result.update(reason=outcome.reason, hint=outcome.hint)
-    message = "%s. Hint: %s" % (outcome.reason.rstrip("."), outcome.hint)
-    finish(module, failed=module.params["fail_on_error"], msg=message, **result)
 
 
 def main():
-    module = new_module(
-        argument_spec(
-            DECLARED_CREDENTIALS_ARGSPEC, NETSUITE_ARGSPEC,
-            path=dict(type="str"),
-            engine_mount_point=dict(type="str", default="secret"),
-            version=dict(type="int"),
-            max_age_days=dict(type="int"),
-            fail_on_error=dict(type="bool", default=True),
-            require_writable=dict(type="bool", default=False),
-        ),
-        required_one_of=[("path", "account_id")],
-        mutually_exclusive=[("path", "account_id")] + [("path", name) for name in SECRET_FIELDS],
-        required_by={"account_id": list(SECRET_FIELDS)},
-        supports_check_mode=True,
-    )
-    check_minimums(module, netsuite_timeout=1, max_age_days=0, version=1)
-    run_guarded(module, lambda: _run(module))
+    run_task(TBA_CONNECTION_TEST)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ extends_documentation_fragment:
   - netsuite_ops.credentials.vault_connection
   - netsuite_ops.credentials.attributes
   - netsuite_ops.credentials.attributes.action_group
+  - netsuite_ops.credentials.attributes.controller
 attributes:
   check_mode:
     support: full
@@ -232,76 +233,14 @@ vault_error:
   type: str
 """
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_sync import (
-    ensure_absent,
-    ensure_present,
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import (
+    TBA_CREDENTIAL,
+    run_task,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import clean_token_name
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import (
-    DECLARED_CREDENTIALS_ARGSPEC,
-    KV_ARGSPEC,
-    NETSUITE_ARGSPEC,
-    argument_spec,
-    check_minimums,
-    declared_credentials,
-    finish,
-    netsuite_base_url,
-    new_module,
-    run_guarded,
-    vault_secret,
-    warn,
-)
-
-REQUIRED_WHEN_PRESENT = ["account_id", "consumer_key", "consumer_secret", "token_id", "token_secret"]
-
-
-def _present(module):
-    token_name = clean_token_name(module.params["token_name"])
-    credentials = declared_credentials(module)
-    base_url = netsuite_base_url(module, credentials.account)
-    account = dict(credentials.account.to_dict(), netsuite_url=base_url)
-    secret = vault_secret(module)
-
-    def probe():
-        from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
-            probe_connection,
-        )
-        return probe_connection(credentials, base_url, timeout=module.params["netsuite_timeout"],
-                                validate_certs=module.params["netsuite_validate_certs"])
-
-    outcome = ensure_present(credentials, secret, probe, token_name=token_name,
-                             test_connection=module.params["test_connection"],
-                             check_mode=module.check_mode)
-    _finish(module, outcome, account=account)
-
-
-def _absent(module):
-    _finish(module, ensure_absent(vault_secret(module), check_mode=module.check_mode))
-
-
-def _finish(module, outcome, **extra):
-    warn(module, outcome.warnings)
-    result = dict(changed=outcome.changed, msg=outcome.msg, vault=outcome.vault, **extra)
-    if "account" in extra:
-        result["connection"] = outcome.connection
-    if module._diff and outcome.diff and outcome.changed:
-        result["diff"] = outcome.diff
-    finish(module, failed=outcome.failed, **result)
 
 
 def main():
-    module = new_module(
-        argument_spec(
-            DECLARED_CREDENTIALS_ARGSPEC, NETSUITE_ARGSPEC, KV_ARGSPEC,
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            token_name=dict(type="str", no_log=False),
-            test_connection=dict(type="bool", default=True),
-        ),
-        required_if=[("state", "present", REQUIRED_WHEN_PRESENT)],
-        supports_check_mode=True,
-    )
-    check_minimums(module, netsuite_timeout=1)
-    run_guarded(module, lambda: (_present if module.params["state"] == "present" else _absent)(module))
+    run_task(TBA_CREDENTIAL)
 
 
 if __name__ == "__main__":

@@ -205,31 +205,42 @@ def _expect(report, name, run, rcs, needles=()):
 
 
 def _run_modules(bed, report):
+    """Every run twice: in the controller's process (the action plugins) and as AnsiballZ
+    modules (their fallback). Both must mask and scrub alike."""
     playbook = bed.write("leaks_modules.yml", MODULES_PLAYBOOK)
-    log = bed.keep(os.path.join(bed.out, "leaks-ansible.log"))
+    for mode in ("controller", "module"):
+        _run_modules_as(bed, report, playbook, mode)
+
+
+def _run_modules_as(bed, report, playbook, mode):
+    def env(**extra):
+        return bed.env(NETSUITE_OPS_CREDENTIALS_EXECUTION=mode, **extra)
+
+    log = bed.keep(os.path.join(bed.out, "leaks-ansible-%s.log" % mode))
     expected = ["Stored credentials at secret/data/reliability/leaks/good",
-                "Permission denied", "not a NetSuite answer"]
-    run = bed.playbook(playbook, env=bed.env(ANSIBLE_LOG_PATH=log), label="leaks-modules-vvvv")
-    _expect(report, "modules at -vvvv with ANSIBLE_LOG_PATH", run, (0,), expected)
+                "Permission denied", "not a NetSuite answer",
+                "runs in the controller" if mode == "controller" else "not in the controller"]
+    run = bed.playbook(playbook, env=env(ANSIBLE_LOG_PATH=log), label="leaks-modules-vvvv-%s" % mode)
+    _expect(report, "%s: modules at -vvvv with ANSIBLE_LOG_PATH" % mode, run, (0,), expected)
     # ansible-core ships no stdout json callback (that is ansible.posix.json): results rendered as
     # JSON by the default callback, and the tree callback writing each host's results as JSON.
-    tree = os.path.join(bed.out, "leaks-tree")
-    run = bed.playbook(playbook, env=bed.env(ANSIBLE_CALLBACK_RESULT_FORMAT="json",
-                                             ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.tree",
-                                             ANSIBLE_CALLBACK_TREE_DIR=tree), verbosity="-v",
-                       label="leaks-modules-json")
-    _expect(report, "modules with JSON results and the tree callback", run, (0,), ["INVALID_LOGIN"])
-    report.add("leaks", "tree callback wrote JSON results", "at least one file",
+    tree = os.path.join(bed.out, "leaks-tree-%s" % mode)
+    run = bed.playbook(playbook, env=env(ANSIBLE_CALLBACK_RESULT_FORMAT="json",
+                                         ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.tree",
+                                         ANSIBLE_CALLBACK_TREE_DIR=tree), verbosity="-v",
+                       label="leaks-modules-json-%s" % mode)
+    _expect(report, "%s: modules with JSON results and the tree callback" % mode, run, (0,), ["INVALID_LOGIN"])
+    report.add("leaks", "%s: tree callback wrote JSON results" % mode, "at least one file",
                str(len(os.listdir(tree)) if os.path.isdir(tree) else 0), os.path.isdir(tree) and bool(os.listdir(tree)))
-    junit = os.path.join(bed.out, "leaks-junit-modules")
-    run = bed.playbook(playbook, env=bed.env(ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.junit",
-                                             JUNIT_OUTPUT_DIR=junit, JUNIT_FAIL_ON_IGNORE="true"),
-                       verbosity="-vvv", label="leaks-modules-junit")
-    _expect(report, "modules with the junit callback", run, (0,))
-    report.add("leaks", "junit callback wrote its XML", "at least one file", str(len(glob.glob(junit + "/*.xml"))),
-               bool(glob.glob(junit + "/*.xml")))
-    run = bed.playbook(playbook, "--check", "--diff", label="leaks-modules-check-diff")
-    _expect(report, "modules with --check --diff", run, (0,), ["<added>", "(check mode)"])
+    junit = os.path.join(bed.out, "leaks-junit-modules-%s" % mode)
+    run = bed.playbook(playbook, env=env(ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.junit",
+                                         JUNIT_OUTPUT_DIR=junit, JUNIT_FAIL_ON_IGNORE="true"),
+                       verbosity="-vvv", label="leaks-modules-junit-%s" % mode)
+    _expect(report, "%s: modules with the junit callback" % mode, run, (0,))
+    report.add("leaks", "%s: junit callback wrote its XML" % mode, "at least one file",
+               str(len(glob.glob(junit + "/*.xml"))), bool(glob.glob(junit + "/*.xml")))
+    run = bed.playbook(playbook, "--check", "--diff", env=env(), label="leaks-modules-check-diff-%s" % mode)
+    _expect(report, "%s: modules with --check --diff" % mode, run, (0,), ["<added>", "(check mode)"])
 
 
 def _run_verify(bed, report):

@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# Drive tba_credential through playbooks at -vvvv, then search all output for every secret.
+# Drive tba_credential through playbooks at -vvvv, on both execution paths (the action plugin in
+# the controller's process, and the AnsiballZ module), then search all output for every secret.
 set -euo pipefail
 config=../../integration_config.yml
 log="${OUTPUT_DIR:-/tmp}/tba_credential-vvvv.log"
 # ansible-core 2.21 leaves module_args out of results unless asked: ask, so a missing no_log shows.
 export ANSIBLE_INJECT_INVOCATION=true ANSIBLE_DIFF_ALWAYS=false
-run() { ansible-playbook -i "$INVENTORY_PATH" -e @"$config" -vvvv "$@" 2>&1 | tee -a "$log"; return "${PIPESTATUS[0]}"; }
+run() { ansible-playbook -i "$INVENTORY_PATH" -e @"$config" -vvvv "$@" 2>&1 | tee -a "$log" "$modelog"; return "${PIPESTATUS[0]}"; }
 : > "$log"
-run playbook.yml
-run --check --diff check_mode.yml
-run hostile.yml
-# OpenBao's own variable names, set for the whole process (see env_fallback.yml).
-bao_env=$(python -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["vault_url"], c["vault_tokens"]["tba-writer"])' "$config")
-(unset VAULT_ADDR VAULT_TOKEN; export BAO_ADDR="${bao_env% *}" BAO_TOKEN="${bao_env#* }"; run env_fallback.yml)
+for mode in controller module; do
+  export NETSUITE_OPS_CREDENTIALS_EXECUTION="$mode"
+  modelog="${OUTPUT_DIR:-/tmp}/tba_credential-$mode.log"
+  : > "$modelog"
+  run playbook.yml
+  run --check --diff check_mode.yml
+  run hostile.yml
+  # OpenBao's own variable names, set for the whole process (see env_fallback.yml).
+  bao_env=$(python -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["vault_url"], c["vault_tokens"]["tba-writer"])' "$config")
+  (unset VAULT_ADDR VAULT_TOKEN; export BAO_ADDR="${bao_env% *}" BAO_TOKEN="${bao_env#* }"; run env_fallback.yml)
+  # Each pass really took its path: the action plugin says where it ran (at -vvv).
+  if [ "$mode" = controller ]; then want='runs in the controller'; other='not in the controller'
+  else want='not in the controller'; other='runs in the controller'; fi
+  grep -q "tba_credential: $want" "$modelog" || { echo "$mode pass: no task took that path"; exit 1; }
+  ! grep -q "tba_credential: $other" "$modelog" || { echo "$mode pass: a task took the other path"; exit 1; }
+done
+unset NETSUITE_OPS_CREDENTIALS_EXECUTION
 python ../setup_testbed/files/leakcheck.py "$config" "$log"
 # Failures must be one-line causes with hints: no traceback may reach the output, on any core.
 if grep -nE "The full traceback|Traceback \(most recent call last\)" "$log"; then

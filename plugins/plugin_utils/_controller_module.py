@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY. Private plugin_utils: may change in any release.
+"""Run a module's task in the controller's process instead of shipping it as an AnsiballZ payload.
+
+For a task that runs on the controller anyway (``delegate_to: localhost``, ``connection:
+local``), building a payload and starting a Python that imports ``ansible.module_utils.basic``,
+hvac and requests costs far more than the task's two requests. ``ControllerModule`` has the part
+of AnsibleModule's interface the collection's tasks use (params, check_mode, _diff,
+no_log_values, warn, exit_json, fail_json), so the same TaskDefinition runs unchanged. It
+validates with the same argument spec, registers the same no_log values, and masks and scrubs
+the result the same way before Ansible sees it.
+"""
+
+import os
+import sys
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import run_task
+
+# auto: in the controller when the task runs there, else the module; module / controller force one.
+EXECUTION_ENV_VAR = "NETSUITE_OPS_CREDENTIALS_EXECUTION"
+_LOCAL_CONNECTIONS = ("local", "ansible.builtin.local", "ansible.legacy.local")
+
+
+class TaskExit(BaseException):
+    """exit_json or fail_json was called: ``result`` is the finished, masked result. A
+    BaseException, like the SystemExit AnsibleModule raises, so no ``except Exception`` in a
+    task's body mistakes the end of the task for an error."""
+
+    def __init__(self, result):
+        super().__init__("task finished")
+        self.result = result
+
+
+class ControllerModule:
+    """The AnsibleModule interface the tasks use, for a run inside the controller's process."""
+
+    def __init__(self, argument_spec, args, name, check_mode=False, diff=False, inject_invocation=False,
+                 supports_check_mode=True, **rules):
+        self.check_mode = check_mode
+        self._diff = diff
+        self._inject_invocation = inject_invocation
+        self._warnings = []
+        self.params = {}
+        self.no_log_values = set()
+        # The plain validator: the module flavour reports warnings through module_utils' global
+        # list, which only AnsibleModule empties.
+        validation = ArgumentSpecValidator(argument_spec, **rules).validate(args)
+        self.no_log_values.update(validation._no_log_values)  # pylint: disable=protected-access
+        self.params = validation.validated_parameters
+        for alias in validation._warnings:  # pylint: disable=protected-access
+            self.warn("Both option %s and its alias %s are set." % (alias["option"], alias["alias"]))
+        if validation.error_messages:
+            msg = validation.errors.msg
+            if isinstance(validation.errors[0], UnsupportedError):
+                msg = "Unsupported parameters for (%s) module: %s" % (name, msg)
+            self.fail_json(msg=msg)
+
+    def warn(self, warning):
+        self._warnings.append(str(warning))
+
+    def exit_json(self, **result):
+        raise TaskExit(self._finished(result))
+
+    def fail_json(self, msg, **result):
+        result.update(failed=True, msg=msg)
+        raise TaskExit(self._finished(result))
+
+    def _finished(self, result):
+        """As AnsibleModule returns it: no_log values masked; then scrubbed in every form."""
+        if self._warnings:
+            result["warnings"] = list(self._warnings)
+        if self._inject_invocation:
+            result["invocation"] = {"module_args": self.params}
+        masked = remove_values(result, self.no_log_values)
+        return Scrubber(self.no_log_values).scrub_all(masked)
+
+
+def run_in_controller(definition, args, check_mode, diff, inject_invocation):
+    """The task's result dict; never raises (an unexpected error becomes a clean failure)."""
+    module_holder = {}
+
+    def module_class(**kwargs):
+        module = ControllerModule(args=args, name=definition.name, check_mode=check_mode, diff=diff,
+                                  inject_invocation=inject_invocation, **kwargs)
+        module_holder["module"] = module
+        return module
+
+    try:
+        run_task(definition, module_class=module_class, params=args)
+    except TaskExit as done:
+        return done.result
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        # A bug: say what it was, scrubbed of every secret registered so far, with no traceback.
+        module = module_holder.get("module")
+        secrets = module.no_log_values if module is not None else _secret_like_values(args)
+        message = "Unexpected %s in %s: %s" % (type(exc).__name__, definition.name, exc)
+        return {"failed": True, "changed": False,
+                "msg": Scrubber(secrets).scrub(remove_values(message, secrets))}
+    return {"failed": True, "changed": False, "msg": "%s finished without a result" % definition.name}
+
+
+def _secret_like_values(args):
+    """Before validation registered anything: every string given, to be safe."""
+    found = set()
+    stack = [args]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+        elif isinstance(value, str) and len(value) >= 8:
+            found.add(value)
+    return found
+
+
+def controller_can_run(connection_name, become, environment, async_val, interpreter):
+    """Whether a task may run in this process: it runs on the controller, as this user, with this
+    environment and this Python; otherwise the module runs, as Ansible would run it.
+
+    Returns (bool, reason) so a -vvv run can say why.
+    """
+    forced = os.environ.get(EXECUTION_ENV_VAR, "auto").strip().lower()
+    if forced == "module":
+        return False, "%s=module" % EXECUTION_ENV_VAR
+    if forced == "controller":
+        return True, "%s=controller" % EXECUTION_ENV_VAR
+    if connection_name not in _LOCAL_CONNECTIONS:
+        return False, "the task runs on another host (connection %s)" % connection_name
+    if become:
+        return False, "the task uses become"
+    if environment:
+        return False, "the task sets an environment"
+    if async_val:
+        return False, "the task is asynchronous"
+    if interpreter and not str(interpreter).startswith("auto") and not _same_python(str(interpreter)):
+        return False, "ansible_python_interpreter is another Python"
+    try:
+        import hvac  # noqa: F401 pylint: disable=unused-import
+        import requests_oauthlib  # noqa: F401 pylint: disable=unused-import
+    except ImportError:
+        return False, "the controller's Python lacks hvac or requests-oauthlib"
+    return True, "the task runs on the controller"
+
+
+def _same_python(interpreter):
+    try:
+        return os.path.realpath(interpreter) == os.path.realpath(sys.executable) or \
+            os.path.samefile(interpreter, sys.executable)
+    except OSError:
+        return False

@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The controller-side path: when it may run, and that it validates, masks and scrubs exactly as
+the module does (the same inputs give the same result on both paths)."""
+import json
+import secrets
+import socket
+import sys
+
+import pytest
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import (
+    TBA_CONNECTION_TEST,
+    TBA_CREDENTIAL,
+    TaskDefinition,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.modules import tba_connection_test, tba_credential
+from ansible_collections.netsuite_ops.credentials.plugins.plugin_utils._controller_module import (
+    EXECUTION_ENV_VAR,
+    controller_can_run,
+    run_in_controller,
+)
+
+
+@pytest.fixture(autouse=True)
+def automatic(monkeypatch):
+    monkeypatch.delenv(EXECUTION_ENV_VAR, raising=False)
+    for name in ("VAULT_ADDR", "VAULT_TOKEN", "BAO_ADDR", "BAO_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def closed_url():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return "http://127.0.0.1:%d" % sock.getsockname()[1]
+
+
+def decide(**overrides):
+    settings = dict(connection_name="ansible.builtin.local", become=False, environment=[], async_val=0,
+                    interpreter=sys.executable)
+    settings.update(overrides)
+    return controller_can_run(**settings)
+
+
+@pytest.mark.parametrize("overrides, runs_here, reason", [
+    ({}, True, "runs on the controller"),
+    ({"connection_name": "local"}, True, "runs on the controller"),
+    ({"interpreter": None}, True, "runs on the controller"),
+    ({"interpreter": "auto_silent"}, True, "runs on the controller"),
+    ({"connection_name": "ansible.builtin.ssh"}, False, "runs on another host"),
+    ({"become": True}, False, "become"),
+    ({"environment": [{"VAULT_ADDR": "x"}]}, False, "environment"),
+    ({"async_val": 30}, False, "asynchronous"),
+    ({"interpreter": "/usr/bin/python-elsewhere"}, False, "another Python"),
+])
+def test_where_a_task_runs(overrides, runs_here, reason):
+    decided, why = decide(**overrides)
+    assert decided is runs_here and reason in why
+
+
+def test_the_environment_variable_forces_either_path(monkeypatch):
+    monkeypatch.setenv(EXECUTION_ENV_VAR, "module")
+    assert decide()[0] is False
+    monkeypatch.setenv(EXECUTION_ENV_VAR, "controller")
+    assert decide(connection_name="ansible.builtin.ssh")[0] is True
+
+
+def test_missing_libraries_fall_back_to_the_module(monkeypatch):
+    monkeypatch.setitem(sys.modules, "hvac", None)
+    decided, why = decide()
+    assert decided is False and "lacks hvac" in why
+
+
+def values(closed_url):
+    return dict({name: secrets.token_hex(32) for name in ("consumer_key", "consumer_secret", "token_id", "token_secret")},
+                account_id="1234567_SB1", path="netsuite/x", netsuite_url=closed_url,
+                vault={"url": closed_url, "token": "hvs." + secrets.token_hex(20)})
+
+
+def secret_values(args):
+    return [args[name] for name in ("consumer_key", "consumer_secret", "token_id", "token_secret") if name in args] + [
+        args["vault"]["token"]]
+
+
+CASES = {
+    "unreachable Vault": {},
+    "a bad secret": {"token_secret": "zz"},
+    "an unknown option": {"bogus": 1},
+    "a secret pasted as environment": {"environment": "TOKEN_SECRET"},
+    "a missing secret": {"consumer_key": None},
+    "state absent, check mode": {"state": "absent"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_both_paths_give_the_same_result(case, closed_url, run_module):
+    args = values(closed_url)
+    args.update(CASES[case])
+    if args.get("environment") == "TOKEN_SECRET":
+        args["environment"] = args["token_secret"]
+    args = {key: value for key, value in args.items() if value is not None}
+    module_result, printed = run_module(tba_credential.main, dict(
+        args, _ansible_check_mode=True, _ansible_module_name="netsuite_ops.credentials.tba_credential"))
+    controller_result = run_in_controller(TBA_CREDENTIAL, args, check_mode=True, diff=False, inject_invocation=False)
+    module_result.pop("invocation", None)
+    assert controller_result == module_result
+    shown = json.dumps(controller_result) + printed
+    for secret in secret_values(args):
+        assert secret not in shown and secret[:16] not in shown
+
+
+def test_invocation_is_masked_and_server_words_scrubbed(closed_url):
+    args = values(closed_url)
+    result = run_in_controller(TBA_CREDENTIAL, args, check_mode=False, diff=False, inject_invocation=True)
+    assert result["failed"] is True and result["vault_error"] == "unreachable"
+    invocation = result["invocation"]["module_args"]
+    assert invocation["consumer_key"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    assert invocation["vault"]["token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    for secret in secret_values(args):
+        assert secret not in json.dumps(result)
+
+
+def test_an_unexpected_error_is_a_clean_failure_without_the_secrets(closed_url):
+    args = values(closed_url)
+
+    def broken(module):
+        raise RuntimeError("boom with %s and %s" % (module.params["consumer_key"], module.params["vault"]["token"]))
+
+    definition = TaskDefinition(name="broken", argument_spec=TBA_CREDENTIAL.argument_spec, body=broken)
+    result = run_in_controller(definition, args, check_mode=False, diff=False, inject_invocation=False)
+    assert result["failed"] is True and result["msg"].startswith("Unexpected RuntimeError: boom with ")
+    for secret in secret_values(args):
+        assert secret not in result["msg"]
+
+
+def test_connection_test_declared_values_on_both_paths(closed_url, run_module):
+    args = values(closed_url)
+    del args["path"], args["vault"]
+    module_result, _printed = run_module(tba_connection_test.main, args)
+    controller_result = run_in_controller(TBA_CONNECTION_TEST, args, check_mode=False, diff=False,
+                                          inject_invocation=False)
+    module_result.pop("invocation", None)
+    for result in (module_result, controller_result):
+        result["connection"].pop("elapsed_ms")
+        result["connection"].pop("detail")  # the refused port's errno text may differ in wording
+    assert controller_result == module_result
+    assert controller_result["connection"]["error_code"] == "CONNECTION_ERROR"
