@@ -6,7 +6,7 @@
 """Read-only NetSuite TBA connection test shared by tba_credential and tba_connection_test.
 
 ``probe_connection`` never raises for network or HTTP problems: it returns a failed
-``ProbeResult``. A missing ``requests``/``requests-oauthlib`` is reported the same way
+``ProbeResult``. A missing ``requests`` is reported the same way
 (``error_code`` ``MISSING_DEPENDENCY``) so both modules present every failure uniformly.
 """
 
@@ -22,6 +22,7 @@ from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
 
 SERVER_TIME_PROBE = "serverTime"
 CATALOG_PROBE = "metadata-catalog"
@@ -157,7 +158,7 @@ _CODE_HINTS = {
         + ") and any proxy in between."
     ),
     "MISSING_DEPENDENCY": (
-        "Install requests-oauthlib where the module runs (pip install requests-oauthlib)."
+        "Install requests where the module runs (pip install requests-oauthlib brings it)."
     ),
 }
 _DEFAULT_HINT = "NetSuite refused the request: see error_code and detail."
@@ -228,13 +229,13 @@ class _Attempt:
 
 
 class _SignedGet:
-    """Signed GETs. Session.request prepares, and so signs, each call anew: every attempt gets
-    a fresh nonce and timestamp (a re-sent PreparedRequest would be refused as nonce_used)."""
+    """Signed GETs, each attempt signed anew with a fresh nonce and timestamp (a re-sent header
+    would be refused as nonce_used)."""
 
-    def __init__(self, requests_module, session, auth, timeout, validate_certs, clock):
+    def __init__(self, requests_module, session, credentials, timeout, validate_certs, clock):
         self._errors = requests_module.exceptions
         self._session = session
-        self._auth = auth
+        self._credentials = credentials
         self._timeout = timeout
         self._validate_certs = validate_certs
         self._clock = clock
@@ -242,8 +243,9 @@ class _SignedGet:
     def __call__(self, url, params=None):
         sent_at = self._clock()
         try:
+            headers = dict(_HEADERS, Authorization=authorization_header(self._credentials, "GET", url, params))
             response = self._session.request(
-                "GET", url, params=params, headers=_HEADERS, auth=self._auth,
+                "GET", url, params=params, headers=headers,
                 timeout=self._timeout, verify=self._validate_certs,
                 # A redirect means netsuite_url is not the account's REST host; following it
                 # would hide that (and send a signed header to another URL).
@@ -515,7 +517,7 @@ def _run_probes(signed_get, base_url, max_attempts, sleep, rng):
     )
     if attempt.status_code != 404:
         return attempt, SERVER_TIME_PROBE, sent
-    # params go through requests so that oauthlib signs the query string.
+    # params are signed with the URL and sent by requests as the query string.
     attempt, fallback_sent = _send_with_retries(
         signed_get, base_url + _CATALOG_PATH, _CATALOG_PARAMS, max_attempts, sleep, rng
     )
@@ -534,22 +536,14 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
     started = time.monotonic()
     try:
         import requests
-        from requests_oauthlib import OAuth1
     except ImportError as exc:
         return ProbeResult(
             ok=False, error_code="MISSING_DEPENDENCY", detail=_one_line(exc),
             hint=hint_for(None, "MISSING_DEPENDENCY"),
         )
-    # oauthlib leaves realm out of the signature base string, as NetSuite requires, and its
-    # default nonce (64 CSPRNG bits + timestamp, at least 11 digits) meets NetSuite's >= 6.
-    auth = OAuth1(
-        client_key=credentials.consumer_key, client_secret=credentials.consumer_secret,
-        resource_owner_key=credentials.token_id, resource_owner_secret=credentials.token_secret,
-        signature_method="HMAC-SHA256", signature_type="AUTH_HEADER", realm=credentials.realm,
-    )
     http = session if session is not None else requests.Session()
     try:
-        signed_get = _SignedGet(requests, http, auth, timeout, validate_certs, clock)
+        signed_get = _SignedGet(requests, http, credentials, timeout, validate_certs, clock)
         attempt, probe, sent = _run_probes(
             signed_get, base_url.rstrip("/"), max_attempts, sleep, rng
         )

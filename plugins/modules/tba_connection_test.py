@@ -20,7 +20,7 @@ author:
   - netsuite_ops.credentials contributors (@netsuite-ops)
 requirements:
   - hvac >= 2.0.0 (for stored credentials)
-  - requests-oauthlib >= 1.3.1
+  - requests
 extends_documentation_fragment:
   - netsuite_ops.credentials.declared_credentials
   - netsuite_ops.credentials.netsuite_connection

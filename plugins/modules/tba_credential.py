@@ -25,7 +25,7 @@ author:
   - netsuite_ops.credentials contributors (@netsuite-ops)
 requirements:
   - hvac >= 2.0.0
-  - requests-oauthlib >= 1.3.1
+  - requests
 extends_documentation_fragment:
   - netsuite_ops.credentials.declared_credentials
   - netsuite_ops.credentials.netsuite_connection
@@ -96,7 +96,7 @@ EXAMPLES = r"""
     vault:
       url: https://vault.example.com:8200
       token: "{{ lookup('ansible.builtin.env', 'VAULT_TOKEN') }}"
-  delegate_to: localhost  # where hvac and requests-oauthlib are installed
+  delegate_to: localhost  # where hvac is installed
 
 - name: Many accounts at once, looping over names only
   # Ansible prints every loop item from -v up, loop_control.label or not: never loop over items

@@ -12,6 +12,7 @@ import dataclasses
 import html
 import itertools
 import json
+import os
 import re
 import secrets
 import socket
@@ -289,11 +290,21 @@ def test_unresolvable_host_is_a_dns_failure_without_retry():
     assert host in result.hint and "Company URLs" in result.hint
 
 
-def test_missing_requests_oauthlib_is_reported_not_raised(monkeypatch):
-    monkeypatch.setitem(sys.modules, "requests_oauthlib", None)
+def test_missing_requests_is_reported_not_raised(monkeypatch):
+    monkeypatch.setitem(sys.modules, "requests", None)
     result = probe(new_credentials(), "https://127.0.0.1:9")
     assert not result.ok and result.error_code == "MISSING_DEPENDENCY"
     assert result.attempts == 0 and "pip install requests-oauthlib" in result.hint
+
+
+def test_the_tba_probe_imports_no_oauthlib():
+    """The TBA signature is the collection's own (stdlib); oauthlib is for OAuth 2.0 only."""
+    import subprocess
+    code = ("import sys; from ansible_collections.netsuite_ops.credentials.plugins.module_utils import "
+            "_netsuite_probe; print(any(name.startswith(('oauthlib', 'requests_oauthlib')) for name in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert done.stdout.strip() == "False"
 
 
 # --- answers the emulator never gives -----------------------------------------------------------

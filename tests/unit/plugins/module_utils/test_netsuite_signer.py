@@ -1,6 +1,6 @@
 """Known-answer tests of the signature the probe sends, computed independently.
 
-The probe signs with requests-oauthlib. Here a plain HTTP server captures the exact
+The probe signs with the collection's own RFC 5849 code (_tba_signer). Here a plain HTTP server captures the exact
 Authorization header it sends, and the signature is recomputed by a hand-written RFC 5849
 computation (neither oauthlib nor the emulator), itself pinned to published vectors.
 """
@@ -144,3 +144,22 @@ def test_the_fallback_signs_its_query_parameter_with_a_new_nonce(capture):
     first = check_request(base_url, first_path, first_header)
     second = check_request(base_url, second_path, second_header)
     assert first["oauth_nonce"] != second["oauth_nonce"]
+
+
+@pytest.mark.parametrize("url, params", [
+    ("https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/system/v1/serverTime", None),
+    ("https://1234567-SB1.suitetalk.api.netsuite.com:443/services/rest/record/v1/metadata-catalog", {"select": "customer"}),
+    ("http://127.0.0.1:8080/x?b5=%3D%253D&a3=a&c%40=&a2=r%20b", {"q": "a b+c/d"}),
+])
+def test_the_signer_matches_the_hand_computation(url, params):
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
+
+    header = authorization_header(CREDENTIALS, "GET", url, params, timestamp=1800000000, nonce="abcdef123456")
+    fields = dict((key, unquote(value)) for key, value in re.findall(r'(\w+)="([^"]*)"', header))
+    assert header.startswith('OAuth realm="1234567_SB1", ')
+    assert (fields["oauth_timestamp"], fields["oauth_nonce"], fields["oauth_version"]) == ("1800000000", "abcdef123456", "1.0")
+    signed_url = url + ("&" if "?" in url else "?") + "&".join("%s=%s" % (k, quote(v)) for k, v in (params or {}).items()) \
+        if params else url
+    expected = hand_signature("GET", signed_url.replace(":443/", "/"), fields,
+                              (CREDENTIALS.consumer_secret, CREDENTIALS.token_secret))
+    assert fields["oauth_signature"] == expected

@@ -71,7 +71,7 @@ def test_the_environment_variable_forces_either_path(monkeypatch):
 def test_missing_libraries_fall_back_to_the_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "hvac", None)
     decided, why = decide()
-    assert decided is False and "lacks hvac" in why
+    assert decided is False and why == "the controller's Python lacks hvac"
 
 
 def values(closed_url):
