@@ -10,7 +10,9 @@ smaller than any of them. This one stays near 8 MB; bench.py itself is about 20 
 
 Protocol on stdin/stdout, one request at a time: 8 hex digits of length, then NUL-separated
 fields cwd, stdout path, stderr path, argc, argv..., NAME=value... The answer is one line:
-``<wall ns> <child ru_maxrss KiB> <exit code> <own VmHWM KiB>``.
+``<wall ns> <child ru_maxrss KiB> <exit code> <own VmHWM KiB> <child CPU ns>``. The child's
+rusage from wait4 covers the child and every descendant it waited for (Linux RUSAGE_BOTH): the
+CPU is user + system time of the whole process tree, ru_maxrss the largest single process.
 """
 
 import os
@@ -63,7 +65,9 @@ def serve():
             _child(cwd, out, err, argv, env)
         status, usage = os.wait4(pid, 0)[1:]
         wall = time.perf_counter_ns() - start
-        answer = "%d %d %d %d\n" % (wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status), _own_peak_kib())
+        cpu = int(round((usage.ru_utime + usage.ru_stime) * 1e9))
+        answer = "%d %d %d %d %d\n" % (wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status), _own_peak_kib(),
+                                        cpu)
         os.write(1, answer.encode())
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run the verify playbook, as installed (FQCN), over 24 accounts in the emulator and Vault at
-# -vvvv with the junit callback; check its summary, report, JUnit file, NetSuite requests and
-# Vault state; then a run over the good accounts only must exit 0. Finally search all output
-# for every secret.
+# -vvvv with the junit callback; check its summary, report, JUnit files, NetSuite requests and
+# Vault state; then a run over the good accounts only must exit 0, and a --limit run started
+# elsewhere must check only the chosen accounts and write its relative report path there.
+# Finally search all output for every secret.
 set -euo pipefail
 config=../../integration_config.yml
 work="${OUTPUT_DIR:-/tmp}/verify-work"
@@ -25,7 +26,7 @@ verify() {
   cat "$work/verify_$name.log" >> "$log"
   echo "verify run '$name' exited $rc"
 }
-check() { run -i "$INVENTORY_PATH" -e @"$config" -e verify_work_dir="$work" -e verify_run="$1" check.yml; }
+check() { local name="$1"; shift; run -i "$INVENTORY_PATH" -e @"$config" -e verify_work_dir="$work" -e verify_run="$name" "$@" check.yml; }
 
 run -i "$INVENTORY_PATH" -e @"$config" -e verify_work_dir="$work" setup.yml
 
@@ -35,13 +36,25 @@ verify all -i "$work/inventory_all.yml"
 python files/check_outputs.py "$work/expect.json" all "$work/verify_all.log" "$work/junit_all"
 check all
 
-# 2. The good accounts only (tba_verify_hosts), Vault from VAULT_ADDR/VAULT_TOKEN, at forks 3.
+# 2. The good accounts only (tba_verify_hosts), Vault from VAULT_ADDR/VAULT_TOKEN, 3 at a time, 1 per account.
 VAULT_ADDR="$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["vault_url"])' "$config")" \
 VAULT_TOKEN="$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["vault_tokens"]["tba-reader"])' "$config")" \
-  verify good -i "$work/inventory_good.yml" -e tba_verify_hosts=verify_good --forks 3
+  verify good -i "$work/inventory_good.yml" -e tba_verify_hosts=verify_good -e tba_verify_concurrency=3 \
+    -e tba_verify_per_account_concurrency=1
 [ "$rc" -eq 0 ] || { echo "expected exit code 0 with good accounts only, got $rc"; exit 1; }
 python files/check_outputs.py "$work/expect.json" good "$work/verify_good.log" "$work/junit_good"
 check good
+
+# 3. Two accounts chosen with --limit, one good and one failing; started in the work directory with a
+#    relative report path, which must resolve there (not next to the playbook).
+limit=vfy_good_sandbox,vfy_revoked
+pushd "$work" > /dev/null
+verify limit -i "$work/inventory_all.yml" --limit "$limit" -e tba_verify_report_path=report_limit.json
+popd > /dev/null
+[ "$rc" -eq 2 ] || { echo "expected exit code 2 with a failing account in the limit, got $rc"; exit 1; }
+[ -f "$work/report_limit.json" ] || { echo "the relative report path did not resolve against the working directory"; exit 1; }
+python files/check_outputs.py "$work/expect.json" limit "$work/verify_limit.log" "$work/junit_limit" "$limit"
+check limit -e verify_limit="$limit"
 
 python ../setup_testbed/files/leakcheck.py "$config" "$log" "$work"/junit_*/*.xml "$work"/report_*.json
 python ../setup_testbed/files/leakcheck.py "$work/leak_secrets.json" "$log" "$work"/junit_*/*.xml "$work"/report_*.json

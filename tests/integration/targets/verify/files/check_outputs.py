@@ -1,18 +1,22 @@
-"""Check what a verify run printed and the JUnit file it wrote.
+"""Check what a verify run printed and the JUnit files it wrote.
 
-    python check_outputs.py EXPECT_JSON RUN(all|good) LOG JUNIT_DIR
+    python check_outputs.py EXPECT_JSON RUN LOG JUNIT_DIR [HOST,HOST...]
 
 EXPECT_JSON is setup.yml's expect.json ({"ok": [hosts], "failed": [hosts]}). For RUN=good only
-the "ok" hosts take part. Checks:
-- JUnit: exactly one XML file, exactly one test case per account host, nothing else; a failure
-  (or error: ansible-core 2.19+ reports task failures as errors) exactly for the failing hosts,
-  whose message carries the reason.
+the "ok" hosts take part; with a host list (a --limit run) only those hosts. Checks:
+- JUnit: exactly one file of account test cases (verify-accounts-*.xml, written by the
+  collection's credential_fleet_check) with exactly one test case per account host, named as the
+  junit callback names a per-host task, and nothing else; a failure exactly for the failing
+  hosts, whose message carries the reason and the hint. The junit callback's own file
+  (verify-<time>.xml) is there too and holds no test case at all (JUNIT_TEST_CASE_PREFIX matches
+  no task, and the task failing the run is an EXPECTED FAILURE).
 - Log: the summary is printed exactly once, with one row per host ending in ok/FAILED as
   expected, a "reason:" line under every FAILED row, and the final line naming exactly the
   failed hosts.
 """
 import glob
 import json
+import os
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -21,11 +25,24 @@ CASE_NAME = re.compile(r"\[(?P<host>[^\]]+)\] (?P<play>[^:]+): (?P<task>.*)\Z", 
 HEADER = "NetSuite TBA credentials in Vault: "
 
 
-def check_junit(junit_dir, hosts_ok, hosts_failed):
-    problems = []
-    files = glob.glob(junit_dir + "/*.xml")
+PLAY = "Verify the NetSuite TBA credentials stored in Vault"
+TASK = "TBA credential check"
+
+
+def check_callback_junit(junit_dir):
+    files = [name for name in glob.glob(junit_dir + "/verify-*.xml") if "/verify-accounts-" not in name]
     if len(files) != 1:
-        return ["expected exactly one JUnit file in %s, found %d" % (junit_dir, len(files))]
+        return ["expected exactly one junit callback file in %s, found %d" % (junit_dir, len(files))]
+    cases = list(ET.parse(files[0]).getroot().iter("testcase"))
+    print("junit callback: %s: %d test cases" % (files[0], len(cases)))
+    return ["the junit callback's file has a test case: %r" % case.get("name") for case in cases]
+
+
+def check_junit(junit_dir, hosts_ok, hosts_failed, rows):
+    problems = []
+    files = glob.glob(junit_dir + "/verify-accounts-*.xml")
+    if len(files) != 1:
+        return ["expected exactly one JUnit file of accounts in %s, found %d" % (junit_dir, len(files))]
     cases = list(ET.parse(files[0]).getroot().iter("testcase"))
     seen = {}
     for case in cases:
@@ -34,6 +51,8 @@ def check_junit(junit_dir, hosts_ok, hosts_failed):
             problems.append("test case with an unexpected name: %r" % case.get("name"))
             continue
         host = match.group("host")
+        if (match.group("play"), match.group("task")) != (PLAY, TASK):
+            problems.append("test case with an unexpected play or task: %r" % case.get("name"))
         seen.setdefault(host, []).append(case)
     expected = set(hosts_ok) | set(hosts_failed)
     for host in sorted(set(seen) | expected):
@@ -49,8 +68,11 @@ def check_junit(junit_dir, hosts_ok, hosts_failed):
             problems.append("%s: the test case passed, expected a failure" % host)
         if host in hosts_ok and bad:
             problems.append("%s: the test case failed: %s" % (host, bad[0].get("message")))
-        if bad and "Hint" not in bad[0].get("message", "") and "tba_verify_path" not in bad[0].get("message", ""):
-            problems.append("%s: the failure message carries no hint: %s" % (host, bad[0].get("message")))
+        row = rows.get(host, {})
+        expected_message = "%s. Hint: %s" % (row.get("reason", "").rstrip("."), row.get("hint"))
+        if bad and bad[0].get("message") != expected_message:
+            problems.append("%s: the failure message is not the report's reason and hint: %r" % (
+                host, bad[0].get("message")))
     print("junit: %s: %d test cases, %d failed" % (files[0], len(cases), sum(
         1 for case in cases if any(child.tag in ("failure", "error") for child in case))))
     return problems
@@ -105,12 +127,19 @@ def check_summary(log_path, hosts_ok, hosts_failed):
     return problems
 
 
-def main(expect_path, run, log_path, junit_dir):
+def main(expect_path, run, log_path, junit_dir, limit=None):
     with open(expect_path) as handle:
         expect = json.load(handle)
     hosts_ok = expect["ok"]
-    hosts_failed = expect["failed"] if run == "all" else []
-    problems = check_junit(junit_dir, hosts_ok, hosts_failed) + check_summary(log_path, hosts_ok, hosts_failed)
+    hosts_failed = expect["failed"] if run != "good" else []
+    if limit:
+        hosts_ok = [host for host in hosts_ok if host in limit.split(",")]
+        hosts_failed = [host for host in hosts_failed if host in limit.split(",")]
+    # The run's JSON report, next to the JUnit directory: the JUnit file must agree with it.
+    with open(os.path.join(os.path.dirname(junit_dir), "report_%s.json" % run)) as handle:
+        rows = {row["host"]: row for row in json.load(handle)["accounts"]}
+    problems = (check_junit(junit_dir, hosts_ok, hosts_failed, rows) + check_callback_junit(junit_dir)
+                + check_summary(log_path, hosts_ok, hosts_failed))
     for problem in problems:
         print("PROBLEM: " + problem)
     return 1 if problems else 0
