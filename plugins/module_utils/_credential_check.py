@@ -39,7 +39,9 @@ class CheckOutcome:
 
 def parse_vault_time(text):
     """Vault's RFC 3339 times carry nanoseconds, which datetime cannot parse before 3.11."""
-    match = _RFC3339.match(text or "")
+    if not isinstance(text, str):
+        return None
+    match = _RFC3339.match(text)
     if not match:
         return None
     base, fraction, zone = match.groups()

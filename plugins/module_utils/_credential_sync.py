@@ -134,6 +134,9 @@ def _ensure_present(outcome, credentials, store, probe, *, token_name, test_conn
     if data_changes:
         try:
             version = store.write(desired, cas=previous or 0)
+            # From here on the task has changed Vault, whatever fails next.
+            outcome.changed = True
+            outcome.vault["version"] = version
         except Exception as exc:
             if _error_kind(exc) != "cas_conflict":
                 raise
@@ -256,6 +259,7 @@ def ensure_absent(store, check_mode=False):
     outcome.diff = {"before": {"versions": previous}, "after": {},
                     "before_header": label, "after_header": label}
     if check_mode:
+        store.ensure_removable()
         outcome.msg = "Would remove %s and all its versions (check mode)" % label
         return outcome
     store.destroy_all(metadata)

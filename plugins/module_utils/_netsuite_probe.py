@@ -21,6 +21,11 @@ from email.utils import parsedate_to_datetime
 from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import (
+    MIB,
+    bounded_session,
+    response_too_large_error,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
 
@@ -42,6 +47,7 @@ _RETRY_AFTER_CAP_SECONDS = 10.0
 _RETRYABLE_TRANSPORT_CODES = frozenset({"TIMEOUT", "CONNECTION_ERROR"})
 
 _DETAIL_MAX_CHARS = 500
+NETSUITE_ANSWER_MAX_BYTES = MIB
 # A server's own words longer than this are not shown at all (and so never need scrubbing).
 _DETAIL_SHOWN_MAX_CHARS = 65536
 _MEDIA_TYPE = re.compile(r"[A-Za-z0-9.+-]{1,64}/[A-Za-z0-9.+-]{1,64}")
@@ -157,6 +163,10 @@ _CODE_HINTS = {
         "{host} did not answer like NetSuite REST web services: check netsuite_url (" + _COMPANY_URLS
         + ") and any proxy in between."
     ),
+    "RESPONSE_TOO_LARGE": (
+        "{host} sent an answer far larger than NetSuite's REST web services send for this request: "
+        "check netsuite_url (" + _COMPANY_URLS + ") and any proxy in between."
+    ),
     "MISSING_DEPENDENCY": (
         "Install requests where the module runs (pip install requests-oauthlib brings it)."
     ),
@@ -254,11 +264,16 @@ class _SignedGet:
         except (
             self._errors.ConnectionError, self._errors.Timeout,
             self._errors.ChunkedEncodingError, self._errors.ContentDecodingError,
+            self._errors.TooManyRedirects, response_too_large_error(),
         ) as exc:
             return _Attempt(error_code=self._transport_code(exc), detail=_transport_cause(exc))
         return _Attempt(response=response, local_midpoint=(sent_at + self._clock()) / 2)
 
     def _transport_code(self, exc):
+        if isinstance(exc, response_too_large_error()):
+            return "RESPONSE_TOO_LARGE"
+        if isinstance(exc, self._errors.TooManyRedirects):
+            return "REDIRECTED"
         # SSLError and ConnectTimeout are ConnectionErrors too: test the specific kinds first.
         if isinstance(exc, self._errors.Timeout):
             return "TIMEOUT"
@@ -303,7 +318,8 @@ def _retry_delay(attempt, failed_attempts, rng):
 def _retry_after_seconds(response):
     """Retry-After in seconds, capped; the HTTP-date form falls back to our own backoff."""
     value = "" if response is None else response.headers.get("Retry-After", "").strip()
-    if not value.isdigit():
+    # isdigit() alone accepts digits float() refuses ('²'); only ASCII digits are seconds.
+    if not (value.isascii() and value.isdigit()):
         return None
     return min(float(value), _RETRY_AFTER_CAP_SECONDS)
 
@@ -332,7 +348,7 @@ def _one_line(text):
 def _json_or_none(response):
     try:
         return json.loads(response.text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         return None
 
 
@@ -364,12 +380,13 @@ def _server_time_from_date_header(response):
     header = response.headers.get("Date")
     try:
         moment = parsedate_to_datetime(header) if header else None
-    except (TypeError, ValueError, IndexError):
+        if moment is None:
+            return None
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        # Dates at the edge of the calendar overflow when converted (year 9999, -0100).
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), moment
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if moment is None:
-        return None
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), moment
 
 
 def _error_from_body(response):
@@ -541,7 +558,9 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
             ok=False, error_code="MISSING_DEPENDENCY", detail=_one_line(exc),
             hint=hint_for(None, "MISSING_DEPENDENCY"),
         )
-    http = session if session is not None else requests.Session()
+    # NetSuite's REST answers here are a few hundred bytes: 1 MiB is generous, and every attempt
+    # ends within the timeout whatever the server does.
+    http = session if session is not None else bounded_session(timeout, NETSUITE_ANSWER_MAX_BYTES)
     try:
         signed_get = _SignedGet(requests, http, credentials, timeout, validate_certs, clock)
         attempt, probe, sent = _run_probes(

@@ -92,8 +92,12 @@ def _clean_value(name, value, problems, warnings):
     if value is None:
         problems.append("%s: is required" % name)
         return None
+    if isinstance(value, (dict, list, tuple, set, bool)):
+        problems.append("%s: must be text, not a %s" % (name, {dict: "dictionary", bool: "boolean"}.get(
+            type(value), "list")))
+        return None
     if not isinstance(value, str):
-        value = str(value)
+        value = str(value)  # a number: an account ID stored by another tool, say
     # Before anything walks the value: no field is anywhere near this long, and a megabyte of
     # paste must not cost time (or reach NetSuite with strict_format: false).
     if len(value) > VALUE_MAX:
@@ -190,7 +194,7 @@ def check_environment(account, environment, name="environment"):
                environment.replace("_", " "))])
 
 
-# Vault limits each custom metadata value to 512 characters.
+# Vault limits each custom metadata value to 512 bytes (UTF-8), not characters.
 TOKEN_NAME_MAX = 512
 
 
@@ -201,8 +205,9 @@ def clean_token_name(value, name="token_name"):
     text = str(value).strip()
     if not text:
         return None
-    if len(text) > TOKEN_NAME_MAX:
-        raise CredentialInputError(["%s: must be at most %d characters" % (name, TOKEN_NAME_MAX)])
+    if len(text.encode("utf-8")) > TOKEN_NAME_MAX:
+        raise CredentialInputError(["%s: must be at most %d bytes in UTF-8 (Vault's limit for custom "
+                                    "metadata; %d characters here)" % (name, TOKEN_NAME_MAX, len(text))])
     if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") for c in text):
         raise CredentialInputError(["%s: must not contain control characters or line breaks" % name])
     return text

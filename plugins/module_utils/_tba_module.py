@@ -240,7 +240,7 @@ def _known_before(exc):
     outcome = getattr(exc, "outcome", None)
     if outcome is None or not outcome.vault:
         return {}
-    return {"vault": outcome.vault, "connection": outcome.connection}
+    return {"vault": outcome.vault, "connection": outcome.connection, "changed": outcome.changed}
 
 
 def run_guarded(module, body):

@@ -17,12 +17,19 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import (
+    MIB,
+    bounded_session,
+    response_too_large_error,
+)
+
 URL_ENV_VARS = ('VAULT_ADDR', 'BAO_ADDR')
 TOKEN_ENV_VARS = ('VAULT_TOKEN', 'BAO_TOKEN')
 NAMESPACE_ENV_VARS = ('VAULT_NAMESPACE',)
 CA_CERT_ENV_VARS = ('VAULT_CACERT',)
 SKIP_VERIFY_ENV_VAR = 'VAULT_SKIP_VERIFY'
 DEFAULT_TIMEOUT = 30
+VAULT_ANSWER_MAX_BYTES = 16 * MIB
 
 ERROR_KINDS = frozenset((
     'unreachable', 'sealed', 'tls', 'permission_denied', 'auth_failed', 'missing_mount',
@@ -159,6 +166,8 @@ def connect(options, warnings=None):
             'checked, so anything in between can read the token and the credentials. Use '
             'vault.ca_cert to trust a private CA instead.' % SKIP_VERIFY_ENV_VAR)
     hvac = import_hvac()
+    session = bounded_session(timeout, VAULT_ANSWER_MAX_BYTES, refuse_redirects=True)
+    session.verify = verify  # hvac takes a given session's verify over its own argument
     # token='' rather than None: None makes hvac read VAULT_TOKEN or ~/.vault-token by itself.
     client = hvac.Client(
         url=url,
@@ -166,20 +175,28 @@ def connect(options, warnings=None):
         namespace=options.get('namespace') or None,
         verify=verify,
         timeout=timeout,
+        # Each request ends within the timeout, reads at most 16 MiB and follows no redirect:
+        # a redirect would carry X-Vault-Token (and a write's secrets) to wherever it points.
+        session=session,
     )
     auth.authenticate(client)
     return client
 
 
 def _checked_url(url):
+    # Whitespace around a value from the environment is paste debris (a trailing newline).
+    url = '' if url is None else str(url).strip()
     if not url:
         raise config_error('url', 'is not set', URL_ENV_VARS)
-    url = str(url)
     if url_secrets(url):
         raise config_error('url', 'must not contain user information (user:password@); authenticate '
                            'with vault.auth_method instead')
-    if _server_of(url) is None:
+    if _server_of(url) is None or any(char.isspace() or not char.isprintable() for char in url):
         raise config_error('url', 'must look like https://vault.example.com:8200')
+    path = urlsplit(url).path.rstrip('/')
+    if path == '/v1' or path.endswith('/v1') or '/v1/' in path:
+        raise config_error('url', "must be the server's address without the API path: drop '/v1' (the "
+                           'collection adds it)')
     return url
 
 
@@ -227,6 +244,18 @@ def translated_errors(action, path, capability=None):
     except client_errors() as exc:
         # from None: the original exception's text never reaches a traceback.
         raise translate_error(exc, action, path, capability) from None
+    except RecursionError:
+        # hvac decoding absurdly nested JSON: not an answer Vault gives.
+        raise not_vault_error(action, path) from None
+
+
+def not_vault_error(action, path, detail='no Vault JSON in the answer'):
+    """The server at vault.url answered, but not like Vault's API."""
+    return VaultConnectionError(
+        'server_error', "The server at vault.url did not answer like Vault when trying to %s '%s' (%s)"
+        % (action, path, detail),
+        'Check that vault.url is the Vault or OpenBao API address, such as https://vault.example.com:8200, '
+        'and that no proxy or login page sits in between')
 
 
 def translate_error(exc, action, path, capability=None):
@@ -284,6 +313,17 @@ def _transport_error(exc, action, path):
             'unreachable', 'Cannot connect to Vault at %s' % server,
             'Check vault.url (%s) and that the server is running and reachable from the host running '
             'the module' % ' / '.join(URL_ENV_VARS))
+    if isinstance(exc, requests.exceptions.TooManyRedirects):
+        return VaultConnectionError(
+            'server_error', 'Vault at %s answered with a redirect to %s, which is not followed: it would '
+            'carry the token (and any secret being written) there' % (server, _redirect_target(exc)),
+            'Set vault.url to the active node, or to the load balancer in front of the cluster (a '
+            'standby redirects when it cannot forward requests)')
+    if isinstance(exc, response_too_large_error()):
+        return VaultConnectionError(
+            'server_error', "Vault at %s answered the %s of '%s' with more than %d MiB"
+            % (server, action, path, VAULT_ANSWER_MAX_BYTES // MIB),
+            'Check that vault.url is the Vault or OpenBao API address and that no proxy sits in between')
     # Never str(exc): requests quotes header values (the token) in some of its messages.
     return VaultConnectionError(
         'unreachable', "The request to %s '%s' at %s failed (%s)" % (action, path, server, type(exc).__name__),
@@ -372,6 +412,12 @@ def _server_message(exc):
     if len(text) > _SERVER_MESSAGE_LIMIT:
         text = text[:_SERVER_MESSAGE_LIMIT] + '...'
     return ': ' + text if text else ''
+
+
+def _redirect_target(exc):
+    """Scheme and host of a redirect's Location (its path or query may hold anything)."""
+    location = getattr(getattr(exc, 'response', None), 'headers', {}).get('Location', '')
+    return _server_of(location) or 'another address'
 
 
 def _server_label(exc):

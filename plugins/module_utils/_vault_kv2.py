@@ -15,6 +15,7 @@ from typing import Optional
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VaultConnectionError,
     import_hvac,
+    not_vault_error,
     translate_error,
     translated_errors,
 )
@@ -122,14 +123,14 @@ class Kv2Secret:
             except not_found as exc:
                 # A deleted or destroyed version answers 404 with its metadata in the body.
                 if not exc.errors:
-                    return _state_from_body(exc.json, live=False)
+                    return _state_from_body(exc.json, live=False, path=self.data_path)
                 engine_missing = exc
         if engine_missing is not None:
             # Errors listed: no KV v2 engine answers here. Outside the except clause, so the
             # client's exception is not chained to ours.
             self.require_kv2_mount()
             raise translate_error(engine_missing, 'read', self.data_path) from None
-        return _state_from_body(_vault_json(body, 'read', self.data_path), live=True)
+        return _state_from_body(_vault_json(body, 'read', self.data_path), live=True, path=self.data_path)
 
     def ensure_writable(self, state):
         """Fail unless a write of this path can succeed: the token holds the capability the write
@@ -187,18 +188,27 @@ class Kv2Secret:
                     raise
                 return None
 
-    def _require_capability(self, needed):
+    def _require_capability(self, needed, path=None):
+        path = path or self.data_path
         with translated_errors('use', 'sys/capabilities-self', 'update'):
-            body = self._client.sys.get_capabilities(paths=[self.data_path])
-        granted = _vault_json(body, 'use', 'sys/capabilities-self').get('data', {}).get(self.data_path, [])
+            body = self._client.sys.get_capabilities(paths=[path])
+        granted = _vault_json(body, 'use', 'sys/capabilities-self').get('data', {}).get(path, [])
+        if not isinstance(granted, list):
+            raise not_vault_error('use', 'sys/capabilities-self', 'capabilities are a %s' % type(granted).__name__)
         if needed in granted or 'root' in granted:
             return
+        what = ("'create' writes a new secret, 'update' replaces an existing one, also a deleted one"
+                if path == self.data_path else "'delete' on the metadata path removes every version")
         raise VaultConnectionError(
             'permission_denied',
             "Permission denied: the token lacks '%s' on '%s' (it has: %s)"
-            % (needed, self.data_path, ', '.join(granted) or 'nothing'),
-            "Grant '%s' on '%s' in the token's policy: 'create' writes a new secret, 'update' "
-            "replaces an existing one, also a deleted one" % (needed, self.data_path))
+            % (needed, path, ', '.join(str(item) for item in granted) or 'nothing'),
+            "Grant '%s' on '%s' in the token's policy: %s" % (needed, path, what))
+
+    def ensure_removable(self):
+        """Fail unless the token may delete the metadata (every version): one request, for check
+        mode, so it never promises a removal the real run cannot do."""
+        self._require_capability('delete', self.metadata_path)
 
     def require_kv2_mount(self):
         """Fail with the right kind unless a KV version 2 engine serves this mount (one request)."""
@@ -245,22 +255,29 @@ def _vault_json(body, action, path, *keys):
         value = value.get(key) if isinstance(value, dict) else None
     if isinstance(body, dict) and value is not None:
         return value
-    raise VaultConnectionError(
-        'server_error', "The server at vault.url did not answer like Vault when trying to %s '%s' "
-        "(no Vault JSON in a successful answer)" % (action, path),
-        'Check that vault.url is the Vault or OpenBao API address, such as https://vault.example.com:8200, '
-        'and that no proxy or login page sits in between')
+    raise not_vault_error(action, path, 'no Vault JSON in a successful answer')
 
 
-def _state_from_body(body, live):
-    block = (body or {}).get('data') or {}
-    metadata = block.get('metadata')
+def _state_from_body(body, live, path='the secret'):
+    """What a data read found. Vault's answer is checked shape by shape: a proxy or a broken
+    server may send JSON of other types, which must not become a Python error."""
+    block = _typed((_typed(body, dict, path, 'the answer') or {}).get('data'), dict, path, 'data') or {}
+    metadata = _typed(block.get('metadata'), dict, path, 'data.metadata')
     if not metadata:
         return KvSecretState(exists=False, current_version=None, data=None, custom_metadata={}, created_time=None)
     return KvSecretState(
         exists=live,
-        current_version=metadata.get('version'),
-        data=dict(block.get('data') or {}) if live else None,
-        custom_metadata=dict(metadata.get('custom_metadata') or {}),
-        created_time=metadata.get('created_time'),
+        current_version=_typed(metadata.get('version'), int, path, 'data.metadata.version'),
+        data=dict(_typed(block.get('data'), dict, path, 'data.data') or {}) if live else None,
+        custom_metadata=dict(_typed(metadata.get('custom_metadata'), dict, path, 'custom_metadata') or {}),
+        created_time=_typed(metadata.get('created_time'), str, path, 'data.metadata.created_time'),
     )
+
+
+def _typed(value, kind, path, field_name):
+    """``value`` if it is None or of ``kind`` (an int given as digits is accepted), else an error."""
+    if value is None or (isinstance(value, kind) and not (kind is int and isinstance(value, bool))):
+        return value
+    if kind is int and isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    raise not_vault_error('read', path, '%s is a %s' % (field_name, type(value).__name__))

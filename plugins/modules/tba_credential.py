@@ -58,7 +58,7 @@ options:
   token_name:
     description:
       - A label for the credentials, usually the NetSuite access token name. Kept in the secret's
-        custom metadata, not in its data. One line, at most 512 characters (Vault's limit).
+        custom metadata, not in its data. One line, at most 512 bytes in UTF-8 (Vault's limit).
     type: str
   test_connection:
     description:

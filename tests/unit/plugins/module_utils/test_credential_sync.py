@@ -319,3 +319,29 @@ def test_a_stale_read_after_the_metadata_write_is_not_another_writer(vault, nets
     outcome = ensure_present(credentials, store, probe_for(netsuite, credentials))
     assert outcome.changed and not outcome.failed, outcome.msg
     assert outcome.vault["version"] == 1 and store.stale_reads == 0
+
+
+def test_check_mode_never_promises_a_removal_the_token_cannot_do(vault, path):
+    vault.kv2_write_raw("secret", path, {"placeholder": "x"})
+    reader = token_with(vault, 'path "secret/metadata/*" { capabilities = ["read"] }')
+    with pytest.raises(VaultConnectionError) as caught:
+        ensure_absent(store_for(vault, path, reader), check_mode=True)
+    assert caught.value.kind == "permission_denied" and "'delete'" in str(caught.value)
+    outcome = ensure_absent(store_for(vault, path), check_mode=True)
+    assert outcome.changed and "Would remove" in outcome.msg
+    assert vault.kv2_metadata_raw("secret", path) is not None
+
+
+class MetadataRefused(Kv2Secret):
+    """Vault refuses the metadata (not a permission problem) after the data was written."""
+
+    def update_custom_metadata(self, custom_metadata):
+        raise VaultConnectionError("invalid_request", "Vault rejected the metadata", "check it")
+
+
+def test_a_failure_after_the_data_write_still_reports_the_change(vault, netsuite, account, path):
+    credentials = credentials_of(account)
+    with pytest.raises(VaultConnectionError) as caught:
+        ensure_present(credentials, store_for(vault, path, store_class=MetadataRefused), probe_for(netsuite, credentials))
+    assert caught.value.outcome.changed is True and caught.value.outcome.vault["version"] == 1
+    assert vault.kv2_read_raw("secret", path)["data"]["data"] == credentials.as_vault_data()

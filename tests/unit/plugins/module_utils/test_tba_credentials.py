@@ -186,7 +186,9 @@ def test_token_name_is_trimmed_and_optional(given, expected):
 
 
 @pytest.mark.parametrize("given, rule", [
-    ("x" * 513, "at most 512 characters"), ("erp\nsync", "line breaks"), ("erp\x00", "control characters")])
+    ("x" * 513, "at most 512 bytes in UTF-8"),
+    ("\U0001f511" * 150, "at most 512 bytes in UTF-8 (Vault's limit for custom metadata; 150 characters here)"),
+    ("erp\nsync", "line breaks"), ("erp\x00", "control characters")])
 def test_token_name_rules(given, rule):
     with pytest.raises(CredentialInputError) as info:
         clean_token_name(given)

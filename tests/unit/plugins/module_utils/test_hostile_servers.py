@@ -1,0 +1,231 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What an outside review threw at the collection, as NetSuite and as Vault: answers that never
+end, grow without bound, redirect the token elsewhere, or hold JSON of the wrong shape. Each
+must end in a clean, bounded failure (time and memory), with nothing sent where it should not go.
+"""
+import gzip
+import json
+import secrets
+import socket
+import threading
+import time
+
+import pytest
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import parse_vault_time
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import probe_connection
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+    CredentialInputError,
+    build_credentials,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
+    VaultConnectionError,
+    connect,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
+
+
+class RawServer:
+    """A loopback TCP server answering each connection with ``answer(socket, request_bytes)``;
+    counts connections and keeps every request it saw."""
+
+    def __init__(self, answer, host="127.0.0.1"):
+        self.answer = answer
+        self.requests = []
+        self._sock = socket.socket()
+        self._sock.bind((host, 0))
+        self._sock.listen(16)
+        self.url = "http://%s:%d" % (host, self._sock.getsockname()[1])
+        self._stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        self._sock.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                conn, _addr = self._sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn):
+        with conn:
+            conn.settimeout(5)
+            data = b""
+            try:
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, _sep, rest = data.partition(b"\r\n\r\n")
+                length = int(dict(line.split(b": ", 1) for line in head.split(b"\r\n")[1:] if b": " in line)
+                             .get(b"Content-Length", b"0"))
+                while len(rest) < length:
+                    rest += conn.recv(65536)
+                self.requests.append(head + b"\r\n\r\n" + rest)
+                self.answer(conn, head)
+            except OSError:
+                pass
+
+    def close(self):
+        self._stop.set()
+        self._sock.close()
+
+
+def send_headers(conn, status, headers):
+    lines = ["HTTP/1.1 %s" % status] + ["%s: %s" % item for item in headers.items()] + ["", ""]
+    conn.sendall("\r\n".join(lines).encode("latin-1"))
+
+
+def trickle(conn, _head):
+    send_headers(conn, "200 OK", {"Content-Type": "application/json", "Content-Length": "100000"})
+    for _ in range(60):
+        conn.sendall(b" ")
+        time.sleep(0.5)
+
+
+def endless_chunked(conn, _head):
+    send_headers(conn, "200 OK", {"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
+    block = b"x" * 65536
+    for _ in range(2000):  # bounded: about 128 MiB at most, never read whole
+        conn.sendall(b"%x\r\n%s\r\n" % (len(block), block))
+
+
+def gzip_bomb(conn, _head):
+    payload = gzip.compress(b"\0" * (64 * 1024 * 1024))
+    send_headers(conn, "200 OK", {"Content-Type": "application/json", "Content-Encoding": "gzip",
+                                  "Content-Length": str(len(payload))})
+    conn.sendall(payload)
+
+
+def json_answer(status, body, **headers):
+    def answer(conn, _head):
+        payload = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        send_headers(conn, status, dict({"Content-Type": "application/json", "Content-Length": str(len(payload))},
+                                        **headers))
+        conn.sendall(payload)
+    return answer
+
+
+@pytest.fixture
+def server():
+    started = []
+
+    def start(answer, host="127.0.0.1"):
+        started.append(RawServer(answer, host))
+        return started[-1]
+    yield start
+    for running in started:
+        running.close()
+
+
+def tba():
+    values = {name: secrets.token_hex(32) for name in ("consumer_key", "consumer_secret", "token_id", "token_secret")}
+    return build_credentials(dict(values, account_id="1234567_SB1"))[0]
+
+
+# --- as NetSuite ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer, code", [
+    (trickle, "TIMEOUT"), (endless_chunked, "RESPONSE_TOO_LARGE"), (gzip_bomb, "RESPONSE_TOO_LARGE"),
+], ids=["one byte at a time", "endless chunked body", "gzip bomb"])
+def test_a_netsuite_answer_is_bounded_in_time_and_size(answer, code, server):
+    started = time.monotonic()
+    result = probe_connection(tba(), server(answer).url, timeout=2, max_attempts=1)
+    assert not result.ok and result.error_code == code
+    assert time.monotonic() - started < 6
+
+
+@pytest.mark.parametrize("headers, body", [
+    ({"Retry-After": "\u00b2"}, {"o:errorDetails": [{"o:errorCode": "X", "detail": "busy"}]}),
+    ({"Date": "Fri, 31 Dec 9999 23:59:59 -0100"}, {"o:errorDetails": [{"o:errorCode": "INVALID_LOGIN", "detail": "x"}]}),
+    ({}, "[" * 200000),
+], ids=["Retry-After not an ASCII number", "Date at the edge of the calendar", "absurdly nested JSON"])
+def test_odd_netsuite_answers_are_results_not_crashes(headers, body, server):
+    status = "429 Too Many Requests" if "Retry-After" in headers else "401 Unauthorized"
+    result = probe_connection(tba(), server(json_answer(status, body, **headers)).url, timeout=2,
+                              max_attempts=2, sleep=lambda seconds: None)
+    assert not result.ok and result.error_code in ("X", "INVALID_LOGIN", "UNEXPECTED_RESPONSE")
+
+
+# --- as Vault ---------------------------------------------------------------------------------
+
+def vault_at(url, token=None, timeout=2):
+    return Kv2Secret(connect({"url": url, "token": token or "hvs." + secrets.token_hex(24), "timeout": timeout}),
+                     "secret", "hostile/x")
+
+
+def test_a_vault_redirect_is_not_followed_and_carries_nothing_away(server):
+    sink = server(json_answer("200 OK", {"data": {"version": 1}}), host="127.0.0.2")
+    token = "hvs." + secrets.token_hex(24)
+
+    def redirect(conn, head):
+        path = head.split(b" ")[1].decode()
+        send_headers(conn, "307 Temporary Redirect", {"Location": sink.url + path, "Content-Length": "0"})
+    secret = vault_at(server(redirect).url, token)
+    for operation in (secret.read, lambda: secret.write({"k": secrets.token_hex(32)}, cas=0)):
+        with pytest.raises(VaultConnectionError) as caught:
+            operation()
+        assert "redirect to http://127.0.0.2" in caught.value.cause and "not followed" in caught.value.cause
+    assert sink.requests == []
+
+
+@pytest.mark.parametrize("answer", [trickle, endless_chunked], ids=["one byte at a time", "endless chunked body"])
+def test_a_vault_answer_is_bounded_in_time_and_size(answer, server):
+    started = time.monotonic()
+    with pytest.raises(VaultConnectionError):
+        vault_at(server(answer).url).read()
+    assert time.monotonic() - started < 6
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"data": ["a"], "metadata": {"version": 1}}, "data.data is a list"),
+    ({"data": "text", "metadata": {"version": 1}}, "data.data is a str"),
+    ({"data": {}, "metadata": ["x"]}, "data.metadata is a list"),
+    ({"data": {}, "metadata": {"version": 1, "custom_metadata": ["x"]}}, "custom_metadata is a list"),
+    ({"data": {}, "metadata": {"version": 1, "created_time": 5}}, "created_time is a int"),
+])
+def test_vault_json_of_the_wrong_shape_is_named(data, field, server):
+    with pytest.raises(VaultConnectionError) as caught:
+        vault_at(server(json_answer("200 OK", {"data": data})).url).read()
+    assert "did not answer like Vault" in caught.value.cause and field in caught.value.cause
+
+
+def test_nested_json_from_vault_is_not_a_recursion_error(server):
+    with pytest.raises(VaultConnectionError) as caught:
+        vault_at(server(json_answer("200 OK", "[" * 200000)).url).read()
+    assert "did not answer like Vault" in caught.value.cause
+
+
+@pytest.mark.parametrize("url, accepted", [
+    ("http://127.0.0.1:8200\n", True), ("  http://127.0.0.1:8200  ", True),
+    ("http://127.0.0.1:8200/v1", False), ("http://127.0.0.1:8200/v1/", False),
+    ("https://proxy.example/vault", True),
+])
+def test_vault_url_debris_and_api_path(url, accepted):
+    options = {"url": url, "token": "hvs." + secrets.token_hex(24)}
+    if accepted:
+        assert connect(options).url.startswith(("http", "https"))
+    else:
+        with pytest.raises(VaultConnectionError) as caught:
+            connect(options)
+        assert "drop '/v1'" in str(caught.value)
+
+
+def test_stored_values_that_are_not_text_are_named_as_such():
+    with pytest.raises(CredentialInputError) as caught:
+        build_credentials({"account_id": 1234567, "consumer_key": {"a": 1}, "consumer_secret": ["x"],
+                           "token_id": True, "token_secret": secrets.token_hex(32)})
+    problems = str(caught.value)
+    assert "consumer_key: must be text, not a dictionary" in problems
+    assert "consumer_secret: must be text, not a list" in problems
+    assert "token_id: must be text, not a boolean" in problems
+    assert "account_id" not in problems  # a number is a fine account ID
+
+
+def test_vault_times_that_are_not_text():
+    assert parse_vault_time(5) is None and parse_vault_time(None) is None
