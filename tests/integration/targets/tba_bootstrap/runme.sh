@@ -171,6 +171,19 @@ for variant in ci awx off notty; do
   else fail "no runbook for a failed unattended run"; fi
 done
 verify no_values none
+
+# --- A relative runbook path lands where ansible-playbook was started (issue 11) -------------
+tc=relative_runbook; caselog="$out/tba_bootstrap-relative_runbook.log"
+target_dir="$PWD"
+rm -rf "$out/elsewhere"; mkdir -p "$out/elsewhere/runbooks"
+(cd "$out/elsewhere" && CI=true timeout 120 ansible-playbook -vvvv -i "$target_dir/inventory.yml" \
+  -e @"$target_dir/$config" netsuite_ops.credentials.bootstrap --limit no_values \
+  -e tba_bootstrap_runbook_path=runbooks/relative.md) > "$caselog" 2>&1 < /dev/null
+rc=$?
+cat "$caselog" >> "$log"; files+=("$caselog")
+expect_rc 2
+if [ -f "$out/elsewhere/runbooks/relative.md" ]; then files+=("$out/elsewhere/runbooks/relative.md")
+else fail "the relative runbook path did not land in the directory ansible-playbook ran in"; fi
 bootstrap 'batch_a:batch_b' batch -e netsuite_bootstrap_serial=2
 tc='batch'
 expect_rc 2
