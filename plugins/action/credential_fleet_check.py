@@ -1,0 +1,205 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Controller side of netsuite_ops.credentials.credential_fleet_check (documented in
+plugins/modules/credential_fleet_check.py): check every selected account in this process.
+
+Each host's settings come from its variables (tba_verify_*), validated with the same argument
+spec machinery and the same ``vault`` option spec (environment fallbacks, defaults, no_log) as
+the modules; the checking, the summary, the report and the JUnit XML are
+module_utils/_fleet_check.py's.
+"""
+
+import os
+import re
+import time
+
+from ansible import constants as C
+from ansible.errors import AnsibleError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_PER_ACCOUNT_CONCURRENCY,
+    JUNIT_TEST_CASE_NAME,
+    MAX_CONCURRENCY,
+    AccountSettings,
+    FleetChecker,
+    failed_hosts,
+    junit_xml,
+    report_json,
+    summary_lines,
+    write_file,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
+    TOKEN_ENV_VARS,
+    VAULT_CONNECTION_ARGSPEC,
+)
+
+# Host variable -> option of the per-host spec (the tba_connection_test option of the same name).
+HOST_VARIABLES = {
+    "tba_verify_path": "path",
+    "tba_verify_engine_mount_point": "engine_mount_point",
+    "tba_verify_version": "version",
+    "tba_verify_max_age_days": "max_age_days",
+    "tba_verify_netsuite_url": "netsuite_url",
+    "tba_verify_netsuite_timeout": "netsuite_timeout",
+    "tba_verify_netsuite_validate_certs": "netsuite_validate_certs",
+    "tba_verify_vault": "vault",
+}
+
+HOST_ARGSPEC = dict(
+    VAULT_CONNECTION_ARGSPEC,
+    path=dict(type="str"),
+    engine_mount_point=dict(type="str", default="secret"),
+    version=dict(type="int"),
+    max_age_days=dict(type="int"),
+    netsuite_url=dict(type="str"),
+    netsuite_timeout=dict(type="int", default=30),
+    netsuite_validate_certs=dict(type="bool", default=True),
+)
+
+PLUGIN_ARGSPEC = dict(
+    hosts=dict(type="list", elements="str"),
+    concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
+    per_account_concurrency=dict(type="int", default=DEFAULT_PER_ACCOUNT_CONCURRENCY),
+    report_path=dict(type="path"),
+    junit_dir=dict(type="path"),
+    junit_test_case_name=dict(type="str", default=JUNIT_TEST_CASE_NAME),
+    fail_on_error=dict(type="bool", default=True),
+)
+
+_SETTINGS_HINT = "Fix this host's tba_verify_* variables in the inventory; nothing was tested."
+
+
+def _plain(value):
+    """Plain Python data (templated values may be str subclasses or lazy containers)."""
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value)
+
+
+def _host_settings(host, hostvars, scrubber):
+    """AccountSettings for one host, from its variables; a problem with them becomes its row."""
+    try:
+        variables = hostvars[host]
+        raw = {}
+        for variable, option in HOST_VARIABLES.items():
+            if variable in variables:
+                raw[option] = _plain(variables[variable])
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        # An undefined variable in a template, a vault-encrypted value that cannot be decrypted...
+        return AccountSettings(host=host, problem=("Cannot read this host's variables: %s" % (
+            " ".join(str(exc).split())[:500]), _SETTINGS_HINT))
+    vault = raw.get("vault")
+    if isinstance(vault, dict):
+        scrubber.add(vault.get("token") or "")
+    elif vault is not None:
+        return AccountSettings(host=host, problem=(
+            "tba_verify_vault must be a dictionary of connection options (url, token, ...), not a %s"
+            % type(vault).__name__, _SETTINGS_HINT))
+    validated = ArgumentSpecValidator(HOST_ARGSPEC).validate(raw)
+    for value in validated._no_log_values:  # pylint: disable=protected-access
+        scrubber.add(value)
+    params = validated.validated_parameters
+    if validated.error_messages:
+        return AccountSettings(host=host, path=raw.get("path"), problem=(
+            "Invalid tba_verify_* settings: %s" % "; ".join(validated.error_messages), _SETTINGS_HINT))
+    return AccountSettings(
+        host=host, path=params.get("path"), engine_mount_point=params.get("engine_mount_point") or "secret",
+        version=params.get("version"), max_age_days=params.get("max_age_days"),
+        netsuite_url=params.get("netsuite_url"), netsuite_timeout=params.get("netsuite_timeout"),
+        netsuite_validate_certs=params.get("netsuite_validate_certs"), vault=params.get("vault") or {})
+
+
+def _resolved(path):
+    """A user's relative path is relative to where ansible-playbook was started (this process's
+    working directory), not to the playbook."""
+    return os.path.abspath(os.path.expanduser(path)) if path else None
+
+
+def _junit_dir(option):
+    if option:
+        return _resolved(option)
+    if os.environ.get("JUNIT_OUTPUT_DIR"):
+        return _resolved(os.environ["JUNIT_OUTPUT_DIR"])
+    enabled = [name.strip() for name in (C.CALLBACKS_ENABLED or [])]
+    if "junit" in enabled or "ansible.builtin.junit" in enabled:
+        # Where the junit callback writes without JUNIT_OUTPUT_DIR.
+        return _resolved("~/.ansible.log")
+    return None
+
+
+def _junit_classname(task_path):
+    """The classname ansible-core's junit callback gives a task, with its JUNIT_* settings."""
+    classname = task_path or ""
+    relative_to = os.environ.get("JUNIT_TASK_RELATIVE_PATH", "")
+    if relative_to and classname:
+        classname = os.path.relpath(classname, relative_to)
+    out_of_tree = os.environ.get("JUNIT_REPLACE_OUT_OF_TREE_PATH")
+    if out_of_tree is not None and classname.startswith("../"):
+        classname = out_of_tree + os.path.basename(classname)
+    if os.environ.get("JUNIT_TASK_CLASS", "False").lower() == "true":
+        classname = re.sub(r"\.yml:[0-9]+$", "", classname)
+    return classname
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+    _VALID_ARGS = frozenset(PLUGIN_ARGSPEC)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        result["changed"] = False
+        scrubber = Scrubber(os.environ.get(name) for name in TOKEN_ENV_VARS)
+        try:
+            result.update(self._run(task_vars or {}, scrubber))
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            text = " ".join(str(exc).split())[:1000]
+            result.update(failed=True, msg=scrubber.scrub("credential_fleet_check failed: %s%s" % (
+                "" if isinstance(exc, (AnsibleError, OSError, ValueError)) else type(exc).__name__ + ": ", text)))
+        return result
+
+    def _run(self, task_vars, scrubber):
+        started = time.monotonic()
+        _validation, options = self.validate_argument_spec(argument_spec=PLUGIN_ARGSPEC)
+        for name in ("concurrency", "per_account_concurrency"):
+            if not 1 <= options[name] <= MAX_CONCURRENCY:
+                return dict(failed=True, msg="%s: must be from 1 to %d" % (name, MAX_CONCURRENCY))
+        hosts = options["hosts"]
+        if hosts is None:
+            hosts = task_vars.get("ansible_play_hosts_all") or task_vars.get("ansible_play_hosts") or []
+        hosts = [str(host) for host in hosts]
+        hostvars = task_vars.get("hostvars") or {}
+        accounts = [_host_settings(host, hostvars, scrubber) for host in hosts]
+
+        checker = FleetChecker(options["concurrency"], options["per_account_concurrency"], scrubber)
+        rows = checker.check(accounts)
+        failed = failed_hosts(rows)
+        summary = [scrubber.scrub(line) for line in summary_lines(rows)]
+        out = dict(ok=not failed, rows=rows, summary=summary, failed_hosts=failed,
+                   msg=summary[-1] if rows else "No account to check")
+
+        if options["report_path"]:
+            out["report_path"] = write_file(_resolved(options["report_path"]), scrubber.scrub(report_json(rows)))
+        junit_dir = _junit_dir(options["junit_dir"])
+        if junit_dir:
+            task_path = self._task.get_path() or ""
+            suite = os.path.splitext(os.path.basename(re.sub(r":[0-9]+$", "", task_path)))[0] or "verify"
+            text = junit_xml(rows, str(task_vars.get("ansible_play_name") or ""), suite_name=suite,
+                             classname=_junit_classname(task_path), case_name=options["junit_test_case_name"])
+            os.makedirs(junit_dir, exist_ok=True)
+            out["junit_path"] = write_file(
+                os.path.join(junit_dir, "%s-accounts-%s.xml" % (suite, time.time())), scrubber.scrub(text))
+        out["seconds"] = round(time.monotonic() - started, 3)
+        if failed and options["fail_on_error"]:
+            out["failed"] = True
+        return out

@@ -1,0 +1,406 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
+"""Check the stored credentials of many accounts at once, in one process, and report on them.
+
+``check_fleet`` runs one ``check_stored`` per account on a bounded thread pool; a per-account
+semaphore, held only around the NetSuite request(s), keeps within NetSuite's per-account
+concurrency limit (it answers 429 past it). HTTP connections are reused: one hvac client (and
+its requests session) per distinct Vault connection, one requests session per NetSuite base
+URL, each with a connection pool as large as the thread pool.
+
+Every account gives exactly one row, whatever fails; no exception escapes. The summary lines,
+the JSON report and the JUnit XML are built from the rows only, so each rule lives here once.
+Every Vault token and every secret read from Vault is registered in a Scrubber, and everything
+this unit returns is scrubbed of them (in every spelling, whole or in part).
+
+Knows nothing of Ansible: the caller turns its inventory into ``AccountSettings``.
+"""
+
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import check_stored
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+    SECRET_FIELDS,
+    CredentialInputError,
+    build_credentials,
+    resolve_netsuite_url,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
+    VaultConnectionError,
+    connect,
+    url_secrets,
+)
+
+DEFAULT_CONCURRENCY = 16
+DEFAULT_PER_ACCOUNT_CONCURRENCY = 2
+MAX_CONCURRENCY = 256
+JUNIT_TEST_CASE_NAME = "TBA credential check"
+
+NO_PATH_REASON = "tba_verify_path is not set for this host"
+NO_PATH_HINT = ("Set tba_verify_path in the inventory: the path of the secret under the KV v2 mount, "
+                "e.g. netsuite/1234567/tba.")
+_INPUT_HINT = "Fix this host's tba_verify_* settings in the inventory; nothing was tested."
+_BUG_HINT = "This is a bug in netsuite_ops.credentials: please report it with this reason."
+_MINIMUMS = (("version", 1), ("max_age_days", 0), ("netsuite_timeout", 1))
+
+# XML 1.0 allows tab, newline, carriage return and these ranges; anything else (control
+# characters, lone surrogates, U+FFFE/U+FFFF) makes the whole file unreadable.
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass
+class AccountSettings:
+    """What to check for one inventory host (already type-checked by the caller).
+
+    ``problem``: a (reason, hint) pair when the caller found the settings unusable; the host
+    then gets a failed row without any request.
+    """
+
+    host: str
+    path: Optional[str] = None
+    engine_mount_point: str = "secret"
+    version: Optional[int] = None
+    max_age_days: Optional[int] = None
+    netsuite_url: Optional[str] = None
+    netsuite_timeout: int = 30
+    netsuite_validate_certs: bool = True
+    vault: dict = field(default_factory=dict, repr=False)
+    problem: Optional[tuple] = None
+
+
+def _text(value):
+    return "" if value is None else str(value).strip()
+
+
+def new_row(settings):
+    """The row of an account before its check: nothing known yet."""
+    return {
+        "host": settings.host,
+        "account": None,
+        "environment": None,
+        "mount": _text(settings.engine_mount_point) or "secret",
+        "path": _text(settings.path),
+        "version": None,
+        "age_days": None,
+        "ok": False,
+        "result": "FAILED",
+        "reason": "",
+        "hint": "",
+        "error_code": None,
+        "attempts": None,
+        "warnings": [],
+    }
+
+
+def _failed(row, reason, hint, error_code=None):
+    row.update(ok=False, result="FAILED", reason=reason, hint=hint or "")
+    if error_code is not None:
+        row["error_code"] = error_code
+    return row
+
+
+class FleetChecker:
+    """One fleet check: the shared connections, the per-account slots and the secrets seen."""
+
+    def __init__(self, concurrency=DEFAULT_CONCURRENCY, per_account_concurrency=DEFAULT_PER_ACCOUNT_CONCURRENCY,
+                 scrubber=None):
+        for name, value in (("concurrency", concurrency), ("per_account_concurrency", per_account_concurrency)):
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CONCURRENCY:
+                raise ValueError("%s must be a whole number from 1 to %d" % (name, MAX_CONCURRENCY))
+        self.concurrency = concurrency
+        self.per_account_concurrency = per_account_concurrency
+        self.scrubber = scrubber if scrubber is not None else Scrubber()
+        self._lock = threading.Lock()
+        self._vault_clients = {}
+        self._netsuite_sessions = {}
+        self._account_slots = {}
+
+    # -- secrets --------------------------------------------------------------------------
+
+    def hide(self, values):
+        with self._lock:
+            for value in values:
+                if value not in (None, ""):
+                    self.scrubber.add(str(value))
+
+    def _hide_settings(self, settings):
+        vault = settings.vault if isinstance(settings.vault, dict) else {}
+        self.hide([vault.get("token")] + url_secrets(vault.get("url")) + url_secrets(settings.netsuite_url))
+
+    # -- shared connections ---------------------------------------------------------------
+
+    def _pooled(self, session):
+        """``session`` with connection pools as large as the thread pool. The adapters are kept
+        (resized, not replaced): they may enforce limits (total deadline, answer size)."""
+        for adapter in set(session.adapters.values()):
+            if hasattr(adapter, "init_poolmanager"):
+                adapter.init_poolmanager(4, self.concurrency, block=False)
+        return session
+
+    def _vault_client(self, options):
+        """(client, warnings) for these connection options, built once; a configuration error is
+        raised again for every account that uses the same options."""
+        key = json.dumps(options, sort_keys=True, default=str)
+        with self._lock:
+            if key not in self._vault_clients:
+                warnings = []
+                try:
+                    client = connect(options, warnings)
+                    self._pooled(client.adapter.session)
+                    self._vault_clients[key] = (client, warnings)
+                except VaultConnectionError as exc:
+                    self._vault_clients[key] = exc
+            entry = self._vault_clients[key]
+        if isinstance(entry, VaultConnectionError):
+            raise entry
+        return entry
+
+    def _netsuite_session(self, base_url, timeout):
+        """One session per NetSuite host (and timeout), with the limits probe_connection gives
+        its own sessions: a total deadline per request and a cap on the answer's size."""
+        key = (base_url, timeout)
+        with self._lock:
+            session = self._netsuite_sessions.get(key)
+            if session is None:
+                from http.cookiejar import DefaultCookiePolicy
+
+                from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import (
+                    bounded_session,
+                )
+                from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
+                    NETSUITE_ANSWER_MAX_BYTES,
+                )
+                session = self._pooled(bounded_session(timeout, NETSUITE_ANSWER_MAX_BYTES))
+                # Shared by many accounts' threads: keep no state between requests.
+                session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+                self._netsuite_sessions[key] = session
+            return session
+
+    def _account_slot(self, realm):
+        with self._lock:
+            slot = self._account_slots.get(realm)
+            if slot is None:
+                slot = self._account_slots[realm] = threading.BoundedSemaphore(self.per_account_concurrency)
+            return slot
+
+    def close(self):
+        with self._lock:
+            sessions = list(self._netsuite_sessions.values())
+            sessions += [entry[0].adapter.session for entry in self._vault_clients.values()
+                         if not isinstance(entry, VaultConnectionError)]
+            self._netsuite_sessions.clear()
+            self._vault_clients.clear()
+        for session in sessions:
+            session.close()
+
+    # -- one account ------------------------------------------------------------------------
+
+    def check_one(self, settings):
+        """The row of one account; never raises."""
+        started = time.monotonic()
+        row = new_row(settings)
+        try:
+            self._hide_settings(settings)
+            self._check_into(row, settings)
+        except VaultConnectionError as exc:
+            _failed(row, "Vault: %s" % exc.cause, exc.hint, exc.kind)
+        except CredentialInputError as exc:
+            _failed(row, "Invalid input: %s" % exc, _INPUT_HINT)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # A bug; its text may quote data, and every row is scrubbed before it leaves.
+            _failed(row, "Unexpected %s: %s" % (type(exc).__name__, exc), _BUG_HINT)
+        row["seconds"] = round(time.monotonic() - started, 3)
+        return row
+
+    def _check_into(self, row, settings):
+        if settings.problem:
+            _failed(row, *settings.problem)
+            return
+        if not row["path"]:
+            _failed(row, NO_PATH_REASON, NO_PATH_HINT)
+            return
+        for name, minimum in _MINIMUMS:
+            value = getattr(settings, name)
+            if value is not None and value < minimum:
+                raise CredentialInputError(["%s: must be at least %d" % (name, minimum)])
+
+        from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
+
+        client, vault_warnings = self._vault_client(settings.vault if isinstance(settings.vault, dict) else {})
+        row["warnings"].extend(vault_warnings)
+        store = Kv2Secret(client, row["mount"], row["path"])
+
+        def validate(data):
+            self.hide([data.get(name) for name in SECRET_FIELDS])
+            credentials, warnings = build_credentials(data, describe=lambda name: "stored key '%s'" % name)
+            self.hide(credentials.secret_values())
+            row["warnings"].extend(warnings)
+            return credentials
+
+        def probe_for(credentials):
+            from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
+                probe_connection,
+            )
+            base_url = resolve_netsuite_url(credentials.account, settings.netsuite_url)
+            session = self._netsuite_session(base_url, settings.netsuite_timeout)
+            with self._account_slot(credentials.realm.upper()):
+                return probe_connection(credentials, base_url, timeout=settings.netsuite_timeout,
+                                        validate_certs=settings.netsuite_validate_certs, session=session)
+
+        outcome = check_stored(store, validate, probe_for, version=settings.version,
+                               max_age_days=settings.max_age_days)
+        account = outcome.account or {}
+        vault = outcome.vault or {}
+        connection = outcome.connection or {}
+        row.update(
+            account=account.get("realm"), environment=account.get("environment"),
+            mount=vault.get("mount", row["mount"]), version=vault.get("version"), age_days=vault.get("age_days"),
+            ok=outcome.ok, result="ok" if outcome.ok else "FAILED",
+            reason="" if outcome.ok else outcome.reason, hint="" if outcome.ok else outcome.hint or "",
+            error_code=connection.get("error_code"), attempts=connection.get("attempts"))
+        row["warnings"].extend(outcome.warnings)
+
+    # -- many accounts ----------------------------------------------------------------------
+
+    def check(self, accounts):
+        """One scrubbed row per account, in the order given."""
+        accounts = list(accounts)
+        try:
+            if len(accounts) <= 1:
+                rows = [self.check_one(settings) for settings in accounts]
+            else:
+                with ThreadPoolExecutor(max_workers=min(self.concurrency, len(accounts)),
+                                        thread_name_prefix="fleet-check") as pool:
+                    rows = list(pool.map(self.check_one, accounts))
+        finally:
+            self.close()
+        # Scrubbed only now: a secret read for one account must be hidden in every row.
+        return [self.scrubber.scrub_all(row) for row in rows]
+
+
+def check_fleet(accounts, concurrency=DEFAULT_CONCURRENCY, per_account_concurrency=DEFAULT_PER_ACCOUNT_CONCURRENCY,
+                scrubber=None):
+    """Check every account of ``accounts`` (AccountSettings); returns (rows, scrubber)."""
+    checker = FleetChecker(concurrency, per_account_concurrency, scrubber)
+    return checker.check(accounts), checker.scrubber
+
+
+# -- reports ------------------------------------------------------------------------------------
+
+def failed_hosts(rows):
+    return [row["host"] for row in rows if not row["ok"]]
+
+
+def summary_lines(rows):
+    """The summary printed once per run: a header, one table row per account (with its reason,
+    hint and warnings underneath) and a last line naming the failed accounts."""
+    failed = failed_hosts(rows)
+    width = max([4] + [len(str(row["host"])) for row in rows])
+    fmt = "%-" + str(width) + "s  %-17s  %-15s  %-7s  %-7s  %s"
+    lines = ["NetSuite TBA credentials in Vault: %d accounts, %d ok, %d FAILED"
+             % (len(rows), len(rows) - len(failed), len(failed)),
+             fmt % ("HOST", "ACCOUNT", "ENVIRONMENT", "VERSION", "AGE (d)", "RESULT")]
+    for row in rows:
+        lines.append(fmt % (row["host"], row["account"] or "-", row["environment"] or "-",
+                            "-" if row["version"] is None else row["version"],
+                            "-" if row["age_days"] is None else "%.1f" % float(row["age_days"]),
+                            row["result"]))
+        if not row["ok"]:
+            lines.append("    reason: " + row["reason"])
+            if row["hint"]:
+                lines.append("    hint:   " + row["hint"])
+        lines.extend("    warning: " + warning for warning in row["warnings"])
+    if failed:
+        lines.append("FAILED (%d of %d): %s" % (len(failed), len(rows), ", ".join(failed)))
+    else:
+        lines.append("All %d accounts passed." % len(rows))
+    return lines
+
+
+_REPORT_KEYS = ("host", "account", "environment", "mount", "path", "version", "age_days", "ok", "result",
+                "reason", "hint", "error_code", "attempts", "warnings")
+
+
+def report(rows):
+    """The JSON report: ok, the failed hosts, and the rows (no secret is in them)."""
+    failed = failed_hosts(rows)
+    return {"ok": not failed, "failed": failed,
+            "accounts": [{key: row.get(key) for key in _REPORT_KEYS} for row in rows]}
+
+
+def report_json(rows):
+    return json.dumps(report(rows), indent=4, sort_keys=True) + "\n"
+
+
+def failure_message(row):
+    """What a JUnit failure says: the reason, then the hint (the modules' msg format)."""
+    reason = row["reason"].rstrip(".")
+    return "%s. Hint: %s" % (reason, row["hint"]) if row["hint"] else reason
+
+
+def _xml_text(value):
+    """Text XML 1.0 can hold: invalid characters are shown as \\xNN / \\uNNNN escapes."""
+    def escape(match):
+        code = ord(match.group())
+        return "\\x%02x" % code if code < 0x100 else "\\u%04x" % code
+    return _XML_INVALID.sub(escape, str(value))
+
+
+def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNIT_TEST_CASE_NAME):
+    """One testsuite, one testcase per account, named as ansible-core's junit callback names a
+    per-host task: "[<host>] <play name>: <case name>". A failed account's case holds a
+    <failure> whose message and text are the reason and the hint."""
+    failed = failed_hosts(rows)
+    total = sum(float(row.get("seconds") or 0) for row in rows)
+    suites = ET.Element("testsuites", {
+        "name": _xml_text(suite_name), "tests": str(len(rows)), "failures": str(len(failed)),
+        "errors": "0", "disabled": "0", "time": "%.3f" % total})
+    suite = ET.SubElement(suites, "testsuite", {
+        "name": _xml_text(suite_name), "tests": str(len(rows)), "failures": str(len(failed)), "errors": "0",
+        "skipped": "0", "disabled": "0", "time": "%.3f" % total,
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())})
+    for row in rows:
+        case = ET.SubElement(suite, "testcase", {
+            "name": _xml_text("[%s] %s: %s" % (row["host"], play_name, case_name)),
+            "classname": _xml_text(classname), "time": "%.3f" % float(row.get("seconds") or 0)})
+        version = "-" if row["version"] is None else row["version"]
+        details = ["host: %s" % row["host"], "account: %s" % (row["account"] or "-"),
+                   "vault: %s/data/%s version %s" % (row["mount"], row["path"] or "-", version)]
+        details += ["warning: %s" % warning for warning in row["warnings"]]
+        if row["ok"]:
+            ET.SubElement(case, "system-out").text = _xml_text("\n".join(details))
+        else:
+            message = failure_message(row)
+            failure = ET.SubElement(case, "failure", {"message": _xml_text(message), "type": "failure"})
+            failure.text = _xml_text("\n".join([message] + details))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def write_file(path, text, mode=0o644):
+    """Write ``text`` to ``path`` at once (a reader never sees half a file)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return path

@@ -1,0 +1,212 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r"""
+module: credential_fleet_check
+short_description: Check the NetSuite TBA credentials stored in Vault for many accounts at once
+version_added: 1.1.0
+description:
+  - Checks the stored credentials of every selected inventory host (one host per NetSuite
+    account) in one controller process, with bounded concurrency; one Vault read and one signed,
+    read-only NetSuite request per account, the same check as
+    M(netsuite_ops.credentials.tba_connection_test) with O(netsuite_ops.credentials.tba_connection_test#module:path).
+  - Runs once, on the controller (an action plugin; nothing is sent to a target). Use it with
+    C(run_once=true); it checks every host of O(hosts), not only the one it runs for.
+  - Each host's settings are its variables C(tba_verify_path) (required), C(tba_verify_engine_mount_point),
+    C(tba_verify_version), C(tba_verify_max_age_days), C(tba_verify_netsuite_url),
+    C(tba_verify_netsuite_timeout), C(tba_verify_netsuite_validate_certs) and C(tba_verify_vault)
+    (a dict like the modules' C(vault) option; without it C(VAULT_ADDR)/C(VAULT_TOKEN) or
+    C(BAO_ADDR)/C(BAO_TOKEN), C(VAULT_NAMESPACE) and C(VAULT_CACERT) are used, as by the modules).
+    Hosts may use different mounts and different Vault connections.
+  - Every account gives one row, whatever fails (a host without C(tba_verify_path), a Vault
+    error, malformed data, a refusal by NetSuite); a failed row has a reason and a hint.
+  - Never changes anything, in Vault or in NetSuite; C(changed) is always C(false). No secret
+    appears in the result, the report or the JUnit file.
+  - The C(netsuite_ops.credentials.verify) playbook is built on it.
+author:
+  - netsuite_ops.credentials contributors (@netsuite-ops)
+requirements:
+  - hvac >= 2.0.0
+  - requests-oauthlib >= 1.3.1
+extends_documentation_fragment:
+  - netsuite_ops.credentials.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Read-only; runs the same way in check mode, and writes the report and JUnit file too.
+  diff_mode:
+    support: none
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+  bypass_host_loop:
+    description: Forces a 'global' task that does not execute per host.
+    support: none
+    details:
+      - Use C(run_once=true); one run checks every host of O(hosts).
+options:
+  hosts:
+    description:
+      - The inventory hosts to check, one per NetSuite account.
+      - Defaults to every host of the play (C(ansible_play_hosts_all)), so C(--limit) selects them.
+    type: list
+    elements: str
+  concurrency:
+    description:
+      - How many accounts are checked at the same time, at most (1 to 256).
+    type: int
+    default: 16
+  per_account_concurrency:
+    description:
+      - How many requests may be in flight to the same NetSuite account at the same time (1 to 256).
+        NetSuite limits concurrent requests per account and answers 429 past the limit; other
+        integrations share that limit.
+    type: int
+    default: 2
+  report_path:
+    description:
+      - Write the JSON report (C(ok), C(failed), C(accounts)) to this file on the controller.
+      - A relative path is relative to the directory C(ansible-playbook) was started in.
+    type: path
+  junit_dir:
+    description:
+      - Write a JUnit XML file with one test case per account into this directory, named
+        C(<playbook>-accounts-<time>.xml).
+      - Defaults to E(JUNIT_OUTPUT_DIR) when it is set, else to C(~/.ansible.log) when the
+        C(ansible.builtin.junit) callback is enabled; otherwise no file is written.
+      - A relative path is relative to the directory C(ansible-playbook) was started in.
+      - E(JUNIT_TASK_CLASS), E(JUNIT_TASK_RELATIVE_PATH) and E(JUNIT_REPLACE_OUT_OF_TREE_PATH) shape
+        the C(classname) as they do for the junit callback.
+    type: path
+  junit_test_case_name:
+    description:
+      - 'The task part of each test case name, C([<host>] <play name>: <junit_test_case_name>).'
+    type: str
+    default: TBA credential check
+  fail_on_error:
+    description:
+      - Fail the task when any account failed. With V(false), a failed account only shows in the
+        result (C(ok=false), C(failed_hosts)).
+    type: bool
+    default: true
+notes:
+  - The rows, the summary, the report and the JUnit file are built by the same code, so they
+    always agree.
+seealso:
+  - module: netsuite_ops.credentials.tba_connection_test
+"""
+
+EXAMPLES = r"""
+- name: Check every account of the play, 16 at a time
+  netsuite_ops.credentials.credential_fleet_check:
+    report_path: verify-report.json
+    fail_on_error: false
+  run_once: true
+  register: fleet
+
+- name: Show the summary
+  ansible.builtin.debug:
+    msg: "{{ fleet.summary }}"
+  run_once: true
+"""
+
+RETURN = r"""
+ok:
+  description: Whether every account passed.
+  returned: always
+  type: bool
+failed_hosts:
+  description: The hosts whose check failed, in inventory order.
+  returned: always
+  type: list
+  elements: str
+summary:
+  description: The summary, one line per element (header, table, reasons, hints, warnings, last line).
+  returned: always
+  type: list
+  elements: str
+rows:
+  description: One row per account, as in the JSON report.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    host:
+      description: The inventory host.
+      type: str
+    account:
+      description: The account ID (realm form), when the stored one was read and valid.
+      type: str
+    environment:
+      description: The account's environment.
+      type: str
+    mount:
+      description: The KV v2 mount point.
+      type: str
+    path:
+      description: The secret's path.
+      type: str
+    version:
+      description: The KV version checked.
+      type: int
+    age_days:
+      description: Its age in days.
+      type: float
+    ok:
+      description: Whether the account passed.
+      type: bool
+    result:
+      description: V(ok) or V(FAILED).
+      type: str
+    reason:
+      description: Why it failed (empty when it passed).
+      type: str
+    hint:
+      description: What to do about it (empty when it passed).
+      type: str
+    error_code:
+      description: NetSuite's error code or the Vault error kind.
+      type: str
+    attempts:
+      description: HTTP requests sent to NetSuite for the account (retries included).
+      type: int
+    warnings:
+      description: Warnings about the account (clock skew, unverified TLS...).
+      type: list
+      elements: str
+    seconds:
+      description: How long the account's check took.
+      type: float
+report_path:
+  description: The JSON report written, as an absolute path.
+  returned: when O(report_path) is set
+  type: str
+junit_path:
+  description: The JUnit file written.
+  returned: when a JUnit directory is known
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(
+        hosts=dict(type="list", elements="str"),
+        concurrency=dict(type="int", default=16),
+        per_account_concurrency=dict(type="int", default=2),
+        report_path=dict(type="path"),
+        junit_dir=dict(type="path"),
+        junit_test_case_name=dict(type="str", default="TBA credential check"),
+        fail_on_error=dict(type="bool", default=True),
+    ), supports_check_mode=True)
+    module.fail_json(msg="netsuite_ops.credentials.credential_fleet_check runs on the controller only "
+                         "(an action plugin); it cannot run as a module on a target.")
+
+
+if __name__ == "__main__":
+    main()
