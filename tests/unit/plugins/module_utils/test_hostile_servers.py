@@ -83,7 +83,7 @@ def send_headers(conn, status, headers):
 
 def trickle(conn, _head):
     send_headers(conn, "200 OK", {"Content-Type": "application/json", "Content-Length": "100000"})
-    for _ in range(60):
+    for _second in range(60):
         conn.sendall(b" ")
         time.sleep(0.5)
 
@@ -91,7 +91,7 @@ def trickle(conn, _head):
 def endless_chunked(conn, _head):
     send_headers(conn, "200 OK", {"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
     block = b"x" * 65536
-    for _ in range(2000):  # bounded: about 128 MiB at most, never read whole
+    for _block in range(2000):  # bounded: about 128 MiB at most, never read whole
         conn.sendall(b"%x\r\n%s\r\n" % (len(block), block))
 
 
