@@ -34,6 +34,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
     write_file,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import NETSUITE_ARGSPEC
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     TOKEN_ENV_VARS,
     VAULT_CONNECTION_ARGSPEC,
@@ -51,15 +52,14 @@ HOST_VARIABLES = {
     "tba_verify_vault": "vault",
 }
 
+# tba_connection_test's options for a stored secret, from the same specs.
 HOST_ARGSPEC = dict(
     VAULT_CONNECTION_ARGSPEC,
+    **NETSUITE_ARGSPEC,
     path=dict(type="str"),
     engine_mount_point=dict(type="str", default="secret"),
     version=dict(type="int"),
     max_age_days=dict(type="int"),
-    netsuite_url=dict(type="str"),
-    netsuite_timeout=dict(type="int", default=30),
-    netsuite_validate_certs=dict(type="bool", default=True),
 )
 
 PLUGIN_ARGSPEC = dict(
