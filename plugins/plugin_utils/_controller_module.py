@@ -137,7 +137,8 @@ def controller_can_run(connection_name, become, environment, async_val, interpre
         return False, "the task runs on another host (connection %s)" % connection_name
     if become:
         return False, "the task uses become"
-    if environment:
+    # Ansible gives every task a list of environment layers, [{}] when none is set.
+    if any(layer for layer in environment or ()):
         return False, "the task sets an environment"
     if async_val:
         return False, "the task is asynchronous"

@@ -25,6 +25,12 @@ for mode in controller module; do
   ! grep -q "tba_credential: $other" "$modelog" || { echo "$mode pass: a task took the other path"; exit 1; }
 done
 unset NETSUITE_OPS_CREDENTIALS_EXECUTION
+# Unforced, a task on localhost takes the controller path by itself.
+modelog="${OUTPUT_DIR:-/tmp}/tba_credential-auto.log"
+: > "$modelog"
+(unset VAULT_ADDR VAULT_TOKEN; export BAO_ADDR="${bao_env% *}" BAO_TOKEN="${bao_env#* }"; run env_fallback.yml)
+grep -q "tba_credential: runs in the controller: the task runs on the controller" "$modelog" \
+  || { echo "auto: a local task did not run in the controller"; exit 1; }
 python ../setup_testbed/files/leakcheck.py "$config" "$log"
 # Failures must be one-line causes with hints: no traceback may reach the output, on any core.
 if grep -nE "The full traceback|Traceback \(most recent call last\)" "$log"; then

@@ -50,9 +50,12 @@ def decide(**overrides):
     ({"connection_name": "local"}, True, "runs on the controller"),
     ({"interpreter": None}, True, "runs on the controller"),
     ({"interpreter": "auto_silent"}, True, "runs on the controller"),
+    ({"environment": [{}]}, True, "runs on the controller"),
+    ({"environment": [{}, {}]}, True, "runs on the controller"),
     ({"connection_name": "ansible.builtin.ssh"}, False, "runs on another host"),
     ({"become": True}, False, "become"),
     ({"environment": [{"VAULT_ADDR": "x"}]}, False, "environment"),
+    ({"environment": [{}, "{{ task_env }}"]}, False, "environment"),
     ({"async_val": 30}, False, "asynchronous"),
     ({"interpreter": "/usr/bin/python-elsewhere"}, False, "another Python"),
 ])
