@@ -66,8 +66,8 @@ def serve():
         status, usage = os.wait4(pid, 0)[1:]
         wall = time.perf_counter_ns() - start
         cpu = int(round((usage.ru_utime + usage.ru_stime) * 1e9))
-        answer = "%d %d %d %d %d\n" % (wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status), _own_peak_kib(),
-                                        cpu)
+        answer = "%d %d %d %d %d\n" % (
+            wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status), _own_peak_kib(), cpu)
         os.write(1, answer.encode())
 
 
