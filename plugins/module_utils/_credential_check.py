@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     STORED_KEYS,
     CredentialInputError,
@@ -25,16 +26,23 @@ _RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:
 @dataclass
 class CheckOutcome:
     ok: bool = True
-    reason: str = ""
-    hint: str = ""
+    failure: Failure = None
     account: dict = None
     connection: dict = field(default_factory=lambda: {"tested": False})
     vault: dict = None
     warnings: list = field(default_factory=list)
 
-    def fail(self, reason, hint):
-        self.ok, self.reason, self.hint = False, reason, hint
+    def fail(self, failure):
+        self.ok, self.failure = False, failure
         return self
+
+    @property
+    def reason(self):
+        return self.failure.reason if self.failure else ""
+
+    @property
+    def hint(self):
+        return self.failure.hint if self.failure else ""
 
 
 def parse_vault_time(text):
@@ -83,9 +91,7 @@ def check_credentials(credentials, probe_for, outcome=None):
     outcome.connection = result.to_dict()
     outcome.warnings.extend(result.warnings)
     if not result.ok:
-        outcome.fail("NetSuite refused the credentials (%s): %s"
-                     % (result.error_code or result.status_code, result.detail or "no detail"),
-                     result.hint or "")
+        outcome.fail(result.failure())
     return outcome
 
 
@@ -117,27 +123,30 @@ def _check_state(store, state, validate, probe_for, version, max_age_days, now):
         if state.current_version is None:
             # An empty answer is also what a KV v1 engine gives: make sure it is KV v2 first.
             store.require_kv2_mount()
-        return outcome.fail(
+        return outcome.fail(Failure(
+            "stored:missing",
             "No credentials stored at %s%s" % (label, " version %s" % version if version else ""),
             "Store them with netsuite_ops.credentials.tba_credential or the tba_bootstrap role; "
-            "check engine_mount_point and path.")
+            "check engine_mount_point and path."))
 
     outcome.account = _account_if_valid(state.data.get("account_id"))
     missing = [key for key in STORED_KEYS if key not in (state.data or {})]
     if missing:
-        return outcome.fail(
-            "Stored secret %s is missing key(s): %s" % (label, ", ".join(missing)),
+        return outcome.fail(Failure(
+            "stored:malformed", "Stored secret %s is missing key(s): %s" % (label, ", ".join(missing)),
             "Re-store the credentials with netsuite_ops.credentials.tba_credential; the secret "
-            "must hold exactly %s." % ", ".join(STORED_KEYS))
+            "must hold exactly %s." % ", ".join(STORED_KEYS)))
     try:
         credentials = validate(state.data)
     except CredentialInputError as exc:
-        return outcome.fail("Stored secret %s holds a malformed value: %s" % (label, exc),
-                            "Re-store the credentials with netsuite_ops.credentials.tba_credential.")
+        return outcome.fail(Failure(
+            "stored:malformed", "Stored secret %s holds a malformed value: %s" % (label, exc),
+            "Re-store the credentials with netsuite_ops.credentials.tba_credential."))
 
     check_credentials(credentials, probe_for, outcome)
     if outcome.ok and max_age_days is not None and age is not None and age > max_age_days:
-        outcome.fail("Stored credentials are %s old, more than max_age_days=%d" % (_describe_age(age), max_age_days),
-                     "Rotate them: create a new access token in NetSuite (Setup > Users/Roles > Access "
-                     "Tokens > New), store it with tba_credential, then revoke the old token.")
+        outcome.fail(Failure(
+            "stored:too_old", "Stored credentials are %s old, more than max_age_days=%d" % (_describe_age(age), max_age_days),
+            "Rotate them: create a new access token in NetSuite (Setup > Users/Roles > Access "
+            "Tokens > New), store it with tba_credential, then revoke the old token."))
     return outcome

@@ -15,6 +15,8 @@ returning a ProbeResult; this module imports neither side so each stays testable
 import time
 from dataclasses import dataclass, field
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
+
 MANAGED_BY = "netsuite_ops.credentials"
 _STORED = "<stored>"
 _CHANGED = "<changed>"
@@ -24,12 +26,19 @@ _ADDED = "<added>"
 @dataclass
 class SyncOutcome:
     changed: bool = False
-    failed: bool = False
+    failure: Failure = None
     msg: str = ""
     vault: dict = field(default_factory=dict)
     connection: dict = field(default_factory=lambda: {"tested": False})
     warnings: list = field(default_factory=list)
     diff: dict = None
+
+    @property
+    def failed(self):
+        return self.failure is not None
+
+    def fail(self, failure):
+        self.failure, self.msg = failure, failure.message()
 
 
 def _error_kind(exc):
@@ -82,9 +91,7 @@ def _run_probe(probe, outcome):
     outcome.connection = result.to_dict()
     outcome.warnings.extend(result.warnings)
     if not result.ok:
-        outcome.failed = True
-        outcome.msg = "NetSuite connection test failed (%s): %s. Hint: %s" % (
-            result.error_code or result.status_code, (result.detail or "no detail").rstrip("."), result.hint)
+        outcome.fail(result.failure())
     return result.ok
 
 
@@ -169,10 +176,12 @@ def _resolve_conflict(store, desired, outcome):
     winner = store.read()
     if winner.exists and winner.data == desired:
         return winner
-    outcome.changed, outcome.failed = False, True
-    outcome.msg = ("Another writer changed %s/data/%s (now version %s) while this task ran; "
-                   "nothing was written. Re-run to compare against the new version."
-                   % (store.mount_point, store.path, winner.current_version))
+    outcome.changed = False
+    outcome.fail(Failure(
+        "vault:concurrent_writer",
+        "Another writer changed %s/data/%s (now version %s) while this task ran; nothing was written"
+        % (store.mount_point, store.path, winner.current_version),
+        "Re-run to compare against the new version."))
     outcome.vault["version"] = winner.current_version
     return winner
 
@@ -183,12 +192,12 @@ def _superseded_meanwhile(store, version, outcome):
     current = (_metadata_once_caught_up(store, version) or {}).get("current_version")
     if current == version:
         return False
-    outcome.failed = True
     outcome.vault["version"] = current
-    outcome.msg = ("Another writer stored version %s of %s/data/%s while this task wrote version %s "
-                   "and its custom metadata, which may now describe their data. Nothing was lost "
-                   "(every version is kept); re-run the task whose credentials should be current."
-                   % (current, store.mount_point, store.path, version))
+    outcome.fail(Failure(
+        "vault:concurrent_writer",
+        "Another writer stored version %s of %s/data/%s while this task wrote version %s and its custom "
+        "metadata, which may now describe their data" % (current, store.mount_point, store.path, version),
+        "Nothing was lost (every version is kept); re-run the task whose credentials should be current."))
     return True
 
 

@@ -38,6 +38,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     build_credentials,
     resolve_netsuite_url,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, vault_failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VaultConnectionError,
     connect,
@@ -100,13 +101,15 @@ def new_row(settings):
         "reason": "",
         "hint": "",
         "error_code": None,
+        "failure_code": None,
         "attempts": None,
         "warnings": [],
     }
 
 
-def _failed(row, reason, hint, error_code=None):
-    row.update(ok=False, result="FAILED", reason=reason, hint=hint or "")
+def _failed(row, failure, error_code=None):
+    row.update(ok=False, result="FAILED", reason=failure.reason, hint=failure.hint or "",
+               failure_code=failure.code)
     if error_code is not None:
         row["error_code"] = error_code
     return row
@@ -216,21 +219,21 @@ class FleetChecker:
             self._hide_settings(settings)
             self._check_into(row, settings)
         except VaultConnectionError as exc:
-            _failed(row, "Vault: %s" % exc.cause, exc.hint, exc.kind)
+            _failed(row, vault_failure(exc), exc.kind)
         except CredentialInputError as exc:
-            _failed(row, "Invalid input: %s" % exc, _INPUT_HINT)
+            _failed(row, Failure("input:invalid", "Invalid input: %s" % exc, _INPUT_HINT))
         except Exception as exc:  # pylint: disable=broad-exception-caught
             # A bug; its text may quote data, and every row is scrubbed before it leaves.
-            _failed(row, "Unexpected %s: %s" % (type(exc).__name__, exc), _BUG_HINT)
+            _failed(row, Failure("internal:error", "Unexpected %s: %s" % (type(exc).__name__, exc), _BUG_HINT))
         row["seconds"] = round(time.monotonic() - started, 3)
         return row
 
     def _check_into(self, row, settings):
         if settings.problem:
-            _failed(row, *settings.problem)
+            _failed(row, Failure("input:invalid", *settings.problem))
             return
         if not row["path"]:
-            _failed(row, NO_PATH_REASON, NO_PATH_HINT)
+            _failed(row, Failure("input:invalid", NO_PATH_REASON, NO_PATH_HINT))
             return
         for name, minimum in _MINIMUMS:
             value = getattr(settings, name)
@@ -270,7 +273,8 @@ class FleetChecker:
             mount=vault.get("mount", row["mount"]), version=vault.get("version"), age_days=vault.get("age_days"),
             ok=outcome.ok, result="ok" if outcome.ok else "FAILED",
             reason="" if outcome.ok else outcome.reason, hint="" if outcome.ok else outcome.hint or "",
-            error_code=connection.get("error_code"), attempts=connection.get("attempts"))
+            error_code=connection.get("error_code"), attempts=connection.get("attempts"),
+            failure_code=None if outcome.ok else outcome.failure.code)
         row["warnings"].extend(outcome.warnings)
 
     # -- many accounts ----------------------------------------------------------------------

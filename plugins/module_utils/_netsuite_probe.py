@@ -21,6 +21,7 @@ from email.utils import parsedate_to_datetime
 from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import netsuite_failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import (
     MIB,
     bounded_session,
@@ -73,6 +74,12 @@ class ProbeResult:
     detail: Optional[str] = None
     hint: Optional[str] = None
     warnings: Tuple[str, ...] = ()
+
+    def failure(self):
+        """This failed test as a _failure.Failure (None when the test passed)."""
+        if self.ok:
+            return None
+        return netsuite_failure(self.status_code, self.error_code, self.detail, self.hint)
 
     def to_dict(self):
         """The modules' ``connection`` return value."""

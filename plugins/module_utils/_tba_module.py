@@ -17,6 +17,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.parsing.convert_bool import BOOLEANS
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, vault_failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     ENVIRONMENTS,
@@ -87,7 +88,7 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
             vault.get("url") if isinstance(vault, Mapping) else None]
     hide(module, [secret for url in urls if _has_password(url) for secret in url_secrets(url)])
     if problems:
-        fail(module, "Invalid input: %s. Nothing was tested or written." % "; ".join(problems))
+        fail_input(module, "; ".join(problems))
     return module
 
 
@@ -185,8 +186,7 @@ def check_minimums(module, **minimums):
     for name, minimum in minimums.items():
         value = module.params.get(name)
         if value is not None and value < minimum:
-            fail(module, "Invalid input: %s: must be at least %d. Nothing was tested or written."
-                 % (name, minimum))
+            fail_input(module, "%s: must be at least %d" % (name, minimum))
 
 
 def netsuite_base_url(module, account):
@@ -204,10 +204,6 @@ def vault_secret(module):
     client = connect(options, warnings)
     warn(module, warnings)
     return Kv2Secret(client, module.params["engine_mount_point"], module.params["path"])
-
-
-def vault_failure_message(exc):
-    return "Vault: %s. Hint: %s" % (exc.cause, exc.hint) if exc.hint else "Vault: %s" % exc.cause
 
 
 def scrubbed(module, value):
@@ -243,19 +239,36 @@ def _known_before(exc):
     return {"vault": outcome.vault, "connection": outcome.connection, "changed": outcome.changed}
 
 
+_INPUT_HINT = "Nothing was tested or written: fix the option(s) named and run again."
+_BUG_HINT = "This is a bug in netsuite_ops.credentials: please report it with this reason."
+
+
+def fail_input(module, problems):
+    """Invalid options: the failure shape, with the message people and tests know."""
+    failure = Failure("input:invalid", "Invalid input: %s" % problems, _INPUT_HINT)
+    fail(module, "Invalid input: %s. Nothing was tested or written." % problems, **failure.fields())
+
+
+def fail_with(module, failure, **result):
+    """Fail with ``failure``'s message and its reason, hint and failure_code."""
+    fail(module, failure.message(), **dict(result, **failure.fields()))
+
+
 def run_guarded(module, body):
     """Run ``body`` and turn every error into a clean one-line failure, never a traceback."""
     try:
         body()
         return
     except VaultConnectionError as exc:
-        msg, result = vault_failure_message(exc), dict(_known_before(exc), vault_error=exc.kind)
+        failure, result = vault_failure(exc), dict(_known_before(exc), vault_error=exc.kind)
     except CredentialInputError as exc:
-        msg, result = "Invalid input: %s. Nothing was tested or written." % exc, {}
+        failure, result = None, {"problems": str(exc)}
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # An unexpected error is a bug; its text may quote data, and fail_json scrubs every
         # registered secret from msg, so the type and the scrubbed text are safe to show.
-        msg, result = "Unexpected %s: %s" % (type(exc).__name__, exc), {}
+        failure, result = Failure("internal:error", "Unexpected %s: %s" % (type(exc).__name__, exc), _BUG_HINT), {}
     # Outside the except clauses on purpose: before ansible-core 2.19, fail_json attaches the
     # exception being handled, as a traceback, to the result at -vvv.
-    fail(module, msg, **result)
+    if failure is None:
+        fail_input(module, result["problems"])
+    fail_with(module, failure, **result)

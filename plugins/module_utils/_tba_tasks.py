@@ -92,6 +92,8 @@ def _finish_sync(module, outcome, **present_only):
     result = dict(changed=outcome.changed, msg=outcome.msg, vault=outcome.vault, **present_only)
     if module._diff and outcome.diff and outcome.changed:  # pylint: disable=protected-access
         result["diff"] = outcome.diff
+    if outcome.failure:
+        result.update(outcome.failure.fields())
     finish(module, failed=outcome.failed, **result)
 
 
@@ -135,9 +137,8 @@ def _check(module):
         result["vault"] = outcome.vault
     if outcome.ok:
         finish(module, msg="NetSuite accepted the credentials", **result)
-    result.update(reason=outcome.reason, hint=outcome.hint)
-    message = "%s. Hint: %s" % (outcome.reason.rstrip("."), outcome.hint)
-    finish(module, failed=module.params["fail_on_error"], msg=message, **result)
+    result.update(outcome.failure.fields())
+    finish(module, failed=module.params["fail_on_error"], msg=outcome.failure.message(), **result)
 
 
 TBA_CONNECTION_TEST = TaskDefinition(

@@ -145,6 +145,16 @@ vault:
     age_days:
       description: Age of that version in days.
       type: float
+failure_code:
+  description:
+    - Why the task failed, for programs (never parse O(ignore:msg)). Namespaced by where it was found.
+    - V(input:invalid) (an option breaks a rule; nothing was tested or written), V(vault:<kind>)
+      (the same kinds as RV(vault_error), plus V(vault:concurrent_writer)), V(netsuite:<code>)
+      (NetSuite's error code such as V(netsuite:INVALID_LOGIN), or a transport one such as
+      V(netsuite:TIMEOUT)), V(stored:missing), V(stored:malformed), V(stored:too_old), V(internal:error).
+  returned: on failure
+  type: str
+  sample: netsuite:INVALID_LOGIN
 vault_error:
   description: A machine-readable cause when Vault failed, for example V(permission_denied).
   returned: on a Vault failure

@@ -227,6 +227,24 @@ vault:
       description: The version that was current before the run, null when the path was empty.
       type: int
       sample: 2
+reason:
+  description: What went wrong, in one line (the first part of C(msg)).
+  returned: on failure
+  type: str
+hint:
+  description: What a person should check or do next.
+  returned: on failure
+  type: str
+failure_code:
+  description:
+    - Why the task failed, for programs (never parse O(ignore:msg)). Namespaced by where it was found.
+    - V(input:invalid) (an option breaks a rule; nothing was tested or written), V(vault:<kind>)
+      (the same kinds as RV(vault_error), plus V(vault:concurrent_writer)), V(netsuite:<code>)
+      (NetSuite's error code such as V(netsuite:INVALID_LOGIN), or a transport one such as
+      V(netsuite:TIMEOUT)), V(stored:missing), V(stored:malformed), V(stored:too_old), V(internal:error).
+  returned: on failure
+  type: str
+  sample: netsuite:INVALID_LOGIN
 vault_error:
   description: A machine-readable cause when Vault failed, for example V(permission_denied), V(sealed) or V(kv_v1_mount).
   returned: on a Vault failure

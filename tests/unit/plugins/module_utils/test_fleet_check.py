@@ -143,6 +143,13 @@ def test_mixed_mounts_connections_and_failures(openbao, emulator, mount, path, t
         assert not row["ok"] and row["result"] == "FAILED", row
         assert words in row["reason"] and row["hint"], row
         assert row["error_code"] == code, row
+    failure_codes = {
+        "revoked": "netsuite:INVALID_LOGIN", "missing_key": "stored:malformed", "denied": "vault:permission_denied",
+        "bad_token": "vault:auth_failed", "no_secret": "stored:missing", "no_path": "input:invalid",
+        "too_old": "stored:too_old", "bad_url": "input:invalid", "no_vault": "vault:config",
+    }
+    assert {host: by_host[host]["failure_code"] for host in failure_codes} == failure_codes
+    assert by_host["good"]["failure_code"] is None
     # One request per account NetSuite was asked about: good, revoked, sandbox, too_old.
     assert len(emulator.requests()) - before == 4
     assert_no_secret(outputs(rows), all_secrets([good, revoked, sandbox], openbao.root_token, reader,
@@ -157,13 +164,11 @@ def test_concurrency_is_bounded_globally(openbao, emulator, path, inflight):
         openbao.kv2_write_raw("secret", "%s/%d" % (path, number), stored(account))
         settings.append(AccountSettings("h%d" % number, "%s/%d" % (path, number), netsuite_url=emulator.url,
                                         vault={"url": openbao.url, "token": openbao.root_token}))
-    started = time.monotonic()
     rows, _scrubber = check_fleet(settings, concurrency=4, per_account_concurrency=2)
-    elapsed = time.monotonic() - started
     assert all(row["ok"] for row in rows), rows
+    # Seen at the emulator: exactly 4 requests in flight at the peak, never more. (How fast that
+    # makes a fleet is the benchmark's business, not a timed test's.)
     assert inflight["max"] == 4, inflight["max"]
-    # 8 requests of 0.15 s, 4 at a time: two rounds, well under the 1.2 s of one at a time.
-    assert elapsed < 0.9, elapsed
 
 
 def test_concurrency_is_bounded_per_netsuite_account(openbao, emulator, path, inflight):

@@ -135,9 +135,9 @@ def tba():
 ], ids=["one byte at a time", "endless chunked body", "gzip bomb"])
 def test_a_netsuite_answer_is_bounded_in_time_and_size(answer, code, server):
     started = time.monotonic()
-    result = probe_connection(tba(), server(answer).url, timeout=2, max_attempts=1)
-    assert not result.ok and result.error_code == code
-    assert time.monotonic() - started < 6
+    result = probe_connection(tba(), server(answer).url, timeout=4, max_attempts=1)
+    assert not result.ok and result.error_code == code, result
+    assert time.monotonic() - started < 15  # bounded (4 s), with room for a busy machine
 
 
 @pytest.mark.parametrize("headers, body", [
@@ -179,7 +179,7 @@ def test_a_vault_answer_is_bounded_in_time_and_size(answer, server):
     started = time.monotonic()
     with pytest.raises(VaultConnectionError):
         vault_at(server(answer).url).read()
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 15  # bounded (2 s), with room for a busy machine
 
 
 @pytest.mark.parametrize("data, field", [

@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
+"""The one shape of every failure: what happened (reason), what to do (hint), and a
+machine-readable code (``failure_code`` in results and report rows), so programs never parse a
+message. Other codes in a result (connection.error_code, vault_error) are details of the part
+that failed; failure_code is the one to branch on.
+
+Codes are namespaced by where the failure was found:
+  input:invalid            a declared value breaks a rule (nothing was tested or written)
+  vault:<kind>             Vault failed or refused (kinds: _vault_connection.ERROR_KINDS)
+  vault:concurrent_writer  another writer changed the path while the task ran
+  netsuite:<code>          the connection test failed: NetSuite's own error code (INVALID_LOGIN,
+                           USER_ERROR...) or a transport one (TIMEOUT, DNS_FAILURE...)
+  stored:missing | stored:malformed | stored:too_old   what a check found in Vault
+  internal:error           a bug in the collection
+Standard library only.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Failure:
+    code: str
+    reason: str
+    hint: str = ""
+
+    def message(self):
+        """The task's ``msg``: the reason, then the hint."""
+        if not self.hint:
+            return self.reason
+        return "%s. Hint: %s" % (self.reason.rstrip("."), self.hint)
+
+    def fields(self):
+        """The result keys every failure carries besides ``msg``."""
+        return {"reason": self.reason, "hint": self.hint, "failure_code": self.code}
+
+
+def netsuite_failure(status_code, error_code, detail, hint):
+    """A failed connection test, worded alike wherever a test runs."""
+    code = error_code or ("HTTP_%s" % status_code if status_code else "UNKNOWN")
+    verb = "refused the credentials" if status_code is not None else "could not be reached for the test"
+    return Failure("netsuite:%s" % code, "NetSuite %s (%s): %s" % (verb, code, detail or "no detail"), hint or "")
+
+
+def vault_failure(exc):
+    """A VaultConnectionError (or anything with kind, cause and hint) as a Failure."""
+    return Failure("vault:%s" % exc.kind, "Vault: %s" % exc.cause, exc.hint or "")
