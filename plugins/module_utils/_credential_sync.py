@@ -27,6 +27,7 @@ _ADDED = "<added>"
 class SyncOutcome:
     changed: bool = False
     failure: Failure = None
+    written: bool = False  # a data version was written (known from Vault's answer)
     msg: str = ""
     vault: dict = field(default_factory=dict)
     connection: dict = field(default_factory=lambda: {"tested": False})
@@ -142,7 +143,7 @@ def _ensure_present(outcome, credentials, store, probe, *, token_name, test_conn
         try:
             version = store.write(desired, cas=previous or 0)
             # From here on the task has changed Vault, whatever fails next.
-            outcome.changed = True
+            outcome.written = True
             outcome.vault["version"] = version
         except Exception as exc:
             if _error_kind(exc) != "cas_conflict":

@@ -236,7 +236,9 @@ def _known_before(exc):
     outcome = getattr(exc, "outcome", None)
     if outcome is None or not outcome.vault:
         return {}
-    return {"vault": outcome.vault, "connection": outcome.connection, "changed": outcome.changed}
+    # changed only for a write Vault confirmed: a write whose answer was lost may or may not
+    # have been applied, and the message says so.
+    return {"vault": outcome.vault, "connection": outcome.connection, "changed": outcome.written}
 
 
 _INPUT_HINT = "Nothing was tested or written: fix the option(s) named and run again."

@@ -343,5 +343,5 @@ def test_a_failure_after_the_data_write_still_reports_the_change(vault, netsuite
     credentials = credentials_of(account)
     with pytest.raises(VaultConnectionError) as caught:
         ensure_present(credentials, store_for(vault, path, store_class=MetadataRefused), probe_for(netsuite, credentials))
-    assert caught.value.outcome.changed is True and caught.value.outcome.vault["version"] == 1
+    assert caught.value.outcome.written is True and caught.value.outcome.vault["version"] == 1
     assert vault.kv2_read_raw("secret", path)["data"]["data"] == credentials.as_vault_data()
