@@ -9,18 +9,17 @@ Like _credential_sync, this imports neither the Vault nor the NetSuite side: the
 the store, a validator and a probe factory.
 """
 
-import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 import parse_time
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     STORED_KEYS,
     CredentialInputError,
     parse_account_id,
 )
 
-_RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)\Z")
 
 
 @dataclass
@@ -45,26 +44,9 @@ class CheckOutcome:
         return self.failure.hint if self.failure else ""
 
 
-def parse_vault_time(text):
-    """Vault's RFC 3339 times carry nanoseconds, which datetime cannot parse before 3.11."""
-    if not isinstance(text, str):
-        return None
-    match = _RFC3339.match(text)
-    if not match:
-        return None
-    base, fraction, zone = match.groups()
-    stamp = datetime.strptime(base, "%Y-%m-%dT%H:%M:%S")
-    if fraction:
-        stamp = stamp.replace(microsecond=int(fraction[:6].ljust(6, "0")))
-    if zone == "Z":
-        return stamp.replace(tzinfo=timezone.utc)
-    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-    return stamp.replace(tzinfo=timezone.utc) - (offset if zone[0] == "+" else -offset)
-
-
 def age_in_days(created_time, now=None):
     """Unrounded, so a rotation limit is never overshot by the rounding of what is reported."""
-    created = parse_vault_time(created_time)
+    created = parse_time(created_time)
     if created is None:
         return None
     now = now or datetime.now(timezone.utc)
@@ -113,7 +95,7 @@ def check_stored(store, validate, probe_for, version=None, max_age_days=None, no
 
 
 def _check_state(store, state, validate, probe_for, version, max_age_days, now):
-    label = "%s/data/%s" % (store.mount_point, store.path)
+    label = store.data_path
     age = age_in_days(state.created_time, now)
     outcome = CheckOutcome(vault={"mount": store.mount_point, "path": store.path,
                                   "version": state.current_version,

@@ -122,7 +122,7 @@ def _ensure_present(outcome, credentials, store, probe, *, token_name, test_conn
     meta_changes = _metadata_differs(state.custom_metadata, desired_meta)
     # The store replaces custom metadata whole: keep keys other tools put there.
     merged_meta = dict(state.custom_metadata or {}, **desired_meta)
-    label = "%s/data/%s" % (store.mount_point, store.path)
+    label = store.data_path
     outcome.diff = masked_diff(label, current_data, desired, state.custom_metadata, merged_meta)
 
     if data_changes:
@@ -180,8 +180,8 @@ def _resolve_conflict(store, desired, outcome):
     outcome.changed = False
     outcome.fail(Failure(
         "vault:concurrent_writer",
-        "Another writer changed %s/data/%s (now version %s) while this task ran; nothing was written"
-        % (store.mount_point, store.path, winner.current_version),
+        "Another writer changed %s (now version %s) while this task ran; nothing was written"
+        % (store.data_path, winner.current_version),
         "Re-run to compare against the new version."))
     outcome.vault["version"] = winner.current_version
     return winner
@@ -196,8 +196,8 @@ def _superseded_meanwhile(store, version, outcome):
     outcome.vault["version"] = current
     outcome.fail(Failure(
         "vault:concurrent_writer",
-        "Another writer stored version %s of %s/data/%s while this task wrote version %s and its custom "
-        "metadata, which may now describe their data" % (current, store.mount_point, store.path, version),
+        "Another writer stored version %s of %s while this task wrote version %s and its custom "
+        "metadata, which may now describe their data" % (current, store.data_path, version),
         "Nothing was lost (every version is kept); re-run the task whose credentials should be current."))
     return True
 
@@ -237,8 +237,8 @@ def _write_metadata(store, custom_metadata, outcome, created_version=None):
         if created_version is not None and _denied_by_a_lagging_node(store, custom_metadata, created_version):
             return True
         outcome.warnings.append(
-            "Custom metadata (environment, token name) of %s/metadata/%s could not be written: %s"
-            % (store.mount_point, store.path, getattr(exc, "cause", "permission denied")))
+            "Custom metadata (environment, token name) of %s could not be written: %s"
+            % (store.metadata_path, getattr(exc, "cause", "permission denied")))
         return False
 
 
@@ -261,7 +261,7 @@ def ensure_absent(store, check_mode=False):
     metadata = store.read_metadata()
     previous = metadata.get("current_version") if metadata else None
     outcome.vault = _vault_result(store, previous, previous)
-    label = "%s/data/%s" % (store.mount_point, store.path)
+    label = store.data_path
     if metadata is None:
         outcome.msg = "Nothing stored at %s" % label
         return outcome

@@ -28,6 +28,7 @@ import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from http.cookiejar import DefaultCookiePolicy
 from typing import Optional
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import check_stored
@@ -39,6 +40,12 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     resolve_netsuite_url,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, vault_failure
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import bounded_session
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
+    NETSUITE_ANSWER_MAX_BYTES,
+    probe_connection,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VaultConnectionError,
     connect,
@@ -178,14 +185,6 @@ class FleetChecker:
         with self._lock:
             session = self._netsuite_sessions.get(key)
             if session is None:
-                from http.cookiejar import DefaultCookiePolicy
-
-                from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import (
-                    bounded_session,
-                )
-                from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
-                    NETSUITE_ANSWER_MAX_BYTES,
-                )
                 session = self._pooled(bounded_session(timeout, NETSUITE_ANSWER_MAX_BYTES))
                 # Shared by many accounts' threads: keep no state between requests.
                 session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
@@ -240,8 +239,6 @@ class FleetChecker:
             if value is not None and value < minimum:
                 raise CredentialInputError(["%s: must be at least %d" % (name, minimum)])
 
-        from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
-
         client, vault_warnings = self._vault_client(settings.vault if isinstance(settings.vault, dict) else {})
         row["warnings"].extend(vault_warnings)
         store = Kv2Secret(client, row["mount"], row["path"])
@@ -254,9 +251,6 @@ class FleetChecker:
             return credentials
 
         def probe_for(credentials):
-            from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
-                probe_connection,
-            )
             base_url = resolve_netsuite_url(credentials.account, settings.netsuite_url)
             session = self._netsuite_session(base_url, settings.netsuite_timeout)
             with self._account_slot(credentials.realm.upper()):

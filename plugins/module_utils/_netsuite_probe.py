@@ -27,6 +27,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_lim
     bounded_session,
     response_too_large_error,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 import parse_time
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
 
@@ -359,27 +360,11 @@ def _json_or_none(response):
         return None
 
 
-def _parse_iso_utc(text):
-    """NetSuite's serverTime (``2026-11-29T16:35:00.123Z``) as an aware datetime, or None.
-    Python 3.9's fromisoformat accepts neither ``Z`` nor fractions other than 3 or 6 digits."""
-    normalized = text.strip()
-    if normalized[-1:] in ("Z", "z"):
-        normalized = normalized[:-1] + "+00:00"
-    normalized = re.sub(
-        r"\.(\d+)", lambda match: "." + (match.group(1) + "000000")[:6], normalized, count=1
-    )
-    try:
-        moment = datetime.fromisoformat(normalized)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def _server_time_from_body(response):
     """(text as NetSuite sent it, datetime) from a serverTime answer, or None."""
     payload = _json_or_none(response)
     value = payload.get("serverTime") if isinstance(payload, dict) else None
-    moment = _parse_iso_utc(value) if isinstance(value, str) else None
+    moment = parse_time(value)
     return (value, moment) if moment else None
 
 

@@ -26,6 +26,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     build_credentials,
     resolve_netsuite_url,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VAULT_CONNECTION_ARGSPEC,
     VaultConnectionError,
@@ -195,8 +196,6 @@ def netsuite_base_url(module, account):
 
 def vault_secret(module):
     """A Kv2Secret for the task's mount and path (no network call yet)."""
-    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
-
     options = module.params["vault"] or {}
     if isinstance(options, dict):
         hide(module, [options.get("token")] + url_secrets(options.get("url")))

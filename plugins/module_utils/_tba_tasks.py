@@ -24,6 +24,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credenti
     ensure_absent,
     ensure_present,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import probe_connection
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     SECRET_FIELDS,
     clean_token_name,
@@ -63,9 +64,6 @@ def run_task(definition, module_class=AnsibleModule, params=None):
 
 
 def _probe(module, credentials, base_url):
-    # Imported on first use: requests and oauthlib cost start-up time on paths that never probe.
-    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import probe_connection
-
     return probe_connection(credentials, base_url, timeout=module.params["netsuite_timeout"],
                             validate_certs=module.params["netsuite_validate_certs"])
 

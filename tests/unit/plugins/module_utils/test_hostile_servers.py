@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import parse_vault_time
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 import parse_time
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import probe_connection
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     CredentialInputError,
@@ -26,6 +26,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_co
     connect,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
+from support.accounts import new_credentials
 
 
 class RawServer:
@@ -124,8 +125,7 @@ def server():
 
 
 def tba():
-    values = {name: secrets.token_hex(32) for name in ("consumer_key", "consumer_secret", "token_id", "token_secret")}
-    return build_credentials(dict(values, account_id="1234567_SB1"))[0]
+    return new_credentials("1234567_SB1")
 
 
 # --- as NetSuite ------------------------------------------------------------------------------
@@ -228,4 +228,4 @@ def test_stored_values_that_are_not_text_are_named_as_such():
 
 
 def test_vault_times_that_are_not_text():
-    assert parse_vault_time(5) is None and parse_vault_time(None) is None
+    assert parse_time(5) is None and parse_time(None) is None
