@@ -160,7 +160,7 @@ def _ensure_present(outcome, credentials, store, probe, *, token_name, test_conn
     created = version if data_changes and previous is None else None
     metadata_written = meta_changes and _write_metadata(store, merged_meta, outcome, created)
     outcome.changed = data_changes or metadata_written
-    if metadata_written and _superseded_meanwhile(store, version, outcome):
+    if metadata_written and _superseded_meanwhile(store, version, merged_meta, outcome):
         return outcome
     if data_changes:
         outcome.msg = "Stored credentials at %s, version %s" % (label, version)
@@ -187,10 +187,10 @@ def _resolve_conflict(store, desired, outcome):
     return winner
 
 
-def _superseded_meanwhile(store, version, outcome):
+def _superseded_meanwhile(store, version, custom_metadata, outcome):
     """Custom metadata has no check-and-set: after writing it, make sure no other writer stored a
     newer version meanwhile, or the metadata just written may describe their data, not ours."""
-    current = (_metadata_once_caught_up(store, version) or {}).get("current_version")
+    current = (_metadata_once_caught_up(store, version, custom_metadata) or {}).get("current_version")
     if current == version:
         return False
     outcome.vault["version"] = current
@@ -208,13 +208,16 @@ _CATCH_UP_TRIES = 10
 _CATCH_UP_PAUSE = 0.3
 
 
-def _metadata_once_caught_up(store, version):
+def _metadata_once_caught_up(store, version, custom_metadata=None):
     """The path's metadata, re-read (bounded, about 3 s) while the node answering still shows an
-    older version than `version`, which this task has just written."""
+    older version than `version`, which this task has just written, or (with ``custom_metadata``,
+    just written too) other custom metadata at that same version: the task then reads its own
+    writes, and so does the next run through the same node."""
     metadata = store.read_metadata()
     for _attempt in range(_CATCH_UP_TRIES):
         current = (metadata or {}).get("current_version")
-        if current is not None and current >= version:
+        if current is not None and (current > version or (current == version and (
+                custom_metadata is None or (metadata.get("custom_metadata") or {}) == custom_metadata))):
             break
         time.sleep(_CATCH_UP_PAUSE)
         metadata = store.read_metadata()

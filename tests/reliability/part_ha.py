@@ -73,6 +73,7 @@ STORE_PLAYBOOK = """---
       loop: "{{ ha_indices }}"
       loop_control:
         loop_var: idx
+        pause: "{{ ha_pause | default(0) }}"
       register: stored
       ignore_errors: true
 
@@ -167,10 +168,12 @@ class _HA:
     def vars_file(self, name, accounts, token):
         return self.private(name, {"ha_accounts": accounts, "ha_vault_token": token})
 
-    def store_run(self, label, vars_path, url, prefix, indices, record, background=False):
-        """Run the store playbook; returns (thread, holder) when background, else the Run."""
+    def store_run(self, label, vars_path, url, prefix, indices, record, background=False, pause=0):
+        """Run the store playbook; returns (thread, holder) when background, else the Run.
+        ``pause``: seconds between accounts, so a run outlasts a restart however fast each is."""
         args = ["-e", "@" + vars_path, "-e", json.dumps({
-            "ha_vault_url": url, "ha_prefix": prefix, "ha_indices": list(indices), "ha_record": record})]
+            "ha_vault_url": url, "ha_prefix": prefix, "ha_indices": list(indices), "ha_record": record,
+            "ha_pause": pause})]
         if os.path.exists(record):
             os.unlink(record)
         if not background:
@@ -559,8 +562,10 @@ class _HA:
             accounts = self.make_accounts("ha.single", 7302001, COUNT)
             vars_path = self.vars_file("ha-single-vars.json", accounts, token)
             record = os.path.join(self.bed.work, "ha-single-record.json")
+            # 0.3 s between accounts: the run outlasts the kill, the 2 s down time and the unseal
+            # however fast each account is (a refused connection fails at once).
             thread, holder = self.store_run("ha-killed-store", vars_path, node.url, "ha/single", range(COUNT),
-                                            record, background=True)
+                                            record, background=True, pause=0.3)
             timeline = {}
 
             def restart_later():
