@@ -21,7 +21,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
 )
 
 
-
 @dataclass
 class CheckOutcome:
     ok: bool = True

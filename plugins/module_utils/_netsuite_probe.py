@@ -16,7 +16,7 @@ import random
 import re
 import socket
 import time
-from datetime import datetime, timezone
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Optional, Tuple
 from urllib.parse import urlsplit

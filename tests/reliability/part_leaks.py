@@ -36,7 +36,7 @@ MODULES_PLAYBOOK = r"""
       netsuite_url: "{{ netsuite_url }}"
   tasks:
     - name: Store (success)
-      netsuite_ops.credentials.tba_credential:
+      netsuite_ops.credentials.tba_credential: &good_store
         account_id: "{{ good.account_id }}"
         consumer_key: "{{ good.consumer_key }}"
         consumer_secret: "{{ good.consumer_secret }}"
@@ -47,14 +47,7 @@ MODULES_PLAYBOOK = r"""
       register: r_store
 
     - name: Re-run (unchanged)
-      netsuite_ops.credentials.tba_credential:
-        account_id: "{{ good.account_id }}"
-        consumer_key: "{{ good.consumer_key }}"
-        consumer_secret: "{{ good.consumer_secret }}"
-        token_id: "{{ good.token_id }}"
-        token_secret: "{{ good.token_secret }}"
-        token_name: leak hunt
-        path: "{{ base }}/good"
+      netsuite_ops.credentials.tba_credential: *good_store
       register: r_rerun
 
     - name: Rotate to refused credentials (failure, nothing written)
@@ -81,11 +74,7 @@ MODULES_PLAYBOOK = r"""
 
     - name: Read-only token (failure before NetSuite)
       netsuite_ops.credentials.tba_credential:
-        account_id: "{{ good.account_id }}"
-        consumer_key: "{{ good.consumer_key }}"
-        consumer_secret: "{{ good.consumer_secret }}"
-        token_id: "{{ good.token_id }}"
-        token_secret: "{{ good.token_secret }}"
+        <<: *good_store
         path: "{{ base }}/read_only"
         vault:
           url: "{{ vault_url }}"
@@ -95,11 +84,7 @@ MODULES_PLAYBOOK = r"""
 
     - name: Hostile server echoing the signed header (failure)
       netsuite_ops.credentials.tba_credential:
-        account_id: "{{ good.account_id }}"
-        consumer_key: "{{ good.consumer_key }}"
-        consumer_secret: "{{ good.consumer_secret }}"
-        token_id: "{{ good.token_id }}"
-        token_secret: "{{ good.token_secret }}"
+        <<: *good_store
         path: "{{ base }}/hostile"
         netsuite_url: "{{ hostile_netsuite_urls.text }}"
       register: r_hostile

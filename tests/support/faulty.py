@@ -10,57 +10,22 @@
 
 Standard library only; every server binds to 127.0.0.x and stops on ``stop()``.
 """
-import ipaddress
 import select
 import socket
 import struct
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from support.http_stub import StubServer, loopback
 
 _IO_TIMEOUT = 10
 
 
-def _loopback(host):
-    if not ipaddress.ip_address(host).is_loopback:
-        raise ValueError("refusing to bind to non-loopback address %s" % host)
-    return host
-
-
-class CannedHttpServer:
+class CannedHttpServer(StubServer):
     """Every GET/POST gets ``status`` with ``headers`` and ``body`` (bytes or text)."""
 
     def __init__(self, status, headers, body, host="127.0.0.1"):
-        self.requests = 0
-        payload = body if isinstance(body, bytes) else body.encode("utf-8")
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                server.requests += 1
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_POST = do_GET
-
-            def log_message(self, *args):
-                pass
-
-        self._httpd = ThreadingHTTPServer((_loopback(host), 0), Handler)
-        self._httpd.daemon_threads = True
-        self.url = "http://%s:%d" % self._httpd.server_address[:2]
-
-    def start(self):
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-        return self
-
-    def stop(self):
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__(lambda handler: (status, headers, body), host)
 
 
 class _Acceptor:
@@ -69,7 +34,7 @@ class _Acceptor:
     def __init__(self, host):
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind((_loopback(host), 0))
+        self._listener.bind((loopback(host), 0))
         self._listener.listen(16)
         self._listener.settimeout(0.1)
         self._stopping = threading.Event()
@@ -140,7 +105,7 @@ class TcpForwarder(_Acceptor):
 
     def __init__(self, target, host="127.0.0.1", delay=0.0, trigger=None):
         super().__init__(host)
-        self.target = (_loopback(target[0]), target[1])
+        self.target = (loopback(target[0]), target[1])
         self.delay = delay
         self.trigger = trigger
         self.dropped = 0

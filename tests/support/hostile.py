@@ -12,9 +12,9 @@ must show none of it. Each mode is one way such an answer looks:
 """
 import html
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
+
+from support.http_stub import StubServer
 
 MODES = ("text", "netsuite_json", "redirect", "html", "cut")
 
@@ -36,44 +36,9 @@ def _answer(mode, authorization):
     raise ValueError("unknown mode %r" % mode)
 
 
-class EchoServer:
+class EchoServer(StubServer):
     """One hostile server on 127.0.0.1 answering every request in ``mode``."""
 
     def __init__(self, mode):
         self.mode = mode
-        self.requests = 0
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                server.requests += 1
-                status, headers, body = _answer(server.mode, self.headers.get("Authorization", ""))
-                payload = body.encode("utf-8")
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_POST = do_GET
-
-            def log_message(self, *args):
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d" % self._httpd.server_address[1]
-
-    def start(self):
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-        return self
-
-    def stop(self):
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
+        super().__init__(lambda handler: _answer(mode, handler.headers.get("Authorization", "")))

@@ -173,21 +173,8 @@ class OpenBaoServer:
 
     def request(self, method, path, body=None, token=None, query=None):
         """Send one API request; returns (HTTP status, parsed JSON body or None)."""
-        headers = {'Content-Type': 'application/json'}
-        token = self.root_token if token is None else token
-        if token:
-            headers['X-Vault-Token'] = token
-        data = None if body is None else json.dumps(body).encode('utf-8')
-        url = '%s/v1/%s' % (self.url, urllib.parse.quote(path))
-        if query:
-            url += '?' + urllib.parse.urlencode(query)
-        request = urllib.request.Request(url, data=data, headers=headers, method=method)
-        try:
-            with self._url_opener().open(request, timeout=10) as response:
-                return response.status, _json_or_none(response.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                return error.code, _json_or_none(error.read())
+        return api_request(self._url_opener(), self.url, self.root_token if token is None else token,
+                           method, path, body, query)
 
     def api(self, method, path, body=None):
         """Like request() with the root token, but any status other than 200/204 is an error."""
@@ -251,6 +238,25 @@ class OpenBaoServer:
                 handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=self.ca_cert)))
             self._opener = urllib.request.build_opener(*handlers)
         return self._opener
+
+
+def api_request(opener, base_url, token, method, path, body=None, query=None, timeout=10):
+    """One Vault API request with urllib (independent of the code under test): (HTTP status,
+    parsed JSON body or None). Shared by the dev server and the Raft nodes."""
+    headers = {'Content-Type': 'application/json'}
+    if token:
+        headers['X-Vault-Token'] = token
+    data = None if body is None else json.dumps(body).encode('utf-8')
+    url = '%s/v1/%s' % (base_url, urllib.parse.quote(path))
+    if query:
+        url += '?' + urllib.parse.urlencode(query)
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, _json_or_none(response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, _json_or_none(error.read())
 
 
 def _json_or_none(raw):

@@ -23,14 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from support.openbao import OpenBaoServer, _bao_binary  # noqa: E402
+from support.openbao import OpenBaoServer, _bao_binary, api_request  # noqa: E402
 
 START_TIMEOUT = 20
 STOP_TIMEOUT = 10
@@ -52,13 +50,6 @@ def _free_port(host, avoid=()):
         if port not in avoid:
             return port
     raise RuntimeError("no free port on %s" % host)
-
-
-def _json_or_none(raw):
-    try:
-        return json.loads(raw) if raw.strip() else None
-    except ValueError:
-        return None
 
 
 class BaoNode:
@@ -161,21 +152,9 @@ class BaoNode:
 
     def request(self, method, path, body=None, token=None, query=None, timeout=10):
         """One API request; (HTTP status, parsed JSON body or None). Status 0: no answer."""
-        headers = {"Content-Type": "application/json"}
-        token = self.root_token if token is None else token
-        if token:
-            headers["X-Vault-Token"] = token
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        url = "%s/v1/%s" % (self.url, urllib.parse.quote(path))
-        if query:
-            url += "?" + urllib.parse.urlencode(query)
-        request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
-            with self._opener.open(request, timeout=timeout) as response:
-                return response.status, _json_or_none(response.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                return error.code, _json_or_none(error.read())
+            return api_request(self._opener, self.url, self.root_token if token is None else token,
+                               method, path, body, query, timeout)
         except OSError:
             return 0, None
 
