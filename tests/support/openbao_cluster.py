@@ -14,7 +14,6 @@ node's log is kept in the work folder so a caller can copy it for the leak hunt.
 """
 
 import ctypes
-import json
 import os
 import shutil
 import signal

@@ -21,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from emulator.netsuite_tba_emulator import NetSuiteEmulator  # noqa: E402
+from support.accounts import fake_account  # noqa: E402
 from support.hostile import MODES as HOSTILE_MODES  # noqa: E402
 from support.hostile import EchoServer  # noqa: E402
 from support.openbao import OpenBaoServer  # noqa: E402
@@ -62,14 +63,8 @@ path "secret/metadata/*" { capabilities = ["read", "list"] }
 }
 
 
-def _account(account_id, scenario):
-    values = {name: secrets.token_hex(32) for name in
-              ("consumer_key", "consumer_secret", "token_id", "token_secret")}
-    return dict(values, account_id=account_id, scenario=scenario)
-
-
 def build_accounts():
-    return {name: _account(account_id, scenario) for name, (account_id, scenario) in SCENARIOS.items()}
+    return {name: fake_account(account_id, **scenario) for name, (account_id, scenario) in SCENARIOS.items()}
 
 
 def awkward_credentials():

@@ -4,6 +4,8 @@
 # terminal transcripts and the runbooks for every secret of the test bed.
 set -uo pipefail
 config=../../integration_config.yml
+# The helper playbooks include the hidden target setup_testbed as a role (aliases: needs/target/).
+export ANSIBLE_ROLES_PATH="$PWD/..${ANSIBLE_ROLES_PATH:+:$ANSIBLE_ROLES_PATH}"
 out="${OUTPUT_DIR:-/tmp}"
 log="$out/tba_bootstrap-vvvv.log"
 marker='NetSuite TBA set-up for account'        # first line of the instructions

@@ -3,10 +3,19 @@
 # the controller's process, and the AnsiballZ module), then search all output for every secret.
 set -euo pipefail
 config=../../integration_config.yml
+# The helper playbooks include the hidden target setup_testbed as a role (aliases: needs/target/).
+export ANSIBLE_ROLES_PATH="$PWD/..${ANSIBLE_ROLES_PATH:+:$ANSIBLE_ROLES_PATH}"
 log="${OUTPUT_DIR:-/tmp}/tba_credential-vvvv.log"
 # ansible-core 2.21 leaves module_args out of results unless asked: ask, so a missing no_log shows.
 export ANSIBLE_INJECT_INVOCATION=true ANSIBLE_DIFF_ALWAYS=false
 run() { ansible-playbook -i "$INVENTORY_PATH" -e @"$config" -vvvv "$@" 2>&1 | tee -a "$log" "$modelog"; return "${PIPESTATUS[0]}"; }
+# OpenBao's own variable names, set for the whole process (see env_fallback.yml).
+bao_env=$(python -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["vault_url"], c["vault_tokens"]["tba-writer"])' "$config")
+run_with_bao_env() (
+  unset VAULT_ADDR VAULT_TOKEN
+  export BAO_ADDR="${bao_env% *}" BAO_TOKEN="${bao_env#* }"
+  run "$@"
+)
 : > "$log"
 for mode in controller module; do
   export NETSUITE_OPS_CREDENTIALS_EXECUTION="$mode"
@@ -15,9 +24,7 @@ for mode in controller module; do
   run playbook.yml
   run --check --diff check_mode.yml
   run hostile.yml
-  # OpenBao's own variable names, set for the whole process (see env_fallback.yml).
-  bao_env=$(python -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["vault_url"], c["vault_tokens"]["tba-writer"])' "$config")
-  (unset VAULT_ADDR VAULT_TOKEN; export BAO_ADDR="${bao_env% *}" BAO_TOKEN="${bao_env#* }"; run env_fallback.yml)
+  run_with_bao_env env_fallback.yml
   # Each pass really took its path: the action plugin says where it ran (at -vvv).
   if [ "$mode" = controller ]; then want='runs in the controller'; other='not in the controller'
   else want='not in the controller'; other='runs in the controller'; fi
@@ -28,7 +35,7 @@ unset NETSUITE_OPS_CREDENTIALS_EXECUTION
 # Unforced, a task on localhost takes the controller path by itself.
 modelog="${OUTPUT_DIR:-/tmp}/tba_credential-auto.log"
 : > "$modelog"
-(unset VAULT_ADDR VAULT_TOKEN; export BAO_ADDR="${bao_env% *}" BAO_TOKEN="${bao_env#* }"; run env_fallback.yml)
+run_with_bao_env env_fallback.yml
 grep -q "tba_credential: runs in the controller: the task runs on the controller" "$modelog" \
   || { echo "auto: a local task did not run in the controller"; exit 1; }
 python ../setup_testbed/files/leakcheck.py "$config" "$log"

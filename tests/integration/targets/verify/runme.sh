@@ -6,6 +6,8 @@
 # Finally search all output for every secret.
 set -euo pipefail
 config=../../integration_config.yml
+# The helper playbooks include the hidden target setup_testbed as a role (aliases: needs/target/).
+export ANSIBLE_ROLES_PATH="$PWD/..${ANSIBLE_ROLES_PATH:+:$ANSIBLE_ROLES_PATH}"
 work="${OUTPUT_DIR:-/tmp}/verify-work"
 log="${OUTPUT_DIR:-/tmp}/verify-vvvv.log"
 rm -rf "$work"

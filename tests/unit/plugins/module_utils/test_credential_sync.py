@@ -23,6 +23,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_co
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from emulator.netsuite_tba_emulator import NetSuiteEmulator
+from support.accounts import token_values
 from support.openbao import OpenBaoServer
 
 ACCOUNT_ID = "5550001_SB2"
@@ -30,10 +31,6 @@ WRITER = 'path "secret/data/*" { capabilities = ["create", "update", "read"] }\n
          'path "secret/metadata/*" { capabilities = ["read", "update", "delete"] }'
 DATA_ONLY = 'path "secret/data/*" { capabilities = ["create", "update", "read"] }'
 READ_ONLY = 'path "secret/data/*" { capabilities = ["read"] }'
-
-
-def new_token_values():
-    return {name: secrets.token_hex(32) for name in ("consumer_key", "consumer_secret", "token_id", "token_secret")}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +41,7 @@ def vault():
 
 @pytest.fixture(scope="module")
 def account():
-    return dict(new_token_values(), account_id=ACCOUNT_ID)
+    return dict(token_values(), account_id=ACCOUNT_ID)
 
 
 @pytest.fixture(scope="module")
@@ -247,7 +244,7 @@ def test_a_token_without_metadata_rights_stores_data_and_warns(vault, netsuite, 
 
 
 def test_the_diff_names_keys_and_hides_values(vault, netsuite, account, path):
-    old = credentials_of(dict(new_token_values(), account_id=ACCOUNT_ID))
+    old = credentials_of(dict(token_values(), account_id=ACCOUNT_ID))
     vault.kv2_write_raw("secret", path, old.as_vault_data())
     credentials = credentials_of(account)
     outcome = ensure_present(credentials, store_for(vault, path), probe_for(netsuite, credentials), check_mode=True)

@@ -22,14 +22,9 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
     summary_lines,
 )
 from emulator.netsuite_tba_emulator import NetSuiteEmulator
+from support.accounts import fake_account as new_account
 
 PLAY = "Verify the NetSuite TBA credentials stored in Vault"
-
-
-def new_account(account_id, **scenario):
-    return {"account_id": account_id, "consumer_key": secrets.token_hex(32),
-            "consumer_secret": secrets.token_hex(32), "token_id": secrets.token_hex(32),
-            "token_secret": secrets.token_hex(32), "scenario": scenario}
 
 
 def stored(account):

@@ -10,7 +10,6 @@ server that replays fixed answers.
 """
 import dataclasses
 import html
-import itertools
 import json
 import os
 import re
@@ -18,7 +17,6 @@ import secrets
 import socket
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -33,6 +31,8 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
     probe_connection,
 )
 from emulator.netsuite_tba_emulator import NetSuiteEmulator
+from support.http_stub import StubServer
+from support.accounts import emulator_account, new_credentials
 
 
 def NO_SLEEP(seconds):  # pylint: disable=invalid-name,unused-argument
@@ -40,44 +40,11 @@ def NO_SLEEP(seconds):  # pylint: disable=invalid-name,unused-argument
 
 
 AUDIT_TRAIL = "Setup > Users/Roles > User Management > View Login Audit Trail (Detail column)"
-_account_numbers = itertools.count(4100001)
-
-
-@dataclasses.dataclass(frozen=True)
-class Credentials:
-    realm: str
-    host_label: str
-    environment: str
-    consumer_key: str = dataclasses.field(repr=False)
-    consumer_secret: str = dataclasses.field(repr=False)
-    token_id: str = dataclasses.field(repr=False)
-    token_secret: str = dataclasses.field(repr=False)
-
-    def secrets(self):
-        return (self.consumer_key, self.consumer_secret, self.token_id, self.token_secret)
-
-
-def new_credentials():
-    realm = "%d_SB1" % next(_account_numbers)
-    return Credentials(
-        realm=realm, host_label=realm.lower().replace("_", "-"), environment="sandbox",
-        consumer_key=secrets.token_hex(32), consumer_secret=secrets.token_hex(32),
-        token_id=secrets.token_hex(32), token_secret=secrets.token_hex(32),
-    )
-
-
-def emulator_account(credentials, **scenario):
-    return {
-        "account_id": credentials.realm,
-        "consumer_key": credentials.consumer_key, "consumer_secret": credentials.consumer_secret,
-        "token_id": credentials.token_id, "token_secret": credentials.token_secret,
-        "scenario": scenario,
-    }
 
 
 def assert_no_secret(result, credentials):
     shown = repr(result) + json.dumps(result.to_dict())
-    for secret in credentials.secrets():
+    for secret in credentials.secret_values():
         assert secret.lower() not in shown.lower()
 
 
@@ -309,42 +276,17 @@ def test_the_tba_probe_imports_no_oauthlib():
 
 # --- answers the emulator never gives -----------------------------------------------------------
 
-class CannedServer:
+class CannedServer(StubServer):
     """Local HTTP server answering every GET with the next (status, headers, body); the last
-    answer repeats. Records request paths."""
+    answer repeats. A callable body builds the whole answer from the request (an echo)."""
 
     def __init__(self, *answers):
         self.answers = list(answers)
-        self.paths = []
-        server = self
+        super().__init__(self._next_answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                server.paths.append(self.path)
-                status, headers, body = server.answers[min(len(server.paths), len(server.answers)) - 1]
-                if callable(body):  # an answer built from the request, e.g. echoing its headers
-                    status, headers, body = body(self)
-                payload = body.encode()
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d" % self._httpd.server_address[1]
-
-    def __enter__(self):
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._httpd.shutdown()
-        self._httpd.server_close()
+    def _next_answer(self, handler):
+        status, headers, body = self.answers[min(self.requests, len(self.answers)) - 1]
+        return body(handler) if callable(body) else (status, headers, body)
 
 
 JSON_TYPE = {"Content-Type": "application/json"}
@@ -443,7 +385,7 @@ def test_a_server_echoing_the_signed_header_leaks_no_part_of_any_secret(answer, 
         result = probe_connection(credentials, server.url, sleep=NO_SLEEP)
     assert not result.ok
     shown = json.dumps(result.to_dict()) + repr(result)
-    assert_no_fragment(shown, credentials.secrets())
+    assert_no_fragment(shown, credentials.secret_values())
 
 
 def assert_no_fragment(text, values, size=16):

@@ -43,7 +43,7 @@ def test_account_id_forms_normalize_to_realm_and_host_label(pasted, realm, label
 @pytest.mark.parametrize("pasted", [
     "", "   ", "12 34567", "7654321_SB", "7654321_XX1", "https://example.com/1234567",
     "1234567.evil.com", "ACME", "https://user:pw@1234567.app.netsuite.com/",
-    "1234567_SB1_SB2", hex64(),
+    "1234567_SB1_SB2", pytest.param(hex64(), id="64-hex-characters"),
 ])
 def test_bad_account_ids_are_refused_naming_the_field_without_echo(pasted):
     with pytest.raises(CredentialInputError) as info:

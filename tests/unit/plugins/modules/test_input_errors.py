@@ -4,12 +4,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Bad input reaches the user as one clean line naming the field, with no value echoed; nothing
 is contacted (the Vault and NetSuite URLs point at a closed port)."""
-import secrets
 import socket
 
 import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.modules import tba_connection_test, tba_credential
+from support.accounts import module_args
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +21,7 @@ def closed_url():
 
 @pytest.fixture
 def values(closed_url):
-    return dict({name: secrets.token_hex(32) for name in ("consumer_key", "consumer_secret", "token_id", "token_secret")},
-                account_id="1234567_SB1", path="netsuite/x", netsuite_url=closed_url,
-                vault={"url": closed_url, "token": "hvs." + secrets.token_hex(20)})
+    return module_args(closed_url)
 
 
 def secrets_of(values):

@@ -5,7 +5,6 @@
 """The controller-side path: when it may run, and that it validates, masks and scrubs exactly as
 the module does (the same inputs give the same result on both paths)."""
 import json
-import secrets
 import socket
 import sys
 
@@ -22,6 +21,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.plugin_utils._controll
     controller_can_run,
     run_in_controller,
 )
+from support.accounts import module_args
 
 
 @pytest.fixture(autouse=True)
@@ -78,9 +78,7 @@ def test_missing_libraries_fall_back_to_the_module(monkeypatch):
 
 
 def values(closed_url):
-    return dict({name: secrets.token_hex(32) for name in ("consumer_key", "consumer_secret", "token_id", "token_secret")},
-                account_id="1234567_SB1", path="netsuite/x", netsuite_url=closed_url,
-                vault={"url": closed_url, "token": "hvs." + secrets.token_hex(20)})
+    return module_args(closed_url)
 
 
 def secret_values(args):
