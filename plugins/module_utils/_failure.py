@@ -5,7 +5,7 @@
 # FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
 """The one shape of every failure: what happened (reason), what to do (hint), and a
 machine-readable code (``failure_code`` in results and report rows), so programs never parse a
-message. Other codes in a result (connection.error_code, vault_error) are details of the part
+message. Each is said once: ``msg`` is the reason, ``hint`` the advice. Other codes in a result (connection.error_code, vault_error) are details of the part
 that failed; failure_code is the one to branch on.
 
 Codes are namespaced by where the failure was found:
@@ -29,10 +29,9 @@ class Failure:
     hint: str = ""
 
     def message(self):
-        """The task's ``msg``: the reason, then the hint."""
-        if not self.hint:
-            return self.reason
-        return "%s. Hint: %s" % (self.reason.rstrip("."), self.hint)
+        """The task's ``msg``: the reason. The hint (NetSuite's login checklist runs to 900
+        characters) is said once, in ``hint``, which Ansible prints with every failed result."""
+        return self.reason
 
     def fields(self):
         """The result keys every failure carries besides ``msg``."""

@@ -96,7 +96,8 @@ class ProbeResult:
             "warnings": list(self.warnings),
         }
         if not self.ok:
-            result.update(error_code=self.error_code, detail=self.detail, hint=self.hint)
+            # The hint goes in the task's own ``hint`` (the failure shape), not here a second time.
+            result.update(error_code=self.error_code, detail=self.detail)
         return result
 
 

@@ -202,10 +202,6 @@ connection:
       description: NetSuite's error detail or the transport cause.
       type: str
       returned: when the test failed
-    hint:
-      description: What to check or do next.
-      type: str
-      returned: when the test failed
 vault:
   description: Where the credentials live and their KV versions.
   returned: when Vault was reached

@@ -51,10 +51,13 @@ def test_every_failure_has_reason_hint_and_code(module, changes, code, closed_ur
     assert result["failure_code"] == code, result
     assert result["reason"] and result["hint"]
     assert result["msg"].startswith(result["reason"].rstrip("."))
+    # Said once: the hint is not repeated in msg or in connection.
+    shown = str(result)
+    assert shown.count(result["hint"]) == 1, shown
 
 
 def test_the_message_is_the_reason_then_the_hint():
     failure = Failure("vault:sealed", "Vault at x is sealed.", "Unseal it")
-    assert failure.message() == "Vault at x is sealed. Hint: Unseal it"
+    assert failure.message() == "Vault at x is sealed."
     assert failure.fields() == {"reason": "Vault at x is sealed.", "hint": "Unseal it", "failure_code": "vault:sealed"}
     assert Failure("internal:error", "boom").message() == "boom"
