@@ -33,6 +33,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
     summary_lines,
     write_file,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import NETSUITE_ARGSPEC
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
@@ -151,6 +152,21 @@ def _junit_classname(task_path):
     return classname
 
 
+def _write(out, option, path, text):
+    """Write a report file; a file that cannot be written fails the check (CI would miss its
+    artifact) but keeps every account's result and the summary."""
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        return write_file(path, text)
+    except OSError as exc:
+        reason = "%s: could not write %s (%s)" % (option, path, exc.strerror or type(exc).__name__)
+        out.update(ok=False, msg="%s; %s" % (out["msg"], reason))
+        out.setdefault("file_errors", []).append(reason)
+        out.update(Failure("input:invalid", reason, "Point %s at a writable file in an existing directory "
+                           "(relative paths start where ansible-playbook was started)." % option).fields())
+        return None
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -189,16 +205,16 @@ class ActionModule(ActionBase):
                    msg=summary[-1] if rows else "No account to check")
 
         if options["report_path"]:
-            out["report_path"] = write_file(_resolved(options["report_path"]), scrubber.scrub(report_json(rows)))
+            out["report_path"] = _write(out, "report_path", _resolved(options["report_path"]),
+                                        scrubber.scrub(report_json(rows)))
         junit_dir = _junit_dir(options["junit_dir"])
         if junit_dir:
             task_path = self._task.get_path() or ""
             suite = os.path.splitext(os.path.basename(re.sub(r":[0-9]+$", "", task_path)))[0] or "verify"
             text = junit_xml(rows, str(task_vars.get("ansible_play_name") or ""), suite_name=suite,
                              classname=_junit_classname(task_path), case_name=options["junit_test_case_name"])
-            os.makedirs(junit_dir, exist_ok=True)
-            out["junit_path"] = write_file(
-                os.path.join(junit_dir, "%s-accounts-%s.xml" % (suite, time.time())), scrubber.scrub(text))
+            out["junit_path"] = _write(out, "junit_dir", os.path.join(junit_dir, "%s-accounts-%s.xml" % (suite, time.time())),
+                                       scrubber.scrub(text))
         out["seconds"] = round(time.monotonic() - started, 3)
         if failed and options["fail_on_error"]:
             out["failed"] = True

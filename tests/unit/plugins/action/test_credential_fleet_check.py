@@ -1,0 +1,23 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A report that cannot be written fails the check but keeps every account's result."""
+from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import _write
+
+
+def test_an_unwritable_report_path_fails_naming_the_option(tmp_path):
+    out = {"ok": True, "msg": "All 2 accounts passed.", "rows": [{"host": "a"}, {"host": "b"}]}
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert _write(out, "report_path", str(blocker / "report.json"), "{}") is None
+    assert out["ok"] is False and out["rows"] == [{"host": "a"}, {"host": "b"}]
+    assert out["msg"].startswith("All 2 accounts passed.; report_path: could not write ")
+    assert out["failure_code"] == "input:invalid" and "report_path" in out["hint"]
+
+
+def test_a_missing_directory_is_created(tmp_path):
+    out = {"ok": True, "msg": "ok"}
+    path = tmp_path / "reports" / "r.json"
+    assert _write(out, "report_path", str(path), "{}") == str(path)
+    assert path.read_text() == "{}" and out["ok"] is True
