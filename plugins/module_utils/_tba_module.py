@@ -24,7 +24,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     SECRET_FIELDS,
     CredentialInputError,
     build_credentials,
-    resolve_netsuite_url,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
@@ -178,20 +177,12 @@ def validated_credentials(module, values, describe=None):
     return credentials
 
 
-def declared_credentials(module):
-    return validated_credentials(module, module.params)
-
-
 def check_minimums(module, **minimums):
     """Numbers Ansible's type checks let through but that make no sense (a timeout of 0)."""
     for name, minimum in minimums.items():
         value = module.params.get(name)
         if value is not None and value < minimum:
             fail_input(module, "%s: must be at least %d" % (name, minimum))
-
-
-def netsuite_base_url(module, account):
-    return resolve_netsuite_url(account, module.params.get("netsuite_url"))
 
 
 def vault_secret(module):

@@ -28,6 +28,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     SECRET_FIELDS,
     clean_token_name,
+    resolve_netsuite_url,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import (
     DECLARED_CREDENTIALS_ARGSPEC,
@@ -35,9 +36,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_modu
     NETSUITE_ARGSPEC,
     argument_spec,
     check_minimums,
-    declared_credentials,
     finish,
-    netsuite_base_url,
     new_module,
     run_guarded,
     validated_credentials,
@@ -75,8 +74,8 @@ def _store(module):
         _finish_sync(module, ensure_absent(vault_secret(module), check_mode=module.check_mode))
         return
     token_name = clean_token_name(module.params["token_name"])
-    credentials = declared_credentials(module)
-    base_url = netsuite_base_url(module, credentials.account)
+    credentials = validated_credentials(module, module.params)
+    base_url = resolve_netsuite_url(credentials.account, module.params["netsuite_url"])
     secret = vault_secret(module)
     outcome = ensure_present(credentials, secret, lambda: _probe(module, credentials, base_url),
                              token_name=token_name, test_connection=module.params["test_connection"],
@@ -115,7 +114,7 @@ def _check(module):
     tested_url = {}
 
     def probe_for(credentials):
-        tested_url["netsuite_url"] = netsuite_base_url(module, credentials.account)
+        tested_url["netsuite_url"] = resolve_netsuite_url(credentials.account, module.params["netsuite_url"])
         return _probe(module, credentials, tested_url["netsuite_url"])
 
     if module.params["path"]:
@@ -125,7 +124,7 @@ def _check(module):
             probe_for, version=module.params["version"], max_age_days=module.params["max_age_days"],
             require_writable=module.params["require_writable"])
     else:
-        outcome = check_credentials(declared_credentials(module), probe_for)
+        outcome = check_credentials(validated_credentials(module, module.params), probe_for)
     warn(module, outcome.warnings)
 
     result = dict(changed=False, ok=outcome.ok, connection=outcome.connection)

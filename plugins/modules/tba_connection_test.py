@@ -147,14 +147,12 @@ vault:
       type: float
 failure_code:
   description:
-    - Why the task failed, for programs (never parse O(ignore:msg)). Namespaced by where it was found.
-    - V(input:invalid) (an option breaks a rule; nothing was tested or written), V(vault:<kind>)
-      (the same kinds as RV(vault_error), plus V(vault:concurrent_writer)), V(netsuite:<code>)
-      (NetSuite's error code such as V(netsuite:INVALID_LOGIN), or a transport one such as
-      V(netsuite:TIMEOUT)), V(stored:missing), V(stored:malformed), V(stored:too_old), V(internal:error).
-  returned: on failure
+    - Why the check failed, for programs, namespaced by where it was found; the same codes as
+      RV(netsuite_ops.credentials.tba_credential#module:failure_code), here mostly V(stored:missing),
+      V(stored:malformed), V(stored:too_old), V(netsuite:<code>) and V(vault:<kind>).
+  returned: when ok is false
   type: str
-  sample: netsuite:INVALID_LOGIN
+  sample: stored:too_old
 vault_error:
   description: A machine-readable cause when Vault failed, for example V(permission_denied).
   returned: on a Vault failure
