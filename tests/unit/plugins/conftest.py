@@ -2,10 +2,26 @@
 # Copyright (c) 2026 netsuite_ops.credentials contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Run a module's main() in-process as Ansible would, and give back what it printed."""
+"""Shared by the plugin tests: the real servers (one OpenBao dev server per session, one NetSuite
+emulator per test module) and running a module's main() in-process as Ansible would."""
 import json
 
 import pytest
+
+from emulator.netsuite_tba_emulator import NetSuiteEmulator
+from support.openbao import OpenBaoServer
+
+
+@pytest.fixture(scope="session")
+def openbao():
+    with OpenBaoServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with NetSuiteEmulator(port=0) as emu:
+        yield emu
 
 
 def _patched_args(args):

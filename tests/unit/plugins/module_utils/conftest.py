@@ -15,13 +15,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_co
     VaultConnectionError,
     connect,
 )
-from support.openbao import OpenBaoServer
-
-
-@pytest.fixture(scope='session')
-def openbao():
-    with OpenBaoServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
     report_json,
     summary_lines,
 )
-from emulator.netsuite_tba_emulator import NetSuiteEmulator
 from support.accounts import fake_account as new_account
 
 PLAY = "Verify the NetSuite TBA credentials stored in Vault"
@@ -29,12 +28,6 @@ PLAY = "Verify the NetSuite TBA credentials stored in Vault"
 
 def stored(account):
     return {key: value for key, value in account.items() if key != "scenario"}
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with NetSuiteEmulator(port=0) as emu:
-        yield emu
 
 
 @pytest.fixture

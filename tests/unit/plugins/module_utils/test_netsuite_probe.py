@@ -30,7 +30,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
     hint_for,
     probe_connection,
 )
-from emulator.netsuite_tba_emulator import NetSuiteEmulator
 from support.http_stub import StubServer
 from support.accounts import emulator_account, new_credentials
 
@@ -53,13 +52,6 @@ def probe(credentials, base_url, **options):
     result = probe_connection(credentials, base_url, **options)
     assert_no_secret(result, credentials)
     return result
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    emu = NetSuiteEmulator(port=0).start()
-    yield emu
-    emu.stop()
 
 
 @pytest.fixture

@@ -11,23 +11,9 @@ import itertools
 import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.modules import tba_connection_test, tba_credential
-from emulator.netsuite_tba_emulator import NetSuiteEmulator
 from support.accounts import SECRET_FIELDS, fake_account, stored_values
-from support.openbao import OpenBaoServer
 
 _paths = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def openbao():
-    with OpenBaoServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with NetSuiteEmulator(port=0) as emu:
-        yield emu
 
 
 @pytest.fixture
