@@ -124,15 +124,21 @@ def build_cases(testbed):
 
 
 class Redactor:
-    """Replaces every secret of the test bed with <hidden> in text that gets printed."""
+    """Replaces every registered secret with <hidden> in text that gets printed."""
 
-    def __init__(self, testbed):
-        values = {testbed["vault_root_token"]}
-        values.update((testbed.get("vault_tokens") or {}).values())
+    def __init__(self, values=()):
+        self._values = set()
+        self.add(*values)
+
+    @classmethod
+    def for_testbed(cls, testbed):
+        values = [testbed["vault_root_token"]] + list((testbed.get("vault_tokens") or {}).values())
         for account in testbed["netsuite_accounts"].values():
-            values.update(account[name] for name in
-                          ("consumer_key", "consumer_secret", "token_id", "token_secret"))
-        self._values = sorted((v for v in values if v), key=len, reverse=True)
+            values.extend(account[name] for name in ("consumer_key", "consumer_secret", "token_id", "token_secret"))
+        return cls(values)
+
+    def add(self, *values):
+        self._values.update(v for v in values if v)
 
     def __len__(self):
         return len(self._values)
@@ -142,7 +148,7 @@ class Redactor:
 
     def __call__(self, text):
         text = str(text)
-        for value in self._values:
+        for value in sorted(self._values, key=len, reverse=True):
             text = text.replace(value, "<hidden>")
         return text
 
@@ -340,7 +346,7 @@ def versions(collections):
 def measure(args):
     with open(args.testbed, encoding="utf-8") as handle:
         testbed = json.load(handle)
-    redact = Redactor(testbed)
+    redact = Redactor.for_testbed(testbed)
     cases = build_cases(testbed)
     modes = list(MODES) if args.mode == "both" else [args.mode]
     collections = os.path.abspath(args.collections)

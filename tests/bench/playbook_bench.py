@@ -52,6 +52,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # tests/ : support.testbed, emulator
 
+from bench import Redactor  # noqa: E402  (the per-module benchmark's, beside this file)
 from support.testbed import TestBed  # noqa: E402
 
 MOUNT = "secret"
@@ -95,26 +96,6 @@ def quantile(values, q):
 
 def new_secrets():
     return {name: secrets.token_hex(32) for name in SECRET_KEYS}
-
-
-class Redactor:
-    def __init__(self):
-        self._values = set()
-
-    def add(self, *values):
-        self._values.update(v for v in values if v)
-
-    def __len__(self):
-        return len(self._values)
-
-    def found_in(self, text):
-        return sum(value in text for value in self._values)
-
-    def __call__(self, text):
-        text = str(text)
-        for value in sorted(self._values, key=len, reverse=True):
-            text = text.replace(value, "<hidden>")
-        return text
 
 
 # --- the delaying proxy -------------------------------------------------------------------------
