@@ -38,7 +38,18 @@ _PR_SET_PDEATHSIG = 1
 _running_servers = set()
 
 
-class OpenBaoServer:
+class ServerContext:
+    """start() when a with block begins, stop() when it ends (servers and clusters alike)."""
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+class OpenBaoServer(ServerContext):
     """`bao server -dev` on 127.0.0.1; use as a context manager or start()/stop()."""
 
     def __init__(self, port=0, root_token=None, tls=False, audit=False):
@@ -63,13 +74,6 @@ class OpenBaoServer:
     @property
     def running(self):
         return self._process is not None and self._process.poll() is None
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     def start(self):
         self._workdir = tempfile.mkdtemp(prefix='nso-openbao-')

@@ -27,7 +27,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from support.openbao import OpenBaoServer, _bao_binary, api_request  # noqa: E402
+from support.openbao import OpenBaoServer, ServerContext, _bao_binary, api_request  # noqa: E402
 
 START_TIMEOUT = 20
 STOP_TIMEOUT = 10
@@ -196,7 +196,7 @@ def _wait_kv2_ready(node, mount, timeout=30):
           lambda: node.request("GET", "%s/data/nso-ready-probe" % mount)[0] == 404, timeout)
 
 
-class _Servers:
+class _Servers(ServerContext):
     """What the cluster and the single node share: a work folder, init, unseal, cleanup."""
 
     def __init__(self, prefix):
@@ -204,13 +204,6 @@ class _Servers:
         self.nodes = []
         self.root_token = None
         self.unseal_key = None
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     def stop(self):
         for node in self.nodes:
