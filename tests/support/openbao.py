@@ -90,13 +90,7 @@ class OpenBaoServer(ServerContext):
         return self
 
     def stop(self):
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        end_process(self._process)
         if self._log is not None:
             self._log.close()
         if self._workdir is not None:
@@ -242,6 +236,18 @@ class OpenBaoServer(ServerContext):
                 handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=self.ca_cert)))
             self._opener = urllib.request.build_opener(*handlers)
         return self._opener
+
+
+def end_process(process, sig=signal.SIGTERM):
+    """Send ``sig`` to a running server process and wait for it; SIGKILL after STOP_TIMEOUT."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def api_request(opener, base_url, token, method, path, body=None, query=None, timeout=10):

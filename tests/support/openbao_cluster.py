@@ -27,10 +27,9 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from support.openbao import OpenBaoServer, ServerContext, _bao_binary, api_request  # noqa: E402
+from support.openbao import OpenBaoServer, ServerContext, _bao_binary, api_request, end_process  # noqa: E402
 
 START_TIMEOUT = 20
-STOP_TIMEOUT = 10
 _PR_SET_PDEATHSIG = 1
 
 
@@ -126,13 +125,7 @@ class BaoNode:
 
     def stop(self, sig=signal.SIGTERM):
         """Stop the process with `sig` (SIGKILL: no clean shutdown, as a crash) and wait for it."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.send_signal(sig)
-            try:
-                self._process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        end_process(self._process, sig)
         if self._log is not None:
             self._log.close()
         self._process = self._log = None
