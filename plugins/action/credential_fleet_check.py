@@ -35,7 +35,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import NETSUITE_ARGSPEC
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import NETSUITE_ARGSPEC, option_problem
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     TOKEN_ENV_VARS,
     VAULT_CONNECTION_ARGSPEC,
@@ -111,13 +111,29 @@ def _host_settings(host, hostvars, scrubber):
         scrubber.add(value)
     params = validated.validated_parameters
     if validated.error_messages:
+        # ansible-core's messages quote the refused value (a token pasted into the wrong
+        # variable, say): say which settings and which rule, never the value.
         return AccountSettings(host=host, path=raw.get("path"), problem=(
-            "Invalid tba_verify_* settings: %s" % "; ".join(validated.error_messages), _SETTINGS_HINT))
+            "Invalid tba_verify_* settings: %s" % "; ".join(_problems_without_values(raw)), _SETTINGS_HINT))
     return AccountSettings(
         host=host, path=params.get("path"), engine_mount_point=params.get("engine_mount_point") or "secret",
         version=params.get("version"), max_age_days=params.get("max_age_days"),
         netsuite_url=params.get("netsuite_url"), netsuite_timeout=params.get("netsuite_timeout"),
         netsuite_validate_certs=params.get("netsuite_validate_certs"), vault=params.get("vault") or {})
+
+
+def _problems_without_values(raw):
+    problems = []
+    for name, spec in HOST_ARGSPEC.items():
+        value = raw.get(name)
+        if name == "vault" and isinstance(value, dict):
+            problems += [option_problem("vault." + key, spec["options"][key], value.get(key))
+                         for key in sorted(spec.get("options") or {}) if key in value]
+            problems += ["vault.%s: is not a Vault connection option" % key
+                         for key in sorted(value) if key not in (spec.get("options") or {})]
+        else:
+            problems.append(option_problem(name, spec, value))
+    return [problem for problem in problems if problem] or ["a value of the wrong type (not shown)"]
 
 
 def _resolved(path):

@@ -9,8 +9,8 @@ The units (_tba_credentials, _netsuite_probe, _vault_*) know nothing of AnsibleM
 the only module_utils file that does.
 """
 
+import os
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule
@@ -27,6 +27,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
+    URL_ENV_VARS,
     VAULT_CONNECTION_ARGSPEC,
     VaultConnectionError,
     connect,
@@ -72,37 +73,43 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
     for name, spec in argument_spec.items():
         value = params.get(name)
         if name == "vault" and isinstance(value, Mapping):
-            found = [_option_problem("vault." + key, spec["options"][key], value.get(key))
+            found = [option_problem("vault." + key, spec["options"][key], value.get(key))
                      for key in sorted(spec.get("options") or {}) if key in value]
         else:
-            found = [_option_problem(name, spec, value)]
+            found = [option_problem(name, spec, value)]
         found = [problem for problem in found if problem]
         if found and guarded.get(name) is spec:
             problems.extend(found)
             guarded[name] = dict(type="raw", no_log=spec.get("no_log", False) or _may_be_secret(value))
+    # User information in a URL (user:password@, or a token as the user) is a secret: refused
+    # before the module is built, with the whole option masked, since ansible-core's own checks
+    # (required_if, unknown options...) can fail inside the constructor and print the invocation.
+    for name, url in _url_options(params):
+        if url_secrets(url):
+            problems.append("%s: must not contain user information (user:password@)" % name)
+            guarded[name.split(".")[0]] = dict(type="raw", no_log=True)
     module = module_class(argument_spec=guarded if problems else argument_spec, **kwargs)
-    # A password in a URL is a secret before any rule looks at the URL (the invocation shows
-    # every option that is not no_log).
-    vault = module.params.get("vault")
-    urls = [module.params.get("netsuite_url"), module.params.get("account_id"),
-            vault.get("url") if isinstance(vault, Mapping) else None]
-    hide(module, [secret for url in urls if _has_password(url) for secret in url_secrets(url)])
     if problems:
         fail_input(module, "; ".join(problems))
     return module
 
 
+def _url_options(params):
+    """(option, value) of every option that holds a URL, as given (the Vault URL may come from
+    the environment)."""
+    vault = params.get("vault")
+    vault_url = vault.get("url") if isinstance(vault, Mapping) else None
+    candidates = [("netsuite_url", params.get("netsuite_url")), ("account_id", params.get("account_id")),
+                  ("vault.url", vault_url)]
+    if not vault_url:
+        candidates += [("vault.url", os.environ.get(name)) for name in URL_ENV_VARS]
+    return [(name, value) for name, value in candidates if isinstance(value, str)]
+
+
 _TEXT_TYPES = ("str", "path")
 
 
-def _has_password(url):
-    try:
-        return isinstance(url, str) and urlsplit(url).password is not None
-    except ValueError:
-        return False
-
-
-def _option_problem(name, spec, value):
+def option_problem(name, spec, value):
     """What ansible-core would refuse (or mangle) in one option's raw value, without the value."""
     if value is None:
         return None

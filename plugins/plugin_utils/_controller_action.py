@@ -31,6 +31,7 @@ class ControllerActionBase(ActionBase):
 
     DEFINITION = None
     TRANSFERS_FILES = False
+    _supports_async = True  # async tasks take the module path (controller_can_run)
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
@@ -40,8 +41,12 @@ class ControllerActionBase(ActionBase):
             self._task.async_val, self._interpreter(task_vars))
         display.vvv("%s: %s in the controller: %s" % (self.DEFINITION.name, "runs" if can_run else "not", reason))
         if not can_run:
+            # As ansible.builtin.normal runs a module, async included.
+            wrap_async = self._task.async_val and not self._connection.has_native_async
             result.update(self._execute_module(module_name=self.DEFINITION.name, module_args=self._task.args,
-                                               task_vars=task_vars))
+                                               task_vars=task_vars, wrap_async=wrap_async))
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)  # pylint: disable=protected-access
             return result
         result.update(run_in_controller(
             self.DEFINITION, dict(self._task.args), check_mode=bool(self._play_context.check_mode),

@@ -21,3 +21,16 @@ def test_a_missing_directory_is_created(tmp_path):
     path = tmp_path / "reports" / "r.json"
     assert _write(out, "report_path", str(path), "{}") == str(path)
     assert path.read_text() == "{}" and out["ok"] is True
+
+
+def test_refused_host_settings_are_named_without_their_values():
+    from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import (
+        _problems_without_values,
+    )
+    token = "0123456789abcdef" * 3
+    problems = _problems_without_values({"path": "x", "version": token, "netsuite_validate_certs": token[:16],
+                                         "vault": {"auth_method": token, "url": "http://127.0.0.1:8200"}})
+    text = "; ".join(problems)
+    assert "version: must be a whole number" in text and "netsuite_validate_certs: must be true or false" in text
+    assert "vault.auth_method: must be one of" in text
+    assert token[:16] not in text
