@@ -34,7 +34,7 @@ def stored(account):
 def inflight(emulator):
     """Make every emulator request take `delay` seconds and record, server side, how many were
     in flight at once: overall and per realm."""
-    state = {"now": 0, "max": 0, "realm": {}, "realm_max": {}, "delay": 0.15}
+    state = {"now": 0, "max": 0, "realm": {}, "realm_max": {}, "delay": 0.4}
     lock = threading.Lock()
     original = emulator.handle
 
