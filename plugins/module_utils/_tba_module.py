@@ -89,6 +89,12 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
             problems.append("%s: must not contain user information (user:password@)" % name)
             guarded[name.split(".")[0]] = dict(type="raw", no_log=True)
     module = module_class(argument_spec=guarded if problems else argument_spec, **kwargs)
+    for _name, url in _url_options(params):
+        # Masked whole while the constructor ran; from here on only its secret parts, or every
+        # 8-character run of the URL ('netsuite') would be hidden in our own messages.
+        if url_secrets(url):
+            module.no_log_values.discard(url)
+            hide(module, url_secrets(url))
     if problems:
         fail_input(module, "; ".join(problems))
     return module
