@@ -128,13 +128,8 @@ def controller_can_run(connection_name, become, environment, async_val, interpre
 
     Returns (bool, reason) so a -vvv run can say why.
     """
-    forced = os.environ.get(EXECUTION_ENV_VAR, "auto").strip().lower()
-    if forced == "module":
-        return False, "%s=module" % EXECUTION_ENV_VAR
-    if forced == "controller":
-        return True, "%s=controller" % EXECUTION_ENV_VAR
-    if connection_name not in _LOCAL_CONNECTIONS:
-        return False, "the task runs on another host (connection %s)" % connection_name
+    # What only the module can do, whatever is forced: run as another user, with the task's
+    # own environment, or as an async job that Ansible polls.
     if become:
         return False, "the task uses become"
     # Ansible gives every task a list of environment layers, [{}] when none is set.
@@ -142,6 +137,13 @@ def controller_can_run(connection_name, become, environment, async_val, interpre
         return False, "the task sets an environment"
     if async_val:
         return False, "the task is asynchronous"
+    forced = os.environ.get(EXECUTION_ENV_VAR, "auto").strip().lower()
+    if forced == "module":
+        return False, "%s=module" % EXECUTION_ENV_VAR
+    if forced == "controller":
+        return True, "%s=controller" % EXECUTION_ENV_VAR
+    if connection_name not in _LOCAL_CONNECTIONS:
+        return False, "the task runs on another host (connection %s)" % connection_name
     if interpreter and not str(interpreter).startswith("auto") and not _same_python(str(interpreter)):
         return False, "ansible_python_interpreter is another Python"
     try:

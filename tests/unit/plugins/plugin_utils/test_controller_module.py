@@ -71,6 +71,12 @@ def test_the_environment_variable_forces_either_path(monkeypatch):
     assert decide(connection_name="ansible.builtin.ssh")[0] is True
 
 
+@pytest.mark.parametrize("overrides", [{"async_val": 30}, {"become": True}, {"environment": [{"VAULT_ADDR": "x"}]}])
+def test_forcing_the_controller_never_drops_async_become_or_environment(overrides, monkeypatch):
+    monkeypatch.setenv(EXECUTION_ENV_VAR, "controller")
+    assert decide(**overrides)[0] is False
+
+
 def test_missing_libraries_fall_back_to_the_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "hvac", None)
     decided, why = decide()
