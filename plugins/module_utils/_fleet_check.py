@@ -329,7 +329,7 @@ def summary_lines(rows):
 
 
 _REPORT_KEYS = ("host", "account", "environment", "mount", "path", "version", "age_days", "ok", "result",
-                "reason", "hint", "error_code", "attempts", "warnings")
+                "reason", "hint", "error_code", "failure_code", "attempts", "warnings")
 
 
 def report(rows):

@@ -105,6 +105,7 @@ class Kv2Secret:
         self._client = client
         self.mount_point, self.path = kv2_location(mount_point, path)
         self.data_path = '%s/data/%s' % (self.mount_point, self.path)
+        self._kv2_mount_proven = False
         self.metadata_path = '%s/metadata/%s' % (self.mount_point, self.path)
 
     @property
@@ -141,7 +142,7 @@ class Kv2Secret:
         # Vault checks 'update' whenever metadata exists (also with every version deleted).
         needed = 'create' if state.current_version is None else 'update'
         self._require_capability(needed)
-        if state.current_version is None:
+        if state.current_version is None and not self._kv2_mount_proven:
             self.require_kv2_mount()
 
     def write(self, data, cas):
@@ -211,7 +212,8 @@ class Kv2Secret:
         self._require_capability('delete', self.metadata_path)
 
     def require_kv2_mount(self):
-        """Fail with the right kind unless a KV version 2 engine serves this mount (one request)."""
+        """Fail with the right kind unless a KV version 2 engine serves this mount (one request,
+        once: a check that found nothing stored has asked already)."""
         mount = self._mount_info()
         if mount is None or mount.get('path') != self.mount_point + '/':
             raise VaultConnectionError(
@@ -221,6 +223,7 @@ class Kv2Secret:
         engine = mount.get('type')
         version = str((mount.get('options') or {}).get('version', '1'))
         if engine == 'kv' and version == '2':
+            self._kv2_mount_proven = True
             return
         if engine in ('kv', 'generic'):
             raise VaultConnectionError(

@@ -404,3 +404,12 @@ def test_a_server_that_is_not_vault_is_named_as_such(html_server, path, operatio
     with expect_error('server_error', token) as caught:
         calls[operation]()
     assert 'did not answer like Vault' in str(caught.value)
+
+
+def test_a_proven_mount_is_not_looked_up_again(openbao, root_client, path, request_counter):
+    secret = Kv2Secret(root_client, 'secret', path)
+    state = secret.read()
+    secret.require_kv2_mount()
+    requests_sent = request_counter(root_client)
+    secret.ensure_writable(state)
+    assert [url.split('/v1/')[1] for url in requests_sent] == ['sys/capabilities-self']
