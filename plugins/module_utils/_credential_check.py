@@ -14,11 +14,21 @@ from datetime import datetime, timezone
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 import parse_time
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import (
+    stored_auth_type,
+    stored_keys,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import SECRET_FIELDS as TBA_SECRET_FIELDS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
-    STORED_KEYS,
     CredentialInputError,
+    build_credentials,
     parse_account_id,
 )
+
+_STORE_HINT = {
+    "tba": "Re-store the credentials with netsuite_ops.credentials.tba_credential",
+    "m2m": "Re-store the credentials with netsuite_ops.credentials.m2m_credential",
+}
 
 
 @dataclass
@@ -29,6 +39,8 @@ class CheckOutcome:
     connection: dict = field(default_factory=lambda: {"tested": False})
     vault: dict = None
     warnings: list = field(default_factory=list)
+    auth_type: str = None
+    certificate: dict = None  # M2M: fingerprint, subject, not_after, days_left (never the key)
 
     def fail(self, failure):
         self.ok, self.failure = False, failure
@@ -64,10 +76,42 @@ def _account_if_valid(account_id):
         return None
 
 
+def _stored_label(name):
+    return "stored key '%s'" % name
+
+
+def load_stored(data, auth_type, hide):
+    """(credentials, warnings) from a stored secret of either kind. ``hide(values)`` receives
+    every secret before anything can fail. An M2M certificate's expiry is judged by the check
+    (days left, min_certificate_days), not refused here."""
+    if auth_type == "m2m":
+        # Imported here: TBA-only users need neither the module nor cryptography.
+        from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import (
+            M2M_SECRET_FIELDS,
+            load_stored_m2m,
+        )
+        secret_fields, load = M2M_SECRET_FIELDS, load_stored_m2m
+    else:
+        secret_fields, load = TBA_SECRET_FIELDS, build_credentials
+    hide([data.get(name) for name in secret_fields])
+    credentials, warnings = load(data, describe=_stored_label)
+    hide(credentials.secret_values())
+    return credentials, warnings
+
+
 def check_credentials(credentials, probe_for, outcome=None):
     """Run the NetSuite test for validated credentials, filling ``outcome``."""
     outcome = outcome or CheckOutcome()
     outcome.account = credentials.account.to_dict()
+    outcome.auth_type = getattr(credentials, "auth_type", "tba")
+    certificate = getattr(credentials, "certificate", None)
+    if certificate is not None:
+        outcome.certificate = certificate.to_dict()
+        if certificate.days_left < 0:
+            # NetSuite refuses an expired certificate: no request can tell more.
+            return outcome.fail(Failure(
+                "stored:certificate_expired",
+                "The M2M certificate expired on %s" % certificate.not_after, _ROTATE_M2M_HINT))
     result = probe_for(credentials)
     outcome.connection = result.to_dict()
     outcome.warnings.extend(result.warnings)
@@ -76,11 +120,20 @@ def check_credentials(credentials, probe_for, outcome=None):
     return outcome
 
 
-def check_stored(store, validate, probe_for, version=None, max_age_days=None, now=None,
-                 require_writable=False):
-    """Read one version from ``store``, validate it with ``validate(data)``, test it.
+_ROTATE_M2M_HINT = (
+    "Rotate it: generate a new key pair and certificate (netsuite_ops.credentials.m2m_key_pair "
+    "with rotate: true, or the bootstrap role), upload the certificate in Setup > Integration > "
+    "Manage Authentication > OAuth 2.0 Client Credentials (M2M) Setup, then store the new "
+    "certificate ID with netsuite_ops.credentials.m2m_credential.")
 
-    ``validate`` returns TbaCredentials or raises CredentialInputError naming the stored key.
+
+def check_stored(store, validate, probe_for, version=None, max_age_days=None, now=None,
+                 require_writable=False, min_certificate_days=None):
+    """Read one version from ``store``, validate it with ``validate(data, auth_type)``, test it.
+
+    ``auth_type`` is "tba" or "m2m", told from the stored keys (five TBA keys are TBA whatever
+    the metadata says) or the ``auth_type`` custom metadata. ``validate`` returns TbaCredentials
+    or M2mCredentials, or raises CredentialInputError naming the stored key.
     Exactly one Vault read and, for well-formed data, one NetSuite test (plus retries).
     With ``require_writable``, credentials that fail the check are followed by the write
     preflight, so a caller about to ask a person for new values learns first that it could not
@@ -88,6 +141,13 @@ def check_stored(store, validate, probe_for, version=None, max_age_days=None, no
     """
     state = store.read(version=version)
     outcome = _check_state(store, state, validate, probe_for, version, max_age_days, now)
+    if outcome.ok and min_certificate_days is not None and outcome.certificate is not None:
+        days_left = outcome.certificate["days_left"]
+        if days_left < min_certificate_days:
+            outcome.fail(Failure(
+                "stored:certificate_expiring",
+                "The M2M certificate expires in %d day(s) (%s), fewer than min_certificate_days=%d"
+                % (days_left, outcome.certificate["not_after"], min_certificate_days), _ROTATE_M2M_HINT))
     if require_writable and not outcome.ok:
         store.ensure_writable(state)
     return outcome
@@ -111,18 +171,20 @@ def _check_state(store, state, validate, probe_for, version, max_age_days, now):
             "check engine_mount_point and path."))
 
     outcome.account = _account_if_valid(state.data.get("account_id"))
-    missing = [key for key in STORED_KEYS if key not in (state.data or {})]
+    auth_type = outcome.auth_type = stored_auth_type(state.data, state.custom_metadata)
+    expected = stored_keys(auth_type)
+    missing = [key for key in expected if key not in (state.data or {})]
     if missing:
         return outcome.fail(Failure(
-            "stored:malformed", "Stored secret %s is missing key(s): %s" % (label, ", ".join(missing)),
-            "Re-store the credentials with netsuite_ops.credentials.tba_credential; the secret "
-            "must hold exactly %s." % ", ".join(STORED_KEYS)))
+            "stored:malformed", "Stored %s secret %s is missing key(s): %s"
+            % (auth_type.upper(), label, ", ".join(missing)),
+            "%s; the secret must hold exactly %s." % (_STORE_HINT[auth_type], ", ".join(expected))))
     try:
-        credentials = validate(state.data)
+        credentials = validate(state.data, auth_type)
     except CredentialInputError as exc:
         return outcome.fail(Failure(
             "stored:malformed", "Stored secret %s holds a malformed value: %s" % (label, exc),
-            "Re-store the credentials with netsuite_ops.credentials.tba_credential."))
+            _STORE_HINT[auth_type] + "."))
 
     check_credentials(credentials, probe_for, outcome)
     if outcome.ok and max_age_days is not None and age is not None and age > max_age_days:

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
-"""Bring one Vault path in line with declared TBA credentials: read, compare, test, write.
+"""Bring one Vault path in line with declared credentials (TBA or M2M): read, compare, test, write.
 
 The order is a contract (contract-notes): validate offline first (done by the caller), then one
 Vault read; an unchanged path costs that read plus one NetSuite test; a path that needs a write
@@ -48,10 +48,28 @@ def _error_kind(exc):
 
 
 def desired_custom_metadata(credentials, token_name=None):
+    """environment, managed_by, the token name and what the credentials say of themselves
+    (``auth_type``; for M2M ``certificate_not_after``): a contract other tools read."""
     metadata = {"environment": credentials.environment, "managed_by": MANAGED_BY}
+    metadata.update(_own_metadata(credentials))
     if token_name:
         metadata["token_name"] = token_name
     return metadata
+
+
+def _own_metadata(credentials):
+    describe = getattr(credentials, "custom_metadata", None)
+    return describe() if describe else {"auth_type": getattr(credentials, "auth_type", "tba")}
+
+
+def stored_data_matches(credentials, data):
+    """Whether ``data`` (a stored version, or None) already holds ``credentials``. M2M compares
+    parsed keys and certificates (PKCS#1 or PKCS#8, any line endings: the same key), TBA the
+    exact values."""
+    if data is None:
+        return False
+    matches = getattr(credentials, "matches_stored", None)
+    return matches(data) if matches else data == credentials.as_vault_data()
 
 
 def _metadata_differs(current, desired):
@@ -118,12 +136,14 @@ def _ensure_present(outcome, credentials, store, probe, *, token_name, test_conn
     desired = credentials.as_vault_data()
     desired_meta = desired_custom_metadata(credentials, token_name)
     current_data = state.data if state.exists else None
-    data_changes = current_data != desired
+    data_changes = not stored_data_matches(credentials, current_data)
     meta_changes = _metadata_differs(state.custom_metadata, desired_meta)
     # The store replaces custom metadata whole: keep keys other tools put there.
     merged_meta = dict(state.custom_metadata or {}, **desired_meta)
     label = store.data_path
-    outcome.diff = masked_diff(label, current_data, desired, state.custom_metadata, merged_meta)
+    # Unchanged data is shown as stored: M2M data equal in meaning may differ in spelling.
+    outcome.diff = masked_diff(label, current_data, desired if data_changes else current_data,
+                               state.custom_metadata, merged_meta)
 
     if data_changes:
         store.ensure_writable(state)
@@ -148,7 +168,7 @@ def _ensure_present(outcome, credentials, store, probe, *, token_name, test_conn
         except Exception as exc:
             if _error_kind(exc) != "cas_conflict":
                 raise
-            winner = _resolve_conflict(store, desired, outcome)
+            winner = _resolve_conflict(store, credentials, outcome)
             if outcome.failed:
                 return outcome
             # Another writer stored exactly these credentials: compare the metadata with theirs,
@@ -171,11 +191,11 @@ def _ensure_present(outcome, credentials, store, probe, *, token_name, test_conn
     return outcome
 
 
-def _resolve_conflict(store, desired, outcome):
+def _resolve_conflict(store, credentials, outcome):
     """Re-read once after a check-and-set conflict: the winner may have written the same data.
     Returns what the re-read found."""
     winner = store.read()
-    if winner.exists and winner.data == desired:
+    if winner.exists and stored_data_matches(credentials, winner.data):
         return winner
     outcome.changed = False
     outcome.fail(Failure(

@@ -31,12 +31,13 @@ from dataclasses import dataclass, field
 from http.cookiejar import DefaultCookiePolicy
 from typing import Optional
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import check_stored
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import (
+    check_stored,
+    load_stored,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
-    SECRET_FIELDS,
     CredentialInputError,
-    build_credentials,
     resolve_netsuite_url,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, vault_failure
@@ -243,10 +244,8 @@ class FleetChecker:
         row["warnings"].extend(vault_warnings)
         store = Kv2Secret(client, row["mount"], row["path"])
 
-        def validate(data):
-            self.hide([data.get(name) for name in SECRET_FIELDS])
-            credentials, warnings = build_credentials(data, describe=lambda name: "stored key '%s'" % name)
-            self.hide(credentials.secret_values())
+        def validate(data, auth_type):
+            credentials, warnings = load_stored(data, auth_type, self.hide)
             row["warnings"].extend(warnings)
             return credentials
 

@@ -17,6 +17,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.parsing.convert_bool import BOOLEANS
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import load_stored
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, vault_failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
@@ -186,6 +187,14 @@ def validated_credentials(module, values, describe=None):
         values, environment=module.params.get("environment"),
         strict_format=module.params.get("strict_format", True), describe=describe)
     hide(module, credentials.secret_values())
+    warn(module, warnings)
+    return credentials
+
+
+def validated_stored(module, data, auth_type):
+    """Credentials read from Vault, of either kind, every secret registered before anything can
+    fail (see _credential_check.load_stored)."""
+    credentials, warnings = load_stored(data, auth_type, lambda values: hide(module, values))
     warn(module, warnings)
     return credentials
 

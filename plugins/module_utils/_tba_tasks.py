@@ -40,6 +40,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_modu
     new_module,
     run_guarded,
     validated_credentials,
+    validated_stored,
     vault_secret,
     warn,
 )
@@ -120,7 +121,7 @@ def _check(module):
     if module.params["path"]:
         outcome = check_stored(
             vault_secret(module),
-            lambda data: validated_credentials(module, data, describe=lambda name: "stored key '%s'" % name),
+            lambda data, auth_type: validated_stored(module, data, auth_type),
             probe_for, version=module.params["version"], max_age_days=module.params["max_age_days"],
             require_writable=module.params["require_writable"])
     else:

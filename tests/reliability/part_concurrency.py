@@ -471,7 +471,8 @@ def check_same(runs, values, token_name, current, versions, metadata):
     if wrong:
         problems.append("runs reported another version than 1: %s" % ", ".join(wrong))
     custom = metadata.get("custom_metadata") or {}
-    expected = {"environment": "production", "managed_by": "netsuite_ops.credentials", "token_name": token_name}
+    expected = {"environment": "production", "managed_by": "netsuite_ops.credentials", "token_name": token_name,
+                "auth_type": "tba"}
     if custom != expected:
         problems.append("custom metadata is %s, expected %s" % (sorted(custom), sorted(expected)))
     # A run whose read found nothing and that did not write went through the check-and-set

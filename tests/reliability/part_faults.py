@@ -366,7 +366,8 @@ class FaultMatrix:
             server = fault.server
             server.kv2_write_raw("secret", fault.path, _stored_form(fault.old))
             server.kv2_write_metadata_raw("secret", fault.path, custom_metadata={
-                "environment": "production", "managed_by": "netsuite_ops.credentials", "owner": "faults-suite"})
+                "environment": "production", "managed_by": "netsuite_ops.credentials", "auth_type": "tba",
+                "owner": "faults-suite"})
         kv1 = next(f for f in self.faults if f.name == "vault_kv1_mount")
         for where in ("kv1/%s" % kv1.path, "kv1/data/%s" % kv1.path):
             self.vault.api("POST", where, _stored_form(kv1.old))

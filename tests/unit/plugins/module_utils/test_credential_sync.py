@@ -169,7 +169,7 @@ def test_a_concurrent_writer_with_the_same_data_and_metadata_means_no_change(vau
     credentials = credentials_of(account)
     vault.kv2_write_raw("secret", path, {"placeholder": "x"})
     vault.kv2_write_metadata_raw("secret", path, custom_metadata={
-        "environment": "sandbox", "managed_by": "netsuite_ops.credentials"})
+        "environment": "sandbox", "managed_by": "netsuite_ops.credentials", "auth_type": "tba"})
     outcome = ensure_present(credentials, racing_store(vault, path, credentials.as_vault_data()),
                              probe_for(netsuite, credentials))
     assert not outcome.failed and not outcome.changed
@@ -190,7 +190,8 @@ def test_a_loser_reports_no_change_for_metadata_the_winner_already_wrote(vault, 
     credentials = credentials_of(account)
     store = store_for(vault, path, store_class=WinnerWithMetadata)
     store.server = vault
-    store.winner_meta = {"environment": "sandbox", "managed_by": "netsuite_ops.credentials", "token_name": "t"}
+    store.winner_meta = {"environment": "sandbox", "managed_by": "netsuite_ops.credentials", "token_name": "t",
+                         "auth_type": "tba"}
     outcome = ensure_present(credentials, store, probe_for(netsuite, credentials), token_name="t")
     assert not outcome.failed and not outcome.changed, outcome.msg
     assert outcome.msg == "Credentials already stored at secret/data/%s, version 1" % path
@@ -228,7 +229,7 @@ def test_custom_metadata_of_other_tools_is_kept(vault, netsuite, account, path):
     metadata = vault.kv2_metadata_raw("secret", path)["data"]
     assert outcome.changed and outcome.vault == {"mount": "secret", "path": path, "version": 2,
                                                  "previous_version": 1}
-    assert metadata["custom_metadata"] == {"owner": "team-erp", "environment": "sandbox",
+    assert metadata["custom_metadata"] == {"owner": "team-erp", "environment": "sandbox", "auth_type": "tba",
                                            "managed_by": "netsuite_ops.credentials", "token_name": "erp sync"}
     assert metadata["max_versions"] == 7
     assert vault.kv2_read_raw("secret", path, version=1)["data"]["data"] == {"placeholder": "x"}
@@ -252,7 +253,8 @@ def test_the_diff_names_keys_and_hides_values(vault, netsuite, account, path):
     assert outcome.diff["after"]["data"] == {"account_id": "<stored>", "consumer_key": "<changed>",
                                              "consumer_secret": "<changed>", "token_id": "<changed>",
                                              "token_secret": "<changed>"}
-    assert outcome.diff["after"]["custom_metadata"] == {"environment": "<added>", "managed_by": "<added>"}
+    assert outcome.diff["after"]["custom_metadata"] == {"environment": "<added>", "managed_by": "<added>",
+                                                        "auth_type": "<added>"}
     rendered = repr(outcome)
     for value in old.secret_values() + credentials.secret_values():
         assert value not in rendered
