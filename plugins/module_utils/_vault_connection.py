@@ -9,6 +9,7 @@ Nothing here may put a token, a secret value or stored data into a message: erro
 from our own words plus the (non-secret) server URL, path and Vault's own error text.
 """
 
+import json
 import os
 import re
 import sys
@@ -17,18 +18,34 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_retry import install_retries
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import (
     MIB,
     bounded_session,
     response_too_large_error,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_auth import (
+    AUTH_ENV_VARS,
+    AUTH_METHODS,
+    DEFAULT_KUBERNETES_TOKEN_PATH,
+    LOGIN_ATTRIBUTE,
+    TOKEN_ENV_VARS,
+    LoginRecord,
+    option_secrets,
+)
 
-URL_ENV_VARS = ('VAULT_ADDR', 'BAO_ADDR')
-TOKEN_ENV_VARS = ('VAULT_TOKEN', 'BAO_TOKEN')
-NAMESPACE_ENV_VARS = ('VAULT_NAMESPACE',)
-CA_CERT_ENV_VARS = ('VAULT_CACERT',)
-SKIP_VERIFY_ENV_VAR = 'VAULT_SKIP_VERIFY'
+# Environment fallbacks, first found wins: community.hashi_vault's names, then the Vault CLI's,
+# then OpenBao's (documented once, in the vault doc fragment).
+URL_ENV_VARS = ('ANSIBLE_HASHI_VAULT_ADDR', 'VAULT_ADDR', 'BAO_ADDR')
+NAMESPACE_ENV_VARS = ('ANSIBLE_HASHI_VAULT_NAMESPACE', 'VAULT_NAMESPACE', 'BAO_NAMESPACE')
+CA_CERT_ENV_VARS = ('ANSIBLE_HASHI_VAULT_CA_CERT', 'VAULT_CACERT', 'BAO_CACERT')
+SKIP_VERIFY_ENV_VARS = ('VAULT_SKIP_VERIFY', 'BAO_SKIP_VERIFY')
+TIMEOUT_ENV_VARS = ('ANSIBLE_HASHI_VAULT_TIMEOUT',)
+RETRIES_ENV_VARS = ('ANSIBLE_HASHI_VAULT_RETRIES', 'VAULT_MAX_RETRIES', 'BAO_MAX_RETRIES')
+PROXIES_ENV_VARS = ('ANSIBLE_HASHI_VAULT_PROXIES',)
 DEFAULT_TIMEOUT = 30
+DEFAULT_RETRIES = 2
 VAULT_ANSWER_MAX_BYTES = 16 * MIB
 
 ERROR_KINDS = frozenset((
@@ -77,43 +94,9 @@ def import_hvac():
     return hvac
 
 
-class VaultAuthMethod:
-    """One way to obtain a token. Subclasses check their options offline in validate() and
-    give the client a token in authenticate(client)."""
+def _env(*names):
+    return (env_fallback, list(names))
 
-    def __init__(self, options):
-        self._options = options
-
-    def validate(self):
-        raise NotImplementedError
-
-    def authenticate(self, client):
-        raise NotImplementedError
-
-
-class TokenAuth(VaultAuthMethod):
-    """Use the given token as is; offline, no login request."""
-
-    def validate(self):
-        self._token()
-
-    def authenticate(self, client):
-        client.token = self._token()
-
-    def _token(self):
-        raw = self._options.get('token')
-        # str(): values from lookups are str subclasses, which older requests rejects in headers.
-        token = '' if raw is None else str(raw).strip()
-        if not token:
-            raise config_error('token', 'is not set', TOKEN_ENV_VARS)
-        # An HTTP header carries only printable ASCII; requests (and http.client) would otherwise
-        # fail with an error that quotes the value or the offending character's position.
-        if not token.isascii() or any(char.isspace() or not char.isprintable() for char in token):
-            raise config_error('token', 'must be printable ASCII without spaces or control characters')
-        return token
-
-
-AUTH_METHODS = {'token': TokenAuth}
 
 VAULT_CONNECTION_ARGSPEC = {
     # No default={}: Ansible would fill that one shared dict in place on every validation (so a
@@ -123,13 +106,28 @@ VAULT_CONNECTION_ARGSPEC = {
         type='dict',
         apply_defaults=True,
         options=dict(
-            url=dict(type='str', fallback=(env_fallback, list(URL_ENV_VARS))),
-            token=dict(type='str', no_log=True, fallback=(env_fallback, list(TOKEN_ENV_VARS))),
-            auth_method=dict(type='str', default='token', choices=sorted(AUTH_METHODS)),
-            namespace=dict(type='str', fallback=(env_fallback, list(NAMESPACE_ENV_VARS))),
+            url=dict(type='str', fallback=_env(*URL_ENV_VARS)),
+            auth_method=dict(type='str', default='token', choices=sorted(AUTH_METHODS),
+                             fallback=_env(*AUTH_ENV_VARS['auth_method'])),
+            mount_point=dict(type='str', fallback=_env(*AUTH_ENV_VARS['mount_point'])),
+            token=dict(type='str', no_log=True, fallback=_env(*TOKEN_ENV_VARS)),
+            # role_id is not a secret by Vault's design, but the leak checks treat it as one.
+            role_id=dict(type='str', no_log=True, fallback=_env(*AUTH_ENV_VARS['role_id'])),
+            secret_id=dict(type='str', no_log=True, fallback=_env(*AUTH_ENV_VARS['secret_id'])),
+            role=dict(type='str'),
+            jwt=dict(type='str', no_log=True, fallback=_env(*AUTH_ENV_VARS['jwt'])),
+            kubernetes_token_path=dict(type='path', no_log=False, default=DEFAULT_KUBERNETES_TOKEN_PATH),
+            username=dict(type='str', fallback=_env(*AUTH_ENV_VARS['username'])),
+            password=dict(type='str', no_log=True, fallback=_env(*AUTH_ENV_VARS['password'])),
+            cert_auth_public_key=dict(type='path', no_log=False, fallback=_env(*AUTH_ENV_VARS['cert_auth_public_key'])),
+            cert_auth_private_key=dict(type='path', no_log=False, fallback=_env(*AUTH_ENV_VARS['cert_auth_private_key'])),
+            revoke_login_token=dict(type='bool', no_log=False, default=True),
+            namespace=dict(type='str', fallback=_env(*NAMESPACE_ENV_VARS)),
             validate_certs=dict(type='bool'),
-            ca_cert=dict(type='path', aliases=['cacert'], fallback=(env_fallback, list(CA_CERT_ENV_VARS))),
-            timeout=dict(type='int', default=DEFAULT_TIMEOUT),
+            ca_cert=dict(type='path', aliases=['cacert'], fallback=_env(*CA_CERT_ENV_VARS)),
+            proxies=dict(type='raw', fallback=_env(*PROXIES_ENV_VARS)),
+            timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=_env(*TIMEOUT_ENV_VARS)),
+            retries=dict(type='int', default=DEFAULT_RETRIES, fallback=_env(*RETRIES_ENV_VARS)),
         ),
     ),
 }
@@ -145,29 +143,59 @@ def url_secrets(url):
         return []
 
 
-def connect(options, warnings=None):
+def connection_secrets(options):
+    """Every secret the `vault` option dict holds: secret options (as given and trimmed) and the
+    user information of vault.url and of any proxy URL. Files read later add their own."""
+    if not isinstance(options, dict):
+        return []
+    found = option_secrets(options) + url_secrets(options.get('url'))
+    proxies = options.get('proxies')
+    if isinstance(proxies, str) and proxies.strip().startswith('{'):
+        try:
+            proxies = json.loads(proxies)
+        except ValueError:
+            found.append(proxies)  # unusable anyway; it may hold a password
+    for proxy in (proxies.values() if isinstance(proxies, dict) else [proxies]):
+        found += url_secrets(proxy)
+    return found
+
+
+def connect(options, warnings=None, hide=None):
     """Build an authenticated hvac client from the `vault` option dict.
 
-    With token auth this sends no request: the first real call is the caller's. Everything hvac
-    would otherwise take from the environment or ~/.vault-token is passed explicitly. Warnings
-    about a weakened connection (no TLS verification) are appended to `warnings`.
+    With token auth (and `none`) this sends no request: the first real call is the caller's. The
+    other methods log in here, before the caller does anything else. Everything hvac would
+    otherwise take from the environment or ~/.vault-token is passed explicitly: environment
+    fallbacks are the argspec's job, the token file is TokenAuth's. `hide(values)` is called with
+    every secret met (options, files read, the token a login returns) before anything that could
+    show it can fail. Warnings about a weakened connection (no TLS verification) are appended to
+    `warnings`. A client whose token came from a login carries a LoginRecord for revoke_login().
     """
     if not isinstance(options, dict):
         raise VaultConnectionError('config', 'vault must be a dictionary of connection options',
                                    'Write it as a mapping, e.g. vault: {url: https://vault.example.com:8200}')
+    hide = hide or (lambda values: None)
+    hide(connection_secrets(options))
     url = _checked_url(options.get('url'))
     timeout = _checked_timeout(options.get('timeout'))
-    auth = _auth_method(options)
+    retries = _checked_retries(options.get('retries'))
+    proxies = checked_proxies(options.get('proxies'))
+    revoke = _checked_revoke(options.get('revoke_login_token'))
+    auth = _auth_method(options, hide)
     auth.validate()
     verify = _verify_setting(options)
     if verify is False and warnings is not None:
         warnings.append(
             'vault.validate_certs is false (or %s is set): the Vault server\'s TLS certificate is not '
             'checked, so anything in between can read the token and the credentials. Use '
-            'vault.ca_cert to trust a private CA instead.' % SKIP_VERIFY_ENV_VAR)
+            'vault.ca_cert to trust a private CA instead.' % ' / '.join(SKIP_VERIFY_ENV_VARS))
     hvac = import_hvac()
     session = bounded_session(timeout, VAULT_ANSWER_MAX_BYTES, refuse_redirects=True)
     session.verify = verify  # hvac takes a given session's verify over its own argument
+    auth.prepare_session(session)
+    # Before the client exists, so logins are retried like every other request. Retry warnings
+    # come later, during the caller's requests: `warnings` must be a live sink (see _tba_module).
+    install_retries(session, retries, warnings.append if warnings is not None else (lambda line: None))
     # token='' rather than None: None makes hvac read VAULT_TOKEN or ~/.vault-token by itself.
     client = hvac.Client(
         url=url,
@@ -175,12 +203,51 @@ def connect(options, warnings=None):
         namespace=options.get('namespace') or None,
         verify=verify,
         timeout=timeout,
+        # Per request, so they win over HTTP(S)_PROXY in the environment (requests lets the
+        # environment win over a session's own proxies).
+        proxies=proxies,
         # Each request ends within the timeout, reads at most 16 MiB and follows no redirect:
         # a redirect would carry X-Vault-Token (and a write's secrets) to wherever it points.
         session=session,
     )
-    auth.authenticate(client)
+    if auth.logs_in:
+        with _login_errors(auth):
+            auth.authenticate(client)
+        setattr(client, LOGIN_ATTRIBUTE, LoginRecord(auth.name, auth.mount, revoke))
+    else:
+        auth.authenticate(client)
     return client
+
+
+def revoke_login(client, warnings):
+    """Revoke the token a login gave `client` (auth/token/revoke-self), once; True if revoked now.
+
+    Does nothing for a given token (token, token file, none), with vault.revoke_login_token
+    false, or when already done. A failure is appended to `warnings` (naming the server, never
+    the token) and never raised: the task's work is done by then.
+    """
+    record = getattr(client, LOGIN_ATTRIBUTE, None)
+    if record is None or not record.revoke:
+        return False
+    with record.lock:
+        if record.revoked:
+            return False
+        record.revoked = True
+    try:
+        with translated_errors('revoke', 'auth/token/revoke-self'):
+            client.adapter.post('/v1/auth/token/revoke-self')
+    except VaultConnectionError as exc:
+        warnings.append(_revoke_warning(client, record, exc.cause))
+        return False
+    except Exception as exc:  # pylint: disable=broad-exception-caught  # clean-up must not fail a finished task
+        warnings.append(_revoke_warning(client, record, type(exc).__name__))
+        return False
+    return True
+
+
+def _revoke_warning(client, record, cause):
+    return ('Vault at %s did not revoke the token of the %s (%s); if it is still valid, it expires with its TTL'
+            % (_server_of(client.url) or 'vault.url', record.label, cause))
 
 
 def _checked_url(url):
@@ -208,19 +275,87 @@ def _checked_timeout(timeout):
     return timeout
 
 
-def _auth_method(options):
+def _checked_retries(retries):
+    if retries is None:
+        return DEFAULT_RETRIES
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise config_error('retries', 'must be a whole number, 0 or more')
+    return retries
+
+
+def _checked_revoke(revoke):
+    if revoke is None:
+        return True
+    if not isinstance(revoke, bool):
+        raise config_error('revoke_login_token', 'must be true or false')
+    return revoke
+
+
+_PROXY_KEYS = ('http', 'https', 'all')
+_PROXY_SCHEMES = ('http', 'https', 'socks5', 'socks5h')
+
+
+def checked_proxies(proxies):
+    """vault.proxies as requests takes them ({scheme: proxy URL}), or None for the environment's.
+
+    A string is one proxy for both schemes, or (from ANSIBLE_HASHI_VAULT_PROXIES) a JSON object.
+    """
+    if proxies is None or (isinstance(proxies, str) and not proxies.strip()):
+        return None
+    if isinstance(proxies, str) and proxies.strip().startswith('{'):
+        try:
+            proxies = json.loads(proxies)
+        except ValueError:
+            raise config_error('proxies', 'looks like a JSON object but is not valid JSON', PROXIES_ENV_VARS) from None
+    if isinstance(proxies, str):
+        proxy = _checked_proxy_url('proxies', proxies)
+        return {'http': proxy, 'https': proxy}
+    if not isinstance(proxies, dict) or not proxies:
+        raise config_error('proxies', 'must be a proxy URL or a mapping of scheme (http, https) to proxy URL')
+    checked = {}
+    for scheme, proxy in proxies.items():
+        if scheme not in _PROXY_KEYS:
+            raise config_error('proxies', "has the key '%s'; use http, https or all" % scheme)
+        checked[scheme] = _checked_proxy_url('proxies.%s' % scheme, proxy)
+    return checked
+
+
+def _checked_proxy_url(option, proxy):
+    proxy = '' if proxy is None else str(proxy).strip()
+    if url_secrets(proxy):
+        raise config_error(option, 'must not contain user information (user:password@); give proxy '
+                           'credentials in the HTTPS_PROXY environment variable of the host running the module')
+    try:
+        parts = urlsplit(proxy)
+        parts.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in _PROXY_SCHEMES or not parts.hostname
+            or any(char.isspace() or not char.isprintable() for char in proxy)):
+        raise config_error(option, 'must look like http://proxy.example.com:3128 (schemes: %s)' % ', '.join(_PROXY_SCHEMES))
+    if parts.scheme.startswith('socks'):
+        try:
+            import socks  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
+        except ImportError:
+            raise config_error(option, "is a SOCKS proxy, which needs the Python library 'PySocks' "
+                               '(pip install requests[socks]) where the module runs') from None
+    return proxy
+
+
+def _auth_method(options, hide):
     name = options.get('auth_method') or 'token'
     if name not in AUTH_METHODS:
         raise config_error('auth_method', "'%s' is not supported; choose one of: %s"
-                           % (name, ', '.join(sorted(AUTH_METHODS))))
-    return AUTH_METHODS[name](options)
+                           % (name, ', '.join(sorted(AUTH_METHODS))), AUTH_ENV_VARS['auth_method'])
+    return AUTH_METHODS[name](options, hide)
 
 
 def _verify_setting(options):
-    """hvac's verify: a CA bundle path, or a bool. Unset validate_certs follows VAULT_SKIP_VERIFY."""
+    """hvac's verify: a CA bundle path, or a bool. Unset validate_certs follows VAULT_SKIP_VERIFY
+    (then BAO_SKIP_VERIFY)."""
     validate_certs = options.get('validate_certs')
     if validate_certs is None:
-        validate_certs = os.environ.get(SKIP_VERIFY_ENV_VAR, '').strip().lower() not in _TRUE_STRINGS
+        validate_certs = _skip_verify_from_environment() is not True
     ca_cert = options.get('ca_cert')
     if not (validate_certs and ca_cert):
         return validate_certs
@@ -228,6 +363,15 @@ def _verify_setting(options):
     if not os.path.exists(ca_cert):
         raise config_error('ca_cert', "points to '%s', which does not exist" % ca_cert, CA_CERT_ENV_VARS)
     return ca_cert
+
+
+def _skip_verify_from_environment():
+    """True/False from the first of VAULT_SKIP_VERIFY, BAO_SKIP_VERIFY that is set; else None."""
+    for name in SKIP_VERIFY_ENV_VARS:
+        value = os.environ.get(name, '').strip().lower()
+        if value:
+            return value in _TRUE_STRINGS
+    return None
 
 
 def client_errors():
@@ -247,6 +391,46 @@ def translated_errors(action, path, capability=None):
     except RecursionError:
         # hvac decoding absurdly nested JSON: not an answer Vault gives.
         raise not_vault_error(action, path) from None
+
+
+@contextmanager
+def _login_errors(auth):
+    """Run a login; re-raise its failure as one line naming the method, its mount and what to check."""
+    try:
+        yield
+    except client_errors() as exc:
+        raise login_error(exc, auth) from None
+    except RecursionError:
+        raise not_vault_error('log in at', auth.login_path) from None
+
+
+def login_error(exc, auth):
+    """Explain why the login of `auth` (a LoginAuth) failed. Transport trouble and a sealed or
+    standby server read as they do for any request; a refusal names the method and its mount."""
+    import requests.exceptions
+    hvac_errors = import_hvac().exceptions
+    if isinstance(exc, (requests.exceptions.RequestException, hvac_errors.VaultDown)):
+        return translate_error(exc, 'log in at', auth.login_path)
+    server = _server_label(exc)
+    # Vault's text names what was wrong, not the values; scrubbed anyway, in case a plugin echoes.
+    message = Scrubber(auth.secrets()).scrub(_server_message(exc))
+    label = '%s login at auth/%s' % (auth.name, auth.mount)
+    unknown_path = 'no handler for route' in message or (
+        auth.denial_means_no_mount and isinstance(exc, hvac_errors.Forbidden) and _is_token_rejection(exc))
+    if unknown_path:
+        return VaultConnectionError(
+            'missing_mount', 'Vault at %s has no %s auth method enabled at auth/%s' % (server, auth.name, auth.mount),
+            'Check vault.mount_point (default %s) or enable the method there (bao auth enable -path=%s %s)'
+            % (auth.default_mount, auth.mount, auth.name))
+    if isinstance(exc, (hvac_errors.InvalidRequest, hvac_errors.Unauthorized, hvac_errors.Forbidden,
+                        hvac_errors.InvalidPath)):
+        hint = 'Check ' + auth.check % {'mount': auth.mount}
+        if isinstance(exc, hvac_errors.Forbidden) and not auth.denial_means_no_mount:
+            hint += '; also that the %s method is enabled at auth/%s (vault.mount_point)' % (auth.name, auth.mount)
+        return VaultConnectionError('auth_failed', 'Vault at %s refused the %s%s' % (server, label, message), hint)
+    return VaultConnectionError(
+        'server_error', 'Vault at %s failed the %s (%s%s)' % (server, label, type(exc).__name__, message),
+        'Check the Vault server logs and the configuration of auth/%s; retry when the server is healthy' % auth.mount)
 
 
 def not_vault_error(action, path, detail='no Vault JSON in the answer'):

@@ -4,6 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Connection options, offline validation and error translation, against real OpenBao servers."""
 
+import os
 import secrets
 import socket
 import sys
@@ -13,24 +14,24 @@ import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.netsuite_ops.credentials.plugins.doc_fragments.vault_connection import ModuleDocFragment
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _vault_auth
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     AUTH_METHODS,
     VAULT_CONNECTION_ARGSPEC,
-    TokenAuth,
     VaultConnectionError,
     connect,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from support.openbao import OpenBaoServer
 
-VAULT_ENV_VARS = ('VAULT_ADDR', 'BAO_ADDR', 'VAULT_TOKEN', 'BAO_TOKEN', 'VAULT_NAMESPACE', 'VAULT_CACERT',
-                  'VAULT_SKIP_VERIFY')
-
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    for name in VAULT_ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
+def clean_environment(monkeypatch, tmp_path):
+    """No Vault settings from the environment, and a HOME without a token file."""
+    for name in list(os.environ):
+        if name.startswith(('VAULT_', 'BAO_', 'ANSIBLE_HASHI_VAULT_')):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv('HOME', str(tmp_path / 'home'))
 
 
 @pytest.fixture(scope='module')
@@ -84,8 +85,9 @@ class TestArgspec:
         assert (vault['ca_cert'], vault['namespace']) == ('/etc/ssl/vault-ca.pem', 'team-a')
 
     def test_auth_method_choices_come_from_the_registry(self):
-        assert AUTH_METHODS == {'token': TokenAuth}
-        assert VAULT_CONNECTION_ARGSPEC['vault']['options']['auth_method']['choices'] == ['token']
+        assert AUTH_METHODS is _vault_auth.AUTH_METHODS
+        assert VAULT_CONNECTION_ARGSPEC['vault']['options']['auth_method']['choices'] == [
+            'approle', 'cert', 'jwt', 'kubernetes', 'ldap', 'none', 'token', 'userpass']
 
     def test_doc_fragment_matches_the_argspec(self):
         documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']['vault']
@@ -115,11 +117,9 @@ class TestOfflineValidation:
         for name in ('vault.token', 'VAULT_TOKEN', 'BAO_TOKEN'):
             assert name in str(caught.value)
 
-    def test_token_is_never_taken_implicitly(self, monkeypatch, tmp_path, expect_error):
-        # connect() gets what the argspec resolved; hvac must not add VAULT_TOKEN or ~/.vault-token.
+    def test_token_from_the_environment_is_the_argspecs_job(self, monkeypatch, expect_error):
+        # connect() gets what the argspec resolved; hvac must not add VAULT_TOKEN by itself.
         monkeypatch.setenv('VAULT_TOKEN', fake_token())
-        monkeypatch.setenv('HOME', str(tmp_path))
-        (tmp_path / '.vault-token').write_text(fake_token())
         with expect_error('config'):
             connect({'url': 'http://127.0.0.1:8200'})
 
@@ -163,7 +163,7 @@ class TestOfflineValidation:
 
     def test_unsupported_auth_method(self, expect_error):
         with expect_error('config') as caught:
-            connect({'url': 'http://127.0.0.1:8200', 'token': fake_token(), 'auth_method': 'approle'})
+            connect({'url': 'http://127.0.0.1:8200', 'token': fake_token(), 'auth_method': 'aws_iam'})
         assert 'vault.auth_method' in str(caught.value)
 
     def test_missing_ca_file(self, tmp_path, expect_error):

@@ -105,6 +105,8 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_both_paths_give_the_same_result(case, closed_url, run_module):
     args = values(closed_url)
+    # No retries: their warnings name a random (jittered) pause, which differs between two runs.
+    args["vault"] = dict(args["vault"], retries=0)
     args.update(CASES[case])
     if args.get("environment") == "TOKEN_SECRET":
         args["environment"] = args["token_secret"]
