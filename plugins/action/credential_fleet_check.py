@@ -19,6 +19,7 @@ from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
     DEFAULT_CONCURRENCY,
@@ -36,10 +37,13 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import NETSUITE_ARGSPEC, option_problem
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_auth import SECRET_ENV_VARS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
-    TOKEN_ENV_VARS,
     VAULT_CONNECTION_ARGSPEC,
+    connection_secrets,
 )
+
+display = Display()
 
 # Host variable -> option of the per-host spec (the tba_connection_test option of the same name).
 HOST_VARIABLES = {
@@ -47,6 +51,7 @@ HOST_VARIABLES = {
     "tba_verify_engine_mount_point": "engine_mount_point",
     "tba_verify_version": "version",
     "tba_verify_max_age_days": "max_age_days",
+    "tba_verify_min_certificate_days": "min_certificate_days",
     "tba_verify_netsuite_url": "netsuite_url",
     "tba_verify_netsuite_timeout": "netsuite_timeout",
     "tba_verify_netsuite_validate_certs": "netsuite_validate_certs",
@@ -61,6 +66,7 @@ HOST_ARGSPEC = dict(
     engine_mount_point=dict(type="str", default="secret"),
     version=dict(type="int"),
     max_age_days=dict(type="int"),
+    min_certificate_days=dict(type="int"),
 )
 
 PLUGIN_ARGSPEC = dict(
@@ -101,7 +107,8 @@ def _host_settings(host, hostvars, scrubber):
             " ".join(str(exc).split())[:500]), _SETTINGS_HINT))
     vault = raw.get("vault")
     if isinstance(vault, dict):
-        scrubber.add(vault.get("token") or "")
+        for value in connection_secrets(vault):
+            scrubber.add(value)
     elif vault is not None:
         return AccountSettings(host=host, problem=(
             "tba_verify_vault must be a dictionary of connection options (url, token, ...), not a %s"
@@ -118,7 +125,7 @@ def _host_settings(host, hostvars, scrubber):
     return AccountSettings(
         host=host, path=params.get("path"), engine_mount_point=params.get("engine_mount_point") or "secret",
         version=params.get("version"), max_age_days=params.get("max_age_days"),
-        netsuite_url=params.get("netsuite_url"), netsuite_timeout=params.get("netsuite_timeout"),
+        min_certificate_days=params.get("min_certificate_days"), netsuite_url=params.get("netsuite_url"), netsuite_timeout=params.get("netsuite_timeout"),
         netsuite_validate_certs=params.get("netsuite_validate_certs"), vault=params.get("vault") or {})
 
 
@@ -191,7 +198,8 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         result["changed"] = False
-        scrubber = Scrubber(os.environ.get(name) for name in TOKEN_ENV_VARS)
+        # Every secret a fleet may take from the environment (tokens, secret IDs, passwords, JWTs).
+        scrubber = Scrubber(os.environ.get(name) for name in SECRET_ENV_VARS)
         try:
             result.update(self._run(task_vars or {}, scrubber))
         except Exception as exc:  # pylint: disable=broad-exception-caught
@@ -215,6 +223,8 @@ class ActionModule(ActionBase):
 
         checker = FleetChecker(options["concurrency"], options["per_account_concurrency"], scrubber)
         rows = checker.check(accounts)
+        for warning in checker.warnings:
+            display.warning(warning)
         failed = failed_hosts(rows)
         summary = [scrubber.scrub(line) for line in summary_lines(rows)]
         out = dict(ok=not failed, rows=rows, summary=summary, failed_hosts=failed,

@@ -50,20 +50,21 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VaultConnectionError,
     connect,
+    revoke_login,
     url_secrets,
 )
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_PER_ACCOUNT_CONCURRENCY = 2
 MAX_CONCURRENCY = 256
-JUNIT_TEST_CASE_NAME = "TBA credential check"
+JUNIT_TEST_CASE_NAME = "TBA credential check"  # kept: CI jobs filter on it (M2M rows are cases too)
 
 NO_PATH_REASON = "tba_verify_path is not set for this host"
 NO_PATH_HINT = ("Set tba_verify_path in the inventory: the path of the secret under the KV v2 mount, "
                 "e.g. netsuite/1234567/tba.")
 _INPUT_HINT = "Fix this host's tba_verify_* settings in the inventory; nothing was tested."
 _BUG_HINT = "This is a bug in netsuite_ops.credentials: please report it with this reason."
-_MINIMUMS = (("version", 1), ("max_age_days", 0), ("netsuite_timeout", 1))
+_MINIMUMS = (("version", 1), ("max_age_days", 0), ("min_certificate_days", 0), ("netsuite_timeout", 1))
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else (control
 # characters, lone surrogates, U+FFFE/U+FFFF) makes the whole file unreadable.
@@ -83,6 +84,7 @@ class AccountSettings:
     engine_mount_point: str = "secret"
     version: Optional[int] = None
     max_age_days: Optional[int] = None
+    min_certificate_days: Optional[int] = None
     netsuite_url: Optional[str] = None
     netsuite_timeout: int = 30
     netsuite_validate_certs: bool = True
@@ -104,6 +106,9 @@ def new_row(settings):
         "path": _text(settings.path),
         "version": None,
         "age_days": None,
+        "auth_type": None,
+        "certificate_days_left": None,
+        "certificate_not_after": None,
         "ok": False,
         "result": "FAILED",
         "reason": "",
@@ -135,14 +140,18 @@ class FleetChecker:
         self.per_account_concurrency = per_account_concurrency
         self.scrubber = scrubber if scrubber is not None else Scrubber()
         self._lock = threading.Lock()
+        self._secrets_lock = threading.Lock()
         self._vault_clients = {}
         self._netsuite_sessions = {}
         self._account_slots = {}
+        self._current = threading.local()  # the row this thread is checking (for retry warnings)
+        self.warnings = []  # warnings that belong to no row (a failed token revocation)
 
     # -- secrets --------------------------------------------------------------------------
 
     def hide(self, values):
-        with self._lock:
+        # Its own lock: connect() calls this while _vault_client holds self._lock.
+        with self._secrets_lock:
             for value in values:
                 if value not in (None, ""):
                     self.scrubber.add(str(value))
@@ -167,11 +176,13 @@ class FleetChecker:
         key = json.dumps(options, sort_keys=True, default=str)
         with self._lock:
             if key not in self._vault_clients:
-                warnings = []
+                warnings = _RowWarnings(self._current)
                 try:
-                    client = connect(options, warnings)
+                    # One login per distinct connection, shared by its accounts; revoked in close().
+                    client = connect(options, warnings, hide=self.hide)
                     self._pooled(client.adapter.session)
-                    self._vault_clients[key] = (client, warnings)
+                    warnings.connected()
+                    self._vault_clients[key] = (client, warnings.first)
                 except VaultConnectionError as exc:
                     self._vault_clients[key] = exc
             entry = self._vault_clients[key]
@@ -200,14 +211,20 @@ class FleetChecker:
             return slot
 
     def close(self):
+        """Revoke the tokens logins obtained (a fleet of 500 accounts leaves no live token
+        behind), then close every connection. Returns the warnings of failed revocations."""
         with self._lock:
             sessions = list(self._netsuite_sessions.values())
-            sessions += [entry[0].adapter.session for entry in self._vault_clients.values()
-                         if not isinstance(entry, VaultConnectionError)]
+            clients = [entry[0] for entry in self._vault_clients.values() if not isinstance(entry, VaultConnectionError)]
             self._netsuite_sessions.clear()
             self._vault_clients.clear()
+        warnings = []
+        for client in clients:
+            revoke_login(client, warnings)
+            sessions.append(client.adapter.session)
         for session in sessions:
             session.close()
+        return warnings
 
     # -- one account ------------------------------------------------------------------------
 
@@ -215,6 +232,7 @@ class FleetChecker:
         """The row of one account; never raises."""
         started = time.monotonic()
         row = new_row(settings)
+        self._current.row = row
         try:
             self._hide_settings(settings)
             self._check_into(row, settings)
@@ -225,6 +243,7 @@ class FleetChecker:
         except Exception as exc:  # pylint: disable=broad-exception-caught
             # A bug; its text may quote data, and every row is scrubbed before it leaves.
             _failed(row, Failure("internal:error", "Unexpected %s: %s" % (type(exc).__name__, exc), _BUG_HINT))
+        self._current.row = None
         row["seconds"] = round(time.monotonic() - started, 3)
         return row
 
@@ -257,13 +276,16 @@ class FleetChecker:
                                         validate_certs=settings.netsuite_validate_certs, session=session)
 
         outcome = check_stored(store, validate, probe_for, version=settings.version,
-                               max_age_days=settings.max_age_days)
+                               max_age_days=settings.max_age_days, min_certificate_days=settings.min_certificate_days)
         account = outcome.account or {}
+        certificate = outcome.certificate or {}
         vault = outcome.vault or {}
         connection = outcome.connection or {}
         row.update(
             account=account.get("realm"), environment=account.get("environment"),
             mount=vault.get("mount", row["mount"]), version=vault.get("version"), age_days=vault.get("age_days"),
+            auth_type=outcome.auth_type, certificate_days_left=certificate.get("days_left"),
+            certificate_not_after=certificate.get("not_after"),
             ok=outcome.ok, result="ok" if outcome.ok else "FAILED",
             reason="" if outcome.ok else outcome.reason, hint="" if outcome.ok else outcome.hint or "",
             error_code=connection.get("error_code"), attempts=connection.get("attempts"),
@@ -283,9 +305,30 @@ class FleetChecker:
                                         thread_name_prefix="fleet-check") as pool:
                     rows = list(pool.map(self.check_one, accounts))
         finally:
-            self.close()
+            self.warnings.extend(self.close())
         # Scrubbed only now: a secret read for one account must be hidden in every row.
+        self.warnings = self.scrubber.scrub_all(self.warnings)
         return [self.scrubber.scrub_all(row) for row in rows]
+
+
+class _RowWarnings:
+    """Where a shared client's warnings go: those of connecting (``first``) are given to every
+    row that uses the client; a retry's goes to the row whose thread made the request."""
+
+    def __init__(self, current):
+        self._current = current
+        self.first = []
+        self._connected = False
+
+    def append(self, warning):
+        row = getattr(self._current, "row", None)
+        if row is not None and self._connected:
+            row["warnings"].append(warning)
+        else:
+            self.first.append(warning)
+
+    def connected(self):
+        self._connected = True
 
 
 def check_fleet(accounts, concurrency=DEFAULT_CONCURRENCY, per_account_concurrency=DEFAULT_PER_ACCOUNT_CONCURRENCY,
@@ -306,14 +349,16 @@ def summary_lines(rows):
     hint and warnings underneath) and a last line naming the failed accounts."""
     failed = failed_hosts(rows)
     width = max([4] + [len(str(row["host"])) for row in rows])
-    fmt = "%-" + str(width) + "s  %-17s  %-15s  %-7s  %-7s  %s"
-    lines = ["NetSuite TBA credentials in Vault: %d accounts, %d ok, %d FAILED"
+    fmt = "%-" + str(width) + "s  %-17s  %-15s  %-4s  %-7s  %-7s  %-8s  %s"
+    lines = ["NetSuite credentials in Vault: %d accounts, %d ok, %d FAILED"
              % (len(rows), len(rows) - len(failed), len(failed)),
-             fmt % ("HOST", "ACCOUNT", "ENVIRONMENT", "VERSION", "AGE (d)", "RESULT")]
+             fmt % ("HOST", "ACCOUNT", "ENVIRONMENT", "TYPE", "VERSION", "AGE (d)", "CERT (d)", "RESULT")]
     for row in rows:
         lines.append(fmt % (row["host"], row["account"] or "-", row["environment"] or "-",
+                            (row.get("auth_type") or "-").upper(),
                             "-" if row["version"] is None else row["version"],
                             "-" if row["age_days"] is None else "%.1f" % float(row["age_days"]),
+                            "-" if row.get("certificate_days_left") is None else row["certificate_days_left"],
                             row["result"]))
         if not row["ok"]:
             lines.append("    reason: " + row["reason"])
@@ -327,7 +372,8 @@ def summary_lines(rows):
     return lines
 
 
-_REPORT_KEYS = ("host", "account", "environment", "mount", "path", "version", "age_days", "ok", "result",
+_REPORT_KEYS = ("host", "account", "environment", "auth_type", "mount", "path", "version", "age_days",
+                "certificate_days_left", "certificate_not_after", "ok", "result",
                 "reason", "hint", "error_code", "failure_code", "attempts", "warnings")
 
 
@@ -376,6 +422,11 @@ def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNI
         version = "-" if row["version"] is None else row["version"]
         details = ["host: %s" % row["host"], "account: %s" % (row["account"] or "-"),
                    "vault: %s/data/%s version %s" % (row["mount"], row["path"] or "-", version)]
+        if row.get("auth_type"):
+            details.append("auth_type: %s" % row["auth_type"])
+        if row.get("certificate_days_left") is not None:
+            details.append("certificate: %s days left (not after %s)"
+                           % (row["certificate_days_left"], row.get("certificate_not_after")))
         details += ["warning: %s" % warning for warning in row["warnings"]]
         if row["ok"]:
             ET.SubElement(case, "system-out").text = _xml_text("\n".join(details))

@@ -32,6 +32,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_co
     VAULT_CONNECTION_ARGSPEC,
     VaultConnectionError,
     connect,
+    revoke_login,
     url_secrets,
 )
 
@@ -207,15 +208,38 @@ def check_minimums(module, **minimums):
             fail_input(module, "%s: must be at least %d" % (name, minimum))
 
 
-def vault_secret(module):
-    """A Kv2Secret for the task's mount and path (no network call yet)."""
-    options = module.params["vault"] or {}
-    if isinstance(options, dict):
-        hide(module, [options.get("token")] + url_secrets(options.get("url")))
-    warnings = []
-    client = connect(options, warnings)
-    warn(module, warnings)
-    return Kv2Secret(client, module.params["engine_mount_point"], module.params["path"])
+class _ModuleWarnings:
+    """A warnings sink that warns at once, scrubbed: retries warn during later requests."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def append(self, warning):
+        warn(self._module, [warning])
+
+
+def vault_client(module):
+    """The task's one Vault client, connected (logged in) on first use; ``finish`` revokes a
+    token that a login obtained."""
+    client = getattr(module, "_nso_vault_client", None)
+    if client is None:
+        client = connect(module.params["vault"] or {}, _ModuleWarnings(module),
+                         hide=lambda values: hide(module, values))
+        module._nso_vault_client = client
+    return client
+
+
+def _end_vault_session(module):
+    """Revoke the login token (unless vault.revoke_login_token is false); a failure warns."""
+    client = getattr(module, "_nso_vault_client", None)
+    if client is not None:
+        module._nso_vault_client = None
+        revoke_login(client, _ModuleWarnings(module))
+
+
+def vault_secret(module, path=None):
+    """A Kv2Secret for the task's mount and ``path`` (default: the task's path)."""
+    return Kv2Secret(vault_client(module), module.params["engine_mount_point"], path or module.params["path"])
 
 
 def scrubbed(module, value):
@@ -231,6 +255,7 @@ def warn(module, warnings):
 
 def finish(module, failed=False, **result):
     """The one exit of every module: scrubbed, then exit_json or fail_json."""
+    _end_vault_session(module)
     result = scrubbed(module, result)
     if failed:
         module.fail_json(**result)

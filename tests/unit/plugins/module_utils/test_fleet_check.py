@@ -190,33 +190,41 @@ def test_summary_report_and_junit_from_rows():
          "reason": "Vault: Permission denied: the token may not read 'kv-erp/data/x'",
          "hint": "Grant 'read' on 'kv-erp/data/x'", "error_code": "permission_denied", "attempts": None,
          "warnings": [], "seconds": 0.1},
+        {"host": "acme_m2m", "account": "7654321", "environment": "production", "mount": "secret",
+         "path": "netsuite/7654321/m2m", "version": 1, "age_days": 2.0, "ok": True, "result": "ok",
+         "auth_type": "m2m", "certificate_days_left": 10, "certificate_not_after": "2026-12-11T10:00:00Z",
+         "reason": "", "hint": "", "error_code": None, "attempts": 2, "warnings": [], "seconds": 0.3},
     ]
     assert summary_lines(rows) == [
-        "NetSuite TBA credentials in Vault: 2 accounts, 1 ok, 1 FAILED",
-        "HOST             ACCOUNT            ENVIRONMENT      VERSION  AGE (d)  RESULT",
-        "acme_production  1234567            production       3        41.2     ok",
+        "NetSuite credentials in Vault: 3 accounts, 2 ok, 1 FAILED",
+        "HOST             ACCOUNT            ENVIRONMENT      TYPE  VERSION  AGE (d)  CERT (d)  RESULT",
+        "acme_production  1234567            production       -     3        41.2     -         ok",
         "    warning: The local clock is 120 s behind",
-        "acme_subsidiary  -                  -                -        -        FAILED",
+        "acme_subsidiary  -                  -                -     -        -        -         FAILED",
         "    reason: Vault: Permission denied: the token may not read 'kv-erp/data/x'",
         "    hint:   Grant 'read' on 'kv-erp/data/x'",
-        "FAILED (1 of 2): acme_subsidiary",
+        "acme_m2m         7654321            production       M2M   1        2.0      10        ok",
+        "FAILED (1 of 3): acme_subsidiary",
     ]
     assert summary_lines(rows[:1])[-1] == "All 1 accounts passed."
     data = json.loads(report_json(rows))
     assert data["ok"] is False and data["failed"] == ["acme_subsidiary"]
     assert data["accounts"][0]["age_days"] == 41.234 and "seconds" not in data["accounts"][0]
+    assert data["accounts"][2]["certificate_days_left"] == 10 and data["accounts"][2]["auth_type"] == "m2m"
     assert report(rows[:1])["ok"] is True
 
     root = ET.fromstring(junit_xml(rows, PLAY, suite_name="verify", classname="playbooks/verify.yml"))
     cases = list(root.iter("testcase"))
     assert [case.get("name") for case in cases] == [
-        "[acme_production] %s: TBA credential check" % PLAY, "[acme_subsidiary] %s: TBA credential check" % PLAY]
+        "[acme_production] %s: TBA credential check" % PLAY, "[acme_subsidiary] %s: TBA credential check" % PLAY,
+        "[acme_m2m] %s: TBA credential check" % PLAY]
+    assert "certificate: 10 days left (not after 2026-12-11T10:00:00Z)" in cases[2].find("system-out").text
     assert cases[0].find("failure") is None
     failure = cases[1].find("failure")
     assert failure.get("message") == failure_message(rows[1]) == (
         "Vault: Permission denied: the token may not read 'kv-erp/data/x'. Hint: Grant 'read' on 'kv-erp/data/x'")
     assert failure.text.startswith(failure.get("message"))
-    assert root.find("testsuite").get("failures") == "1" and root.find("testsuite").get("tests") == "2"
+    assert root.find("testsuite").get("failures") == "1" and root.find("testsuite").get("tests") == "3"
 
 
 def test_junit_with_hostile_host_names():
