@@ -47,13 +47,14 @@ def _error_kind(exc):
     return getattr(exc, "kind", None)
 
 
-def desired_custom_metadata(credentials, token_name=None):
-    """environment, managed_by, the token name and what the credentials say of themselves
-    (``auth_type``; for M2M ``certificate_not_after``): a contract other tools read."""
+def desired_custom_metadata(credentials, token_name=None, labels=None):
+    """environment, managed_by, the token name (or other ``labels`` given) and what the
+    credentials say of themselves (``auth_type``; for M2M ``certificate_not_after``): a
+    contract other tools read."""
     metadata = {"environment": credentials.environment, "managed_by": MANAGED_BY}
     metadata.update(_own_metadata(credentials))
-    if token_name:
-        metadata["token_name"] = token_name
+    labels = dict(labels or {}, token_name=token_name)
+    metadata.update((key, value) for key, value in labels.items() if value)
     return metadata
 
 
@@ -114,27 +115,26 @@ def _run_probe(probe, outcome):
     return result.ok
 
 
-def ensure_present(credentials, store, probe, *, token_name=None, test_connection=True,
+def ensure_present(credentials, store, probe, *, token_name=None, labels=None, test_connection=True,
                    check_mode=False):
     """Make ``store`` hold ``credentials``. Returns a SyncOutcome; Vault errors propagate, with
     what was known when they happened (versions read, connection test) as their ``outcome``."""
     outcome = SyncOutcome()
     try:
-        return _ensure_present(outcome, credentials, store, probe, token_name=token_name,
-                               test_connection=test_connection, check_mode=check_mode)
+        return _ensure_present(outcome, credentials, store, probe, test_connection=test_connection,
+                               check_mode=check_mode, desired_meta=desired_custom_metadata(credentials, token_name, labels))
     except Exception as exc:
         if _error_kind(exc) is not None:
             exc.outcome = outcome
         raise
 
 
-def _ensure_present(outcome, credentials, store, probe, *, token_name, test_connection, check_mode):
+def _ensure_present(outcome, credentials, store, probe, *, test_connection, check_mode, desired_meta):
     state = store.read()
     previous = state.current_version
     outcome.vault = _vault_result(store, previous, previous)
 
     desired = credentials.as_vault_data()
-    desired_meta = desired_custom_metadata(credentials, token_name)
     current_data = state.data if state.exists else None
     data_changes = not stored_data_matches(credentials, current_data)
     meta_changes = _metadata_differs(state.custom_metadata, desired_meta)

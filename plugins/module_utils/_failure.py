@@ -13,8 +13,11 @@ Codes are namespaced by where the failure was found:
   vault:<kind>             Vault failed or refused (kinds: _vault_connection.ERROR_KINDS)
   vault:concurrent_writer  another writer changed the path while the task ran
   netsuite:<code>          the connection test failed: NetSuite's own error code (INVALID_LOGIN,
-                           USER_ERROR...) or a transport one (TIMEOUT, DNS_FAILURE...)
+                           USER_ERROR...), an OAuth 2.0 one from the M2M token endpoint, lower
+                           case as sent (invalid_client, invalid_grant...), or a transport one
+                           (TIMEOUT, DNS_FAILURE...)
   stored:missing | stored:malformed | stored:too_old   what a check found in Vault
+  stored:certificate_expired | stored:certificate_expiring   an M2M certificate's validity
   internal:error           a bug in the collection
 Standard library only.
 """

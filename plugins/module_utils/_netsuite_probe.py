@@ -3,13 +3,32 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
-"""Read-only NetSuite TBA connection test shared by tba_credential and tba_connection_test.
+"""Read-only NetSuite connection test shared by the credential modules and the fleet check.
+
+Two ways to log in behind one interface and one error taxonomy, chosen by the credentials'
+``auth_type`` ("tba" when they have none):
+- TBA (OAuth 1.0a): every GET is signed anew (a fresh nonce and timestamp per attempt).
+- M2M (OAuth 2.0 client credentials): a POST of a signed client assertion to the token endpoint
+  (a new assertion, with new iat and exp, for every attempt), then the same GETs with the access
+  token as bearer. The token lives only inside this call: never cached, never returned, and
+  scrubbed from everything returned like the credentials' own secrets (see _m2m_token).
+Both: GET serverTime, and the metadata catalog once when serverTime does not exist (404). Each
+request is sent at most ``max_attempts`` times, retried only for 429, 5xx and timeouts or
+connection errors (Retry-After honoured), within the same total deadline and size cap, and no
+redirect is followed. ``attempts`` counts every HTTP request, token POSTs included.
+
+error_code is NetSuite's own code (INVALID_LOGIN, USER_ERROR...), an OAuth 2.0 token endpoint's
+code exactly as sent (invalid_client, invalid_grant...: see _m2m_token), or the collection's own
+name for what it saw (TIMEOUT, REDIRECTED, UNEXPECTED_RESPONSE...); the task's failure_code is
+``netsuite:<error_code>`` (_failure.netsuite_failure). ``probe`` names the request the result is
+about: ``serverTime``, ``metadata-catalog``, or ``token`` (the M2M token request).
 
 ``probe_connection`` never raises for network or HTTP problems: it returns a failed
-``ProbeResult``. A missing ``requests`` is reported the same way
-(``error_code`` ``MISSING_DEPENDENCY``) so both modules present every failure uniformly.
+``ProbeResult``. A missing library (requests; for M2M also oauthlib, PyJWT and cryptography) is
+reported the same way (``error_code`` ``MISSING_DEPENDENCY``), so every failure looks alike.
 """
 
+import collections
 import dataclasses
 import json
 import random
@@ -27,12 +46,25 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_lim
     bounded_session,
     response_too_large_error,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_token import (
+    INSTALL_COMMAND,
+    TOKEN_REQUEST_HEADERS,
+    access_token_from,
+    bearer_headers,
+    missing_m2m_library,
+    oauth_error_from,
+    token_request,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 import parse_time
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
 
+AUTH_TBA = "tba"
+AUTH_M2M = "m2m"
+
 SERVER_TIME_PROBE = "serverTime"
 CATALOG_PROBE = "metadata-catalog"
+TOKEN_PROBE = "token"
 _SERVER_TIME_PATH = "/services/rest/system/v1/serverTime"
 # Fallback for accounts before NetSuite 2025.2; select keeps the catalog answer small.
 _CATALOG_PATH = "/services/rest/record/v1/metadata-catalog"
@@ -42,6 +74,11 @@ _HEADERS = {"Accept": "application/json"}
 SKEW_WARNING_SECONDS = 60
 # NetSuite refuses TBA timestamps more than 5 minutes away from its clock (InvalidTimestamp).
 SKEW_REFUSED_SECONDS = 300
+# An M2M client assertion is dated by iat and exp; NetSuite's leeway is not documented, so beyond
+# a minute of measured skew a refused assertion names the clock first.
+M2M_SKEW_SUSPECT_SECONDS = 60
+# The scope whose token opens REST web services (serverTime); restlets alone does not.
+_REST_SCOPE = "rest_webservices"
 
 _BACKOFF_BASE_SECONDS = 1.0
 _BACKOFF_JITTER = 0.25
@@ -58,6 +95,10 @@ _LOGIN_CODES = frozenset({"INVALID_LOGIN", "INVALID_LOGIN_ATTEMPT"})
 # RESTlet and SOAP spellings of "account concurrency limit reached" (REST web services use 429).
 _CONCURRENCY_CODES = frozenset({"SSS_REQUEST_LIMIT_EXCEEDED", "WS_REQUEST_BLOCKED"})
 _COMPANY_URLS = "Setup > Company > Company Information > Company URLs"
+_AUDIT_TRAIL = "Setup > Users/Roles > User Management > View Login Audit Trail (Detail column)"
+_M2M_SETUP = "Setup > Integration > Manage Authentication > OAuth 2.0 Client Credentials (M2M) Setup"
+_INTEGRATIONS = "Setup > Integration > Manage Integrations"
+_SUITECLOUD_FEATURES = "Setup > Company > Enable Features > SuiteCloud"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,8 +159,7 @@ def _login_checklist(realm, host):
         "(5) the token's role has the \"Log in using Access Tokens\" and \"REST Web Services\" "
         "permissions; "
         "(6) this machine's clock is within 5 minutes of NetSuite's. "
-        "The exact reason is in Setup > Users/Roles > User Management > View Login Audit Trail "
-        "(Detail column)." % (realm or "(unknown)", host or "(unknown)")
+        "The exact reason is in %s." % (realm or "(unknown)", host or "(unknown)", _AUDIT_TRAIL)
     )
 
 
@@ -190,9 +230,13 @@ def _invalid_timestamp_hint(clock_skew_seconds):
     )
 
 
-def hint_for(status_code, error_code, *, realm=None, host=None, clock_skew_seconds=None):
-    """Advice for a failed probe: NetSuite error codes first, then the HTTP status, then our own
-    transport codes (status_code None)."""
+def hint_for(status_code, error_code, *, realm=None, host=None, clock_skew_seconds=None,
+             auth_type=AUTH_TBA, probe=None, environment=None):
+    """Advice for a failed probe: NetSuite's or OAuth's error codes first, then the HTTP status,
+    then our own transport codes (status_code None). ``probe`` and ``environment`` matter for
+    M2M only: which request failed, and whether the account is a sandbox."""
+    if auth_type == AUTH_M2M:
+        return _m2m_hint(status_code, error_code, probe, realm, host, environment, clock_skew_seconds)
     hint = _base_hint(status_code, error_code, realm, host)
     if (
         status_code == 401
@@ -213,15 +257,171 @@ def _base_hint(status_code, error_code, realm, host):
         return _INVALID_REQUEST_HINT
     if error_code == "USER_ERROR" or status_code == 403:
         return _PERMISSION_HINT
+    return _transport_hint(status_code, error_code, host)
+
+
+def _transport_hint(status_code, error_code, host, not_found=_NOT_FOUND_HINT):
+    """What both logins share: redirects, missing endpoints, server and network failures."""
     if status_code is not None and 300 <= status_code < 400:
         template = _REDIRECT_HINT
     elif status_code == 404:
-        template = _NOT_FOUND_HINT
+        template = not_found
     elif status_code is not None and status_code >= 500:
         template = _SERVER_ERROR_HINT
     else:
         template = _CODE_HINTS.get(error_code, _DEFAULT_HINT)
     return template.format(host=host or "the NetSuite host")
+
+
+# --- OAuth 2.0 client credentials (M2M) --------------------------------------------------------
+
+def _m2m_checklist(realm, host):
+    return (
+        "Check: (1) certificate_id is the Certificate ID that " + _M2M_SETUP + " lists for the "
+        "uploaded certificate (it is sent as the assertion's kid); "
+        "(2) that mapping joins this integration record to the intended entity and role, is not "
+        "revoked, and its certificate has not expired (a revoked or expired certificate needs a new "
+        "mapping, which gets a new Certificate ID); "
+        "(3) client_id is the Client ID of that integration record, and the record's State is Enabled; "
+        "(4) the integration record has Client Credentials (Machine to Machine) Grant checked and the "
+        "scopes the test asks for (REST Web Services, RESTlets); "
+        "(5) the mapping was made in account %s, the one host %s belongs to (mappings are per account); "
+        "(6) this machine's clock is right (NetSuite checks the assertion's iat and exp against its "
+        "own). The exact reason is in %s."
+        % (realm or "(unknown)", host or "(unknown)", _AUDIT_TRAIL)
+    )
+
+
+_OAUTH_LEADS = {
+    "invalid_client": (
+        "NetSuite did not authenticate the client (invalid_client): client_id is not the Client ID "
+        "of an Enabled integration record (a Blocked one is refused too), certificate_id (the kid) "
+        "names no active mapping of it (a wrong certificate ID, or a certificate not mapped, revoked "
+        "or expired), or the assertion's signature does not verify with that certificate (a "
+        "private_key that does not belong to it)."
+    ),
+    "invalid_grant": (
+        "NetSuite refused the client assertion (invalid_grant): its iat and exp do not fit NetSuite's "
+        "clock, its aud is not this token endpoint (netsuite_url must be the account's own SuiteTalk "
+        "URL), or certificate_id (the kid) names no active mapping for this integration record: the "
+        "certificate is not mapped to it, entity and role in " + _M2M_SETUP + ", or the mapping was "
+        "revoked, cleared, or its certificate expired."
+    ),
+    "invalid_scope": (
+        "The integration record does not allow the scope the assertion asks for (invalid_scope): "
+        "check the REST Web Services (and, if scope lists restlets, RESTlets) box under OAuth 2.0 on "
+        "the integration record in " + _INTEGRATIONS + ", or ask only for what it allows with scope."
+    ),
+    "unsupported_grant_type": (
+        "NetSuite does not offer this integration the client credentials grant "
+        "(unsupported_grant_type): check Client Credentials (Machine to Machine) Grant under OAuth "
+        "2.0 on the integration record in " + _INTEGRATIONS + ", and that OAuth 2.0 is enabled in "
+        + _SUITECLOUD_FEATURES + " > Manage Authentication."
+    ),
+    "unauthorized_client": (
+        "The integration record may not use the client credentials grant (unauthorized_client): "
+        "check Client Credentials (Machine to Machine) Grant under OAuth 2.0 on the record in "
+        + _INTEGRATIONS + ", and that its State is Enabled."
+    ),
+    "invalid_request": (
+        "NetSuite found the token request malformed (invalid_request): usually the assertion's "
+        "header or claims (a certificate ID NetSuite does not know, an algorithm the certificate "
+        "does not fit); if everything below is right, report it with error_code and detail."
+    ),
+}
+_OAUTH_DEFAULT_LEAD = "NetSuite refused the token request."
+# Codes about the integration record itself: a cleared certificate mapping does not cause them.
+_RECORD_CODES = frozenset({"invalid_scope", "unsupported_grant_type", "unauthorized_client"})
+_MAPPING_NOT_COPIED = {
+    "sandbox": (
+        "%s is a sandbox: every sandbox refresh clears its OAuth 2.0 Client Credentials (M2M) "
+        "mappings, so if it was refreshed after the certificate was mapped, map the certificate "
+        "again in " + _M2M_SETUP + " and use the new Certificate ID as certificate_id."
+    ),
+    "release_preview": (
+        "%s is a Release Preview account: M2M mappings are not copied to it, so map the certificate "
+        "in its own " + _M2M_SETUP + " and use that Certificate ID as certificate_id."
+    ),
+}
+_BEARER_REFUSED_HINT = (
+    "NetSuite issued an access token but refused it for REST web services. Check: (1) the role "
+    "mapped to this certificate in " + _M2M_SETUP + " has the \"Log in using OAuth 2.0 Access "
+    "Tokens\" and \"REST Web Services\" permissions; (2) that entity and role are active "
+    "(EntityOrRoleDisabled); (3) the integration record's REST Web Services scope is checked "
+    "(ScopeMismatched). The exact reason is in " + _AUDIT_TRAIL + "."
+)
+_M2M_PERMISSION_HINT = (
+    "The login worked but the role mapped to this certificate lacks permissions: give it \"REST "
+    "Web Services\", \"Log in using OAuth 2.0 Access Tokens\" and \"SuiteAnalytics Workbook\", "
+    "and check that the REST Web Services and SuiteAnalytics Workbook features are enabled ("
+    + _SUITECLOUD_FEATURES + ")."
+)
+_NO_REST_SCOPE_WARNING = (
+    "scope does not include rest_webservices, so the test stopped once NetSuite issued the access "
+    "token: REST web services (serverTime) refuse such a token, and the role's permissions were not tried."
+)
+_TOKEN_NOT_FOUND_HINT = (
+    "The OAuth 2.0 token endpoint was not found on {host}: check that netsuite_url is the SuiteTalk "
+    "(REST web services) URL from " + _COMPANY_URLS + " and that OAuth 2.0 is enabled in "
+    + _SUITECLOUD_FEATURES + " > Manage Authentication."
+)
+
+
+def _m2m_hint(status_code, error_code, probe, realm, host, environment, clock_skew_seconds):
+    if error_code in _CONCURRENCY_CODES or status_code == 429:
+        return _CONCURRENCY_HINT
+    if probe == TOKEN_PROBE:
+        if _token_refused(status_code, error_code):
+            return _token_refused_hint(error_code, realm, host, environment, clock_skew_seconds)
+        return _transport_hint(status_code, error_code, host, not_found=_TOKEN_NOT_FOUND_HINT)
+    # The bearer GETs: the token was issued, so the assertion and its mapping are fine.
+    if error_code in _LOGIN_CODES or status_code == 401:
+        return _BEARER_REFUSED_HINT
+    if error_code == "USER_ERROR" or status_code == 403:
+        return _M2M_PERMISSION_HINT
+    return _transport_hint(status_code, error_code, host)
+
+
+def _token_refused(status_code, error_code):
+    """A 4xx in OAuth's or NetSuite's error shape (an answer of another shape may be a proxy's)."""
+    return (
+        status_code is not None and 400 <= status_code < 500 and status_code != 404
+        and error_code != "UNEXPECTED_RESPONSE"
+    )
+
+
+def _token_refused_hint(error_code, realm, host, environment, clock_skew_seconds):
+    parts = []
+    if clock_skew_seconds is not None and abs(clock_skew_seconds) > M2M_SKEW_SUSPECT_SECONDS:
+        # NetSuite does not say which claim it refused; a skew we measured is the one cause we see.
+        parts.append(_m2m_clock_skew_hint(clock_skew_seconds))
+    if environment in _MAPPING_NOT_COPIED and error_code not in _RECORD_CODES:
+        parts.append(_MAPPING_NOT_COPIED[environment] % (realm or "This account"))
+    parts.append(_OAUTH_LEADS.get(error_code, _OAUTH_DEFAULT_LEAD))
+    parts.append(_m2m_checklist(realm, host))
+    return " ".join(parts)
+
+
+def _m2m_clock_skew_hint(clock_skew_seconds):
+    return (
+        "Clock skew likely: the local clock is %d s %s NetSuite's (measured from the token "
+        "endpoint's Date header), and NetSuite refuses a client assertion whose iat or exp does not "
+        "fit its own clock; sync NTP."
+        % (round(abs(clock_skew_seconds)), _direction(clock_skew_seconds))
+    )
+
+
+def _direction(clock_skew_seconds):
+    """Skew is NetSuite's time minus ours: positive means our clock is behind."""
+    return "behind" if clock_skew_seconds > 0 else "ahead of"
+
+
+def _missing_dependency_result(library, reason):
+    return ProbeResult(
+        ok=False, error_code="MISSING_DEPENDENCY", detail=_one_line(reason),
+        hint="Install %s where the module runs (%s brings every library the OAuth 2.0 M2M test needs)."
+        % (library, INSTALL_COMMAND),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,27 +447,24 @@ class _Attempt:
         return self.status_code == 429 or self.status_code >= 500
 
 
-class _SignedGet:
-    """Signed GETs, each attempt signed anew with a fresh nonce and timestamp (a re-sent header
-    would be refused as nonce_used)."""
+class _Sender:
+    """Sends one request through the bounded session and never follows a redirect."""
 
-    def __init__(self, requests_module, session, credentials, timeout, validate_certs, clock):
+    def __init__(self, requests_module, session, timeout, validate_certs, clock):
         self._errors = requests_module.exceptions
         self._session = session
-        self._credentials = credentials
         self._timeout = timeout
         self._validate_certs = validate_certs
         self._clock = clock
 
-    def __call__(self, url, params=None):
+    def __call__(self, method, url, headers, params=None, data=None):
         sent_at = self._clock()
         try:
-            headers = dict(_HEADERS, Authorization=authorization_header(self._credentials, "GET", url, params))
             response = self._session.request(
-                "GET", url, params=params, headers=headers,
+                method, url, params=params, data=data, headers=headers,
                 timeout=self._timeout, verify=self._validate_certs,
                 # A redirect means netsuite_url is not the account's REST host; following it
-                # would hide that (and send a signed header to another URL).
+                # would hide that (and carry a signed header, an assertion or a token elsewhere).
                 allow_redirects=False,
             )
         except (
@@ -291,6 +488,21 @@ class _SignedGet:
         if any(isinstance(inner, socket.gaierror) for inner in _exception_chain(exc)):
             return "DNS_FAILURE"
         return "CONNECTION_ERROR"
+
+
+def _signed_get(send, credentials):
+    """TBA GETs, each attempt signed anew with a fresh nonce and timestamp (a re-sent header
+    would be refused as nonce_used)."""
+    def get(url, params=None):
+        headers = dict(_HEADERS, Authorization=authorization_header(credentials, "GET", url, params))
+        return send("GET", url, headers, params=params)
+    return get
+
+
+def _bearer_get(send, access_token):
+    """M2M GETs: the same access token for every attempt (it lives 60 minutes)."""
+    headers = bearer_headers(access_token, _HEADERS)
+    return lambda url, params=None: send("GET", url, headers, params=params)
 
 
 def _exception_chain(exc):
@@ -333,15 +545,16 @@ def _retry_after_seconds(response):
     return min(float(value), _RETRY_AFTER_CAP_SECONDS)
 
 
-def _send_with_retries(signed_get, url, params, max_attempts, sleep, rng):
-    """Sequential attempts (never parallel: each one takes a slot of the account's shared
-    concurrency limit), at least one. Returns the last attempt and how many were sent."""
+def _send_with_retries(send_once, max_attempts, sleep, rng):
+    """Sequential attempts of ``send_once()`` (never parallel: each one takes a slot of the
+    account's shared concurrency limit), at least one. Returns the last attempt and how many
+    were sent."""
     sent = 1
-    attempt = signed_get(url, params)
+    attempt = send_once()
     while sent < max_attempts and attempt.is_retryable():
         sleep(_retry_delay(attempt, sent, rng))
         sent += 1
-        attempt = signed_get(url, params)
+        attempt = send_once()
     return attempt, sent
 
 
@@ -382,17 +595,22 @@ def _server_time_from_date_header(response):
         return None
 
 
-def _error_from_body(response):
-    """(error_code, detail) from NetSuite's REST or RESTlet error JSON, else UNEXPECTED_RESPONSE.
+def _error_from_body(response, oauth_shape=False):
+    """(error_code, detail) from NetSuite's REST or RESTlet error JSON (and with ``oauth_shape``
+    from OAuth 2.0's), else UNEXPECTED_RESPONSE.
 
-    A server's own words are shown only when the answer has NetSuite's shape: anything else may
-    be a proxy, portal or debug page that echoes the request, signed header included."""
+    A server's own words are shown only when the answer has one of those shapes: anything else
+    may be a proxy, portal or debug page that echoes the request (a signed header, an assertion,
+    a form body)."""
     payload = _json_or_none(response)
     if isinstance(payload, dict):
         details = payload.get("o:errorDetails")
         first = details[0] if isinstance(details, list) and details else None
         if isinstance(first, dict) and first.get("o:errorCode"):
             return _short_code(first["o:errorCode"]), _server_words(first.get("detail") or payload.get("title"))
+        oauth_error = oauth_error_from(payload) if oauth_shape else None
+        if oauth_error:
+            return _short_code(oauth_error[0]), _server_words(oauth_error[1])
         restlet_error = payload.get("error")
         if isinstance(restlet_error, dict) and restlet_error.get("code"):
             return _short_code(restlet_error["code"]), _server_words(restlet_error.get("message"))
@@ -437,29 +655,39 @@ def _redirect_target(response):
     return "%s://%s" % (parts.scheme, host)
 
 
-def _skew_warnings(clock_skew_seconds):
+def _skew_warnings(clock_skew_seconds, auth_type):
     if clock_skew_seconds is None or abs(clock_skew_seconds) <= SKEW_WARNING_SECONDS:
         return ()
-    direction = "behind" if clock_skew_seconds > 0 else "ahead of"
-    return (
-        "The local clock is %d s %s NetSuite's; beyond %d s NetSuite refuses token-based "
-        "requests (InvalidTimestamp): sync NTP."
-        % (round(abs(clock_skew_seconds)), direction, SKEW_REFUSED_SECONDS),
-    )
+    off = "The local clock is %d s %s NetSuite's" % (round(abs(clock_skew_seconds)), _direction(clock_skew_seconds))
+    if auth_type == AUTH_M2M:
+        return (off + "; NetSuite refuses a client assertion whose iat or exp does not fit its own "
+                "clock: sync NTP.",)
+    return (off + "; beyond %d s NetSuite refuses token-based requests (InvalidTimestamp): sync NTP."
+            % SKEW_REFUSED_SECONDS,)
 
 
 # ---------------------------------------------------------------------------------------------
 # Interpreting the last attempt
 # ---------------------------------------------------------------------------------------------
 
-def _transport_failure(attempt, probe, host):
+# Who is being tested where, for the hints.
+_Context = collections.namedtuple("_Context", "auth_type realm host environment")
+
+
+def _attempt_result(attempt, probe, context):
+    if attempt.response is None:
+        return _transport_failure(attempt, probe, context)
+    return _response_result(attempt, probe, context)
+
+
+def _transport_failure(attempt, probe, context):
     return ProbeResult(
         ok=False, probe=probe, error_code=attempt.error_code, detail=attempt.detail,
-        hint=hint_for(None, attempt.error_code, host=host),
+        hint=_hint(context, None, attempt.error_code, probe, None),
     )
 
 
-def _response_result(attempt, probe, credentials, host):
+def _response_result(attempt, probe, context):
     response = attempt.response
     body_time = _server_time_from_body(response) if probe == SERVER_TIME_PROBE else None
     server_time = body_time or _server_time_from_date_header(response)
@@ -469,36 +697,45 @@ def _response_result(attempt, probe, credentials, host):
     fields = dict(
         status_code=response.status_code, probe=probe,
         server_time=server_time[0] if server_time else None,
-        clock_skew_seconds=skew, warnings=_skew_warnings(skew),
+        clock_skew_seconds=skew, warnings=_skew_warnings(skew, context.auth_type),
     )
-    error_code, detail = _response_error(response, probe, body_time)
+    error_code, detail = _response_error(response, probe, body_time, context.auth_type)
     if error_code is None:
         return ProbeResult(ok=True, **fields)
-    hint = hint_for(
-        response.status_code, error_code, realm=credentials.realm, host=host,
-        clock_skew_seconds=skew,
-    )
+    hint = _hint(context, response.status_code, error_code, probe, skew)
     return ProbeResult(ok=False, error_code=error_code, detail=detail, hint=hint, **fields)
 
 
-def _response_error(response, probe, body_time):
+def _hint(context, status_code, error_code, probe, skew):
+    return hint_for(
+        status_code, error_code, realm=context.realm, host=context.host, clock_skew_seconds=skew,
+        auth_type=context.auth_type, probe=probe, environment=context.environment,
+    )
+
+
+def _response_error(response, probe, body_time, auth_type):
     """(None, None) for a good answer, else (error_code, detail)."""
     status = response.status_code
     if 200 <= status < 300:
-        # A 2xx serverTime without the time is not NetSuite (e.g. a proxy's page).
+        # A 2xx serverTime without the time, or a token answer without a token, is not NetSuite
+        # (e.g. a proxy's page).
         if probe == SERVER_TIME_PROBE and body_time is None:
+            return "UNEXPECTED_RESPONSE", _unexpected_detail(response)
+        if probe == TOKEN_PROBE and access_token_from(_json_or_none(response)) is None:
             return "UNEXPECTED_RESPONSE", _unexpected_detail(response)
         return None, None
     if 300 <= status < 400:
         return "REDIRECTED", "HTTP %s redirect to %s" % (status, _redirect_target(response))
-    return _error_from_body(response)
+    return _error_from_body(response, oauth_shape=auth_type == AUTH_M2M)
 
 
 # ---------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------
 
-def _secret_values(credentials):
+def _secret_values(credentials, auth_type):
+    if auth_type == AUTH_M2M:
+        return [value for value in credentials.secret_values() if value]
     return [
         value for value in (
             credentials.consumer_key, credentials.consumer_secret,
@@ -520,30 +757,68 @@ def _without_secrets(result, secrets):
     return dataclasses.replace(result, **fields)
 
 
-def _run_probes(signed_get, base_url, max_attempts, sleep, rng):
+def _run_probes(get, base_url, max_attempts, sleep, rng):
     """serverTime, then the metadata catalog once if serverTime does not exist (404)."""
     attempt, sent = _send_with_retries(
-        signed_get, base_url + _SERVER_TIME_PATH, None, max_attempts, sleep, rng
+        lambda: get(base_url + _SERVER_TIME_PATH), max_attempts, sleep, rng
     )
     if attempt.status_code != 404:
         return attempt, SERVER_TIME_PROBE, sent
-    # params are signed with the URL and sent by requests as the query string.
+    # TBA signs params with the URL; requests sends them as the query string.
     attempt, fallback_sent = _send_with_retries(
-        signed_get, base_url + _CATALOG_PATH, _CATALOG_PARAMS, max_attempts, sleep, rng
+        lambda: get(base_url + _CATALOG_PATH, _CATALOG_PARAMS), max_attempts, sleep, rng
     )
     return attempt, CATALOG_PROBE, sent + fallback_sent
 
 
+def _tba_probe(send, credentials, base_url, context, retry):
+    """(result, requests sent): the signed GETs."""
+    attempt, probe, sent = _run_probes(_signed_get(send, credentials), base_url, *retry)
+    return _attempt_result(attempt, probe, context), sent
+
+
+def _m2m_probe(send, credentials, base_url, context, retry, clock, secrets):
+    """(result, requests sent): the token request, then the bearer GETs. Every assertion sent
+    and the access token join ``secrets``, so the result is scrubbed of them too."""
+    def post_token():
+        request = token_request(credentials, base_url, clock())
+        secrets.append(request.assertion)
+        return send("POST", request.url, TOKEN_REQUEST_HEADERS, data=request.body)
+
+    attempt, token_sent = _send_with_retries(post_token, *retry)
+    token_result = _attempt_result(attempt, TOKEN_PROBE, context)
+    if not token_result.ok:
+        return token_result, token_sent
+    access_token = access_token_from(_json_or_none(attempt.response))
+    secrets.append(access_token)
+    if _REST_SCOPE not in getattr(credentials, "scopes", (_REST_SCOPE,)):
+        return dataclasses.replace(token_result, warnings=token_result.warnings + (_NO_REST_SCOPE_WARNING,)), token_sent
+    attempt, probe, sent = _run_probes(_bearer_get(send, access_token), base_url, *retry)
+    result = _attempt_result(attempt, probe, context)
+    if result.clock_skew_seconds is None and token_result.clock_skew_seconds is not None:
+        # The last answer told no time (none came): the token answer's Date header still does.
+        result = dataclasses.replace(
+            result, server_time=token_result.server_time,
+            clock_skew_seconds=token_result.clock_skew_seconds, warnings=result.warnings + token_result.warnings,
+        )
+    return result, token_sent + sent
+
+
 def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, max_attempts=3,
                      session=None, sleep=time.sleep, clock=time.time, rng=random.random):
-    """Test the TBA credentials against ``base_url`` (scheme and host, e.g.
-    ``https://1234567-sb1.suitetalk.api.netsuite.com``) with read-only GETs.
+    """Test the credentials (TBA, or M2M when ``credentials.auth_type`` is "m2m") against
+    ``base_url`` (scheme and host, e.g. ``https://1234567-sb1.suitetalk.api.netsuite.com``) with
+    read-only requests; see the module docstring.
 
     ``session`` (a requests.Session) is used as given and left open; without one a private
-    session is created and closed. ``sleep``, ``clock`` and ``rng`` exist for tests.
+    session is created and closed. ``sleep``, ``clock`` and ``rng`` exist for tests (``clock``
+    also dates the M2M assertions).
     """
     # monotonic, not ``clock``: a clock step (NTP) during the test must not distort elapsed_ms.
     started = time.monotonic()
+    auth_type = getattr(credentials, "auth_type", AUTH_TBA)
+    if auth_type not in (AUTH_TBA, AUTH_M2M):
+        raise ValueError("credentials.auth_type must be %s or %s" % (AUTH_TBA, AUTH_M2M))
     try:
         import requests
     except ImportError as exc:
@@ -551,23 +826,29 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
             ok=False, error_code="MISSING_DEPENDENCY", detail=_one_line(exc),
             hint=hint_for(None, "MISSING_DEPENDENCY"),
         )
+    missing = missing_m2m_library() if auth_type == AUTH_M2M else None
+    if missing:
+        return _missing_dependency_result(*missing)
+    base_url = base_url.rstrip("/")
+    context = _Context(
+        auth_type, credentials.realm, urlsplit(base_url).hostname or base_url,
+        getattr(credentials, "environment", None),
+    )
+    secrets = _secret_values(credentials, auth_type)
+    retry = (max_attempts, sleep, rng)
     # NetSuite's REST answers here are a few hundred bytes: 1 MiB is generous, and every attempt
     # ends within the timeout whatever the server does.
     http = session if session is not None else bounded_session(timeout, NETSUITE_ANSWER_MAX_BYTES)
     try:
-        signed_get = _SignedGet(requests, http, credentials, timeout, validate_certs, clock)
-        attempt, probe, sent = _run_probes(
-            signed_get, base_url.rstrip("/"), max_attempts, sleep, rng
-        )
+        send = _Sender(requests, http, timeout, validate_certs, clock)
+        if auth_type == AUTH_M2M:
+            result, sent = _m2m_probe(send, credentials, base_url, context, retry, clock, secrets)
+        else:
+            result, sent = _tba_probe(send, credentials, base_url, context, retry)
     finally:
         if session is None:
             http.close()
-    host = urlsplit(base_url).hostname or base_url
-    if attempt.response is None:
-        result = _transport_failure(attempt, probe, host)
-    else:
-        result = _response_result(attempt, probe, credentials, host)
     result = dataclasses.replace(
         result, attempts=sent, elapsed_ms=int((time.monotonic() - started) * 1000)
     )
-    return _without_secrets(result, _secret_values(credentials))
+    return _without_secrets(result, secrets)

@@ -18,12 +18,16 @@ Standard library only; knows nothing of NetSuite, Vault or Ansible.
 import base64
 import html
 import json
+import re
 from urllib.parse import quote, quote_plus
 
 REDACTED = "********"
 # Shorter shared runs are left alone: 8 characters of a 64-character random key say nothing
 # useful, and a shorter window would start hiding ordinary words.
 MIN_FRAGMENT = 8
+# A PEM's armour ("-----BEGIN PRIVATE KEY-----") and headers ("Proc-Type: 4,ENCRYPTED") are
+# public text that certificates and messages share; only the base64 body is secret.
+_PEM_ARMOUR = re.compile(r"-----(?:BEGIN|END) [A-Z0-9 ]{1,64}-----|^[A-Za-z-]{1,32}: [^\n]*$", re.MULTILINE)
 
 
 def _fold(text):
@@ -65,6 +69,8 @@ class Scrubber:
     def add(self, secret):
         if secret is None or str(secret) == "":
             return
+        if "-----BEGIN " in str(secret):
+            secret = "".join(_PEM_ARMOUR.sub("", str(secret)).split()) or str(secret)
         for form in secret_forms(secret):
             if len(form) < MIN_FRAGMENT:
                 self._short.add(form)

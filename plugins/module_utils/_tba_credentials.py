@@ -61,6 +61,8 @@ class TbaCredentials:
     token_id: str = field(repr=False)
     token_secret: str = field(repr=False)
 
+    auth_type = "tba"  # not a field: a class-wide tag the probe and the checks dispatch on
+
     @property
     def realm(self):
         return self.account.realm
@@ -81,6 +83,13 @@ class TbaCredentials:
         data = {"account_id": self.realm}
         data.update((name, getattr(self, name)) for name in SECRET_FIELDS)
         return data
+
+    def custom_metadata(self):
+        return {"auth_type": self.auth_type}
+
+    def matches_stored(self, data):
+        """True when ``data`` is exactly what as_vault_data() would store."""
+        return data == self.as_vault_data()
 
 
 def _is_invisible(char):
@@ -213,12 +222,19 @@ def clean_token_name(value, name="token_name"):
     return text
 
 
-def _check_secret_shape(name, value, strict_format, problems, warnings):
+def secret_shape_rule(name, value):
+    """The broken rule when ``value`` is not 64 hex characters as NetSuite shows keys and IDs, else None."""
     if _SECRET_SHAPE.match(value):
-        return
-    rule = ("%s: expected 64 hexadecimal characters as NetSuite shows them (got %d characters%s)"
+        return None
+    return ("%s: expected 64 hexadecimal characters as NetSuite shows them (got %d characters%s)"
             % (name, len(value), "" if all(c in "0123456789abcdefABCDEF" for c in value)
                else ", not all hexadecimal"))
+
+
+def _check_secret_shape(name, value, strict_format, problems, warnings):
+    rule = secret_shape_rule(name, value)
+    if rule is None:
+        return
     if strict_format:
         problems.append(rule + "; set strict_format: false to accept other shapes")
     else:

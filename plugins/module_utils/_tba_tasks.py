@@ -63,7 +63,8 @@ def run_task(definition, module_class=AnsibleModule, params=None):
     run_guarded(module, lambda: definition.body(module))
 
 
-def _probe(module, credentials, base_url):
+def probe_with_options(module, credentials, base_url):
+    """The NetSuite test with the task's netsuite_timeout and netsuite_validate_certs."""
     return probe_connection(credentials, base_url, timeout=module.params["netsuite_timeout"],
                             validate_certs=module.params["netsuite_validate_certs"])
 
@@ -72,20 +73,20 @@ def _probe(module, credentials, base_url):
 
 def _store(module):
     if module.params["state"] == "absent":
-        _finish_sync(module, ensure_absent(vault_secret(module), check_mode=module.check_mode))
+        finish_sync(module, ensure_absent(vault_secret(module), check_mode=module.check_mode))
         return
     token_name = clean_token_name(module.params["token_name"])
     credentials = validated_credentials(module, module.params)
     base_url = resolve_netsuite_url(credentials.account, module.params["netsuite_url"])
     secret = vault_secret(module)
-    outcome = ensure_present(credentials, secret, lambda: _probe(module, credentials, base_url),
+    outcome = ensure_present(credentials, secret, lambda: probe_with_options(module, credentials, base_url),
                              token_name=token_name, test_connection=module.params["test_connection"],
                              check_mode=module.check_mode)
-    _finish_sync(module, outcome, account=dict(credentials.account.to_dict(), netsuite_url=base_url),
+    finish_sync(module, outcome, account=dict(credentials.account.to_dict(), netsuite_url=base_url),
                  connection=outcome.connection)
 
 
-def _finish_sync(module, outcome, **present_only):
+def finish_sync(module, outcome, **present_only):
     warn(module, outcome.warnings)
     result = dict(changed=outcome.changed, msg=outcome.msg, vault=outcome.vault, **present_only)
     if module._diff and outcome.diff and outcome.changed:  # pylint: disable=protected-access
@@ -116,14 +117,15 @@ def _check(module):
 
     def probe_for(credentials):
         tested_url["netsuite_url"] = resolve_netsuite_url(credentials.account, module.params["netsuite_url"])
-        return _probe(module, credentials, tested_url["netsuite_url"])
+        return probe_with_options(module, credentials, tested_url["netsuite_url"])
 
     if module.params["path"]:
         outcome = check_stored(
             vault_secret(module),
             lambda data, auth_type: validated_stored(module, data, auth_type),
             probe_for, version=module.params["version"], max_age_days=module.params["max_age_days"],
-            require_writable=module.params["require_writable"])
+            require_writable=module.params["require_writable"],
+            min_certificate_days=module.params["min_certificate_days"])
     else:
         outcome = check_credentials(validated_credentials(module, module.params), probe_for)
     warn(module, outcome.warnings)
@@ -133,6 +135,10 @@ def _check(module):
         result["account"] = dict(outcome.account, **tested_url)
     if outcome.vault is not None:
         result["vault"] = outcome.vault
+    if outcome.auth_type:
+        result["auth_type"] = outcome.auth_type
+    if outcome.certificate:
+        result["certificate"] = outcome.certificate
     if outcome.ok:
         finish(module, msg="NetSuite accepted the credentials", **result)
     result.update(outcome.failure.fields())
@@ -147,6 +153,7 @@ TBA_CONNECTION_TEST = TaskDefinition(
         engine_mount_point=dict(type="str", default="secret"),
         version=dict(type="int"),
         max_age_days=dict(type="int"),
+        min_certificate_days=dict(type="int"),
         fail_on_error=dict(type="bool", default=True),
         require_writable=dict(type="bool", default=False),
     ),
@@ -156,5 +163,5 @@ TBA_CONNECTION_TEST = TaskDefinition(
         mutually_exclusive=[("path", "account_id")] + [("path", name) for name in SECRET_FIELDS],
         required_by={"account_id": list(SECRET_FIELDS)},
     ),
-    minimums=dict(netsuite_timeout=1, max_age_days=0, version=1),
+    minimums=dict(netsuite_timeout=1, max_age_days=0, min_certificate_days=0, version=1),
 )

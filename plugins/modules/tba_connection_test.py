@@ -15,6 +15,10 @@ description:
     (O(account_id) and the four secrets). Give exactly one of O(path) and O(account_id).
   - Stored credentials must hold the keys C(account_id), C(consumer_key), C(consumer_secret),
     C(token_id) and C(token_secret); a missing key or a malformed value fails naming the key.
+  - Stored OAuth 2.0 client credentials (M2M, written by M(netsuite_ops.credentials.m2m_credential))
+    are tested too, with a token request and the same read-only request. They are told apart from
+    TBA by their keys (C(client_id), C(certificate_id), C(private_key), C(certificate)) or the
+    C(auth_type) custom metadata; the certificate's days left are reported and judged.
   - Never changes anything, in Vault or in NetSuite; C(changed) is always C(false).
 author:
   - netsuite_ops.credentials contributors (@netsuite-ops)
@@ -53,6 +57,12 @@ options:
     description:
       - Fail when the tested KV version was created more than this many days ago (a rotation
         policy). The age is reported either way.
+    type: int
+  min_certificate_days:
+    description:
+      - For stored M2M credentials, fail when the certificate expires in fewer days than this, even
+        though NetSuite still accepts it. An expired certificate always fails (without a request).
+      - Ignored for TBA credentials.
     type: int
   require_writable:
     description:
@@ -145,11 +155,22 @@ vault:
     age_days:
       description: Age of that version in days.
       type: float
+auth_type:
+  description: The kind of stored credentials tested, V(tba) or V(m2m).
+  returned: when O(path) is given and something was stored
+  type: str
+certificate:
+  description:
+    - For stored M2M credentials, the certificate without the key (C(fingerprint_sha256), C(subject),
+      C(not_before), C(not_after), C(days_left), C(key_type)).
+  returned: when stored M2M credentials could be read
+  type: dict
 failure_code:
   description:
     - Why the check failed, for programs, namespaced by where it was found; the same codes as
       RV(netsuite_ops.credentials.tba_credential#module:failure_code), here mostly V(stored:missing),
-      V(stored:malformed), V(stored:too_old), V(netsuite:<code>) and V(vault:<kind>).
+      V(stored:malformed), V(stored:too_old), V(stored:certificate_expired),
+      V(stored:certificate_expiring), V(netsuite:<code>) and V(vault:<kind>).
   returned: when ok is false
   type: str
   sample: stored:too_old

@@ -1,11 +1,15 @@
 #!/usr/bin/env python
-"""Emulator of NetSuite REST web services Token-Based Authentication (OAuth 1.0a), for tests.
+"""Emulator of NetSuite REST web services authentication, for tests: Token-Based Authentication
+(OAuth 1.0a) and OAuth 2.0 client credentials (M2M).
 
 A real HTTP server on the loopback interface that accepts the NetSuite paths the collection
 probes (``serverTime`` and ``metadata-catalog``), verifies OAuth 1.0a HMAC-SHA256 signatures with
 its own RFC 5849 code, and fails the way NetSuite does: every login failure is the same opaque
 401 ``INVALID_LOGIN`` body, while the real reason only lands in a "login audit trail" that tests
 read through the Python API or the ``/__emulator/`` control API.
+
+M2M: the token endpoint verifies client assertions with netsuite_m2m.py (its own JWS, DER,
+RSASSA-PSS and ECDSA code) and hands out 60-minute bearer tokens that the same paths accept.
 
 Standard library only (Python 3.8+), so any interpreter can run it: unit tests, ansible
 integration tests, the offline demo. See README.md next to this file for the account/scenario format.
@@ -21,6 +25,7 @@ import ipaddress
 import json
 import os
 import re
+import secrets
 import signal
 import sys
 import threading
@@ -30,9 +35,17 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote
 
+try:  # imported as the package tests/emulator (pytest, the test bed)
+    from . import netsuite_m2m as m2m
+except ImportError:  # run as a script: its folder is on sys.path
+    import netsuite_m2m as m2m
+
 SERVER_TIME_PATH = "/services/rest/system/v1/serverTime"
 METADATA_CATALOG_PATH = "/services/rest/record/v1/metadata-catalog"
+TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
 CONTROL_PREFIX = "/__emulator/"
+ACCESS_TOKEN_LIFETIME_SECONDS = 3600  # Oracle: "The access token is valid for 60 minutes"
+BEARER_SCOPE = "rest_webservices"  # what a token needs for the REST web services paths
 
 SIGNATURE_METHOD = "HMAC-SHA256"
 TIMESTAMP_WINDOW_SECONDS = 300
@@ -44,6 +57,7 @@ REQUIRED_OAUTH_PARAMS = (
 )
 
 CREDENTIAL_KEYS = ("account_id", "consumer_key", "consumer_secret", "token_id", "token_secret")
+M2M_FIELDS = ("client_id", "certificates", "scopes", "revoked_certificates")
 # scenario key -> (default, accepted JSON types); checked so a typo in a fixture fails loudly.
 SCENARIO_FIELDS = {
     "revoked": (False, bool),
@@ -55,8 +69,9 @@ SCENARIO_FIELDS = {
     "slow_seconds": (0, (int, float)),
     "no_server_time": (False, bool),
     "clock_offset_seconds": (0, (int, float)),
+    "m2m_grant_disabled": (False, bool),
 }
-MISSING_PERMISSION_KINDS = (None, "user_error", "forbidden")
+MISSING_PERMISSION_KINDS = (None, "user_error", "forbidden", "invalid_login")
 
 ERROR_CONTENT_TYPE = "application/vnd.oracle.resource+json; type=error"
 SUCCESS_CONTENT_TYPE = "application/json"
@@ -149,17 +164,25 @@ def parse_authorization(header: str | None) -> dict[str, str] | None:
 # --- Accounts ---------------------------------------------------------------------------------
 
 def normalize_account(account: dict) -> dict:
-    """Validated copy of an account with every scenario key filled in."""
+    """Validated copy of an account with every scenario key filled in.
+
+    An account has TBA credentials, an "m2m" integration, or both. Without "m2m" the four TBA
+    secrets are required; with it they are all-or-none (an M2M-only account has them as None).
+    """
     if not isinstance(account, dict):
         raise ValueError("an account must be a JSON object")
-    missing = [k for k in CREDENTIAL_KEYS if not isinstance(account.get(k), str) or not account[k]]
+    m2m_only = "m2m" in account and not set(CREDENTIAL_KEYS[1:]) & set(account)
+    required = CREDENTIAL_KEYS[:1] if m2m_only else CREDENTIAL_KEYS
+    missing = [k for k in required if not isinstance(account.get(k), str) or not account[k]]
     if missing:
         raise ValueError(f"account needs non-empty string fields: {', '.join(missing)}")
     scenario = account.get("scenario") or {}
     if not isinstance(scenario, dict):
         raise ValueError("scenario must be a JSON object")
-    unknown = set(account) - set(CREDENTIAL_KEYS) - {"scenario"}
+    unknown = set(account) - set(CREDENTIAL_KEYS) - {"scenario", "m2m"}
     unknown |= {f"scenario.{k}" for k in set(scenario) - set(SCENARIO_FIELDS)}
+    if isinstance(account.get("m2m"), dict):
+        unknown |= {f"m2m.{k}" for k in set(account["m2m"]) - set(M2M_FIELDS)}
     if unknown:
         raise ValueError(f"unknown account fields: {', '.join(sorted(unknown))}")
     for key, value in scenario.items():
@@ -167,9 +190,49 @@ def normalize_account(account: dict) -> dict:
             raise ValueError(f"scenario.{key} has the wrong type: {value!r}")
     if scenario.get("missing_permission") not in MISSING_PERMISSION_KINDS:
         raise ValueError(f"scenario.missing_permission must be one of {MISSING_PERMISSION_KINDS}")
-    normalized = {k: account[k] for k in CREDENTIAL_KEYS}
+    normalized = {k: account.get(k) for k in CREDENTIAL_KEYS}
+    normalized["m2m"] = normalize_m2m(account["m2m"]) if "m2m" in account else None
     normalized["scenario"] = {k: scenario.get(k, default) for k, (default, _types) in SCENARIO_FIELDS.items()}
     return normalized
+
+
+def normalize_m2m(integration) -> dict:
+    """The account's OAuth 2.0 client credentials set-up, checked; certificates parsed to be sure.
+
+    {"client_id": str, "certificates": {certificate_id: PEM}, "scopes": [...] (the integration
+    record's scopes, default ["rest_webservices"]), "revoked_certificates": [certificate_id]}
+    """
+    if not isinstance(integration, dict):
+        raise ValueError("m2m must be a JSON object")
+    client_id, certificates = integration.get("client_id"), integration.get("certificates", {})
+    scopes = integration.get("scopes", [BEARER_SCOPE])
+    revoked = integration.get("revoked_certificates", [])
+    if not isinstance(client_id, str) or not client_id:
+        raise ValueError("m2m.client_id must be a non-empty string")
+    if not isinstance(certificates, dict):
+        raise ValueError("m2m.certificates must map certificate IDs to PEM certificates")
+    for certificate_id, pem in certificates.items():
+        _mapped_certificate(certificate_id, pem)
+    if not isinstance(scopes, list) or not set(scopes) <= set(m2m.KNOWN_SCOPES):
+        raise ValueError(f"m2m.scopes must be a list of {', '.join(m2m.KNOWN_SCOPES)}")
+    if not isinstance(revoked, list) or not set(revoked) <= set(certificates):
+        raise ValueError("m2m.revoked_certificates must list certificate IDs of m2m.certificates")
+    return {"client_id": client_id, "certificates": dict(certificates), "scopes": list(scopes),
+            "revoked_certificates": list(revoked)}
+
+
+def _mapped_certificate(certificate_id, pem) -> m2m.Certificate:
+    """A certificate as NetSuite's M2M set-up page would take it, else ValueError naming the ID."""
+    if not isinstance(certificate_id, str) or not certificate_id or not isinstance(pem, str):
+        raise ValueError("m2m.certificates must map non-empty certificate IDs to PEM strings")
+    try:
+        certificate = m2m.parse_certificate(pem)
+    except ValueError as exc:  # DerError, and bad text in times
+        raise ValueError(f"m2m.certificates[{certificate_id}]: not a usable certificate: {exc}") from None
+    problem = m2m.netsuite_key_problem(certificate.public_key)
+    if problem:
+        raise ValueError(f"m2m.certificates[{certificate_id}]: {problem}")
+    return certificate
 
 
 def load_accounts(path: str) -> list[dict]:
@@ -183,13 +246,32 @@ def load_accounts(path: str) -> list[dict]:
 
 
 @dataclass
+class _Mapping:
+    """One row of OAuth 2.0 Client Credentials (M2M) Setup: a certificate mapped to the integration."""
+    certificate: m2m.Certificate
+    revoked: bool = False
+
+
+@dataclass
+class _AccessToken:
+    expires_at: float  # emulator clock (real time, without the account's clock offset)
+    scopes: frozenset
+
+
+@dataclass
 class _AccountState:
     config: dict
     busy_left: int = 0
     errors_left: int = 0
     used_nonces: set = field(default_factory=set)  # (nonce, timestamp) pairs seen on this token
+    mappings: dict = field(default_factory=dict)  # certificate ID -> _Mapping
+    access_tokens: dict = field(default_factory=dict)  # bearer token -> _AccessToken
 
     def __post_init__(self):
+        integration = self.m2m or {"certificates": {}, "revoked_certificates": []}
+        for certificate_id, pem in integration["certificates"].items():
+            self.mappings[certificate_id] = _Mapping(_mapped_certificate(certificate_id, pem),
+                                                     certificate_id in integration["revoked_certificates"])
         self.reset()
 
     @property
@@ -199,6 +281,15 @@ class _AccountState:
     @property
     def scenario(self) -> dict:
         return self.config["scenario"]
+
+    @property
+    def m2m(self) -> dict | None:
+        return self.config["m2m"]
+
+    @property
+    def host_label(self) -> str:
+        """The account's label in NetSuite host names: 1234567_SB1 -> 1234567-sb1."""
+        return self.account_id.lower().replace("_", "-")
 
     def reset(self):
         self.busy_left = self.scenario["busy_times"]
@@ -222,9 +313,12 @@ class _Response:
     headers: dict = field(default_factory=dict)
     date_epoch: float | None = None  # the Date header: the account's clock, else real now
     delay_seconds: float = 0  # slow_seconds scenario: wait this long before answering
+    media_type: str | None = None  # set for OAuth answers, which are plain JSON even as errors
 
     @property
     def content_type(self) -> str:
+        if self.media_type:
+            return self.media_type
         return ERROR_CONTENT_TYPE if self.status >= 400 else SUCCESS_CONTENT_TYPE
 
 
@@ -233,6 +327,17 @@ def netsuite_error(status: int, code: str, detail: str, headers: dict | None = N
     body = {"type": type_uri, "title": title, "status": status,
             "o:errorDetails": [{"detail": detail, "o:errorCode": code}]}
     return _Response(status, body, headers or {})
+
+
+# RFC 6749 section 5.1: token endpoint answers must not be cached.
+_TOKEN_RESPONSE_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def oauth_error(code: str) -> _Response:
+    """A refused token request: HTTP 400 and only the code, the shape Oracle documents for its token
+    endpoint ({"error": "<error_value>"}); RFC 6749 section 5.2 makes 400 the status for every code
+    when the client did not authenticate with an Authorization header, as M2M clients do not."""
+    return _Response(400, {"error": code}, dict(_TOKEN_RESPONSE_HEADERS), media_type=SUCCESS_CONTENT_TYPE)
 
 
 class LoginFailure(Exception):
@@ -251,6 +356,8 @@ class _Request:
     query: str
     host: str
     authorization: str | None
+    body: bytes = b""
+    content_type: str | None = None
     # Filled in while authenticating, for the request log:
     realm: str | None = None
     nonce: str | None = None
@@ -318,6 +425,28 @@ class NetSuiteEmulator:
         with self._lock:
             self._accounts[state.account_id] = state
 
+    def add_certificate(self, account_id: str, certificate_id: str, certificate_pem: str):
+        """Map another certificate to the account's integration (rotation: NetSuite allows several
+        active certificates per integration). ValueError for an unknown account or a bad certificate."""
+        certificate = _mapped_certificate(certificate_id, certificate_pem)
+        with self._lock:
+            state = self._m2m_account(account_id)
+            state.mappings[certificate_id] = _Mapping(certificate)
+
+    def revoke_certificate(self, account_id: str, certificate_id: str):
+        """The Revoke button of the M2M set-up page: the mapping stays listed but is refused."""
+        with self._lock:
+            state = self._m2m_account(account_id)
+            if certificate_id not in state.mappings:
+                raise ValueError(f"certificate ID {certificate_id} is not mapped for {account_id}")
+            state.mappings[certificate_id].revoked = True
+
+    def _m2m_account(self, account_id: str) -> _AccountState:
+        state = self._accounts.get(account_id)
+        if state is None or state.m2m is None:
+            raise ValueError(f"no account {account_id} with an m2m integration")
+        return state
+
     def requests(self, realm: str | None = None) -> list[dict]:
         with self._lock:
             return _filter_by_realm(self._requests, realm)
@@ -327,7 +456,8 @@ class NetSuiteEmulator:
             return _filter_by_realm(self._audit, realm)
 
     def reset_log(self):
-        """Clear request log and audit trail, forget used nonces, re-arm busy/5xx counters."""
+        """Clear request log and audit trail, forget used nonces, re-arm busy/5xx counters.
+        Access tokens already issued stay valid, as they would on NetSuite."""
         with self._lock:
             self._requests.clear()
             self._audit.clear()
@@ -340,14 +470,20 @@ class NetSuiteEmulator:
         real_now = self._clock()
         audit_detail = None
         try:
-            self._authenticate(request, real_now)
-            response = self._serve_authenticated(request, real_now)
+            if request.path == TOKEN_PATH:
+                response = self._token_endpoint(request, real_now)
+            else:
+                self._authenticate(request, real_now)
+                response = self._serve_authenticated(request, real_now)
         except MalformedHeader:
             response = netsuite_error(400, "INVALID_REQUEST", MALFORMED_DETAIL)
         except LoginFailure as failure:
             request.account = request.account or failure.account
             audit_detail = failure.detail
             response = netsuite_error(401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL)
+        except m2m.Refusal as refusal:
+            audit_detail = refusal.detail
+            response = oauth_error(refusal.error)
         self._record(request, response, audit_detail, real_now)
         response.date_epoch = _account_now(request.account, real_now)
         response.delay_seconds = request.account.scenario["slow_seconds"] if request.account else 0
@@ -355,6 +491,10 @@ class NetSuiteEmulator:
 
     def _authenticate(self, request: _Request, real_now: float):
         """Run NetSuite's checks in order; return normally only for a valid, fresh signature."""
+        scheme, _sep, credentials = (request.authorization or "").strip().partition(" ")
+        if scheme.lower() == "bearer":
+            self._authenticate_bearer(request, credentials.strip(), real_now)
+            return
         params = parse_authorization(request.authorization) or {}
         request.realm, request.nonce = params.get("realm"), params.get("oauth_nonce")
         if any(name not in params for name in REQUIRED_OAUTH_PARAMS):
@@ -426,6 +566,124 @@ class NetSuiteEmulator:
                 raise LoginFailure("nonce_used", account)
             account.used_nonces.add(pair)
 
+    # -- OAuth 2.0: bearer tokens --
+
+    def _authenticate_bearer(self, request: _Request, token: str, real_now: float):
+        host_account = self._account_for_host(request.host)
+        with self._lock:
+            found = next(((state, state.access_tokens[token]) for state in self._accounts.values()
+                          if token in state.access_tokens), None)
+        if found is None:
+            raise LoginFailure("access token unknown", host_account)
+        account, grant = found
+        if host_account is not None and host_account is not account:
+            request.account = host_account  # NetSuite would log it in the account the host names
+            raise LoginFailure("access token of another account", host_account)
+        request.account = account
+        if real_now >= grant.expires_at:
+            raise LoginFailure("access token expired", request.account)
+        if BEARER_SCOPE not in grant.scopes:  # Oracle's ScopeMismatched
+            raise LoginFailure("access token scope lacks rest_webservices", request.account)
+
+    # -- OAuth 2.0: the client credentials token endpoint --
+
+    def _token_endpoint(self, request: _Request, real_now: float) -> _Response:
+        """Checks in NetSuite's likely order (the request, the assertion's form, whose integration,
+        which certificate, the signature, then the claims); the first failure raises m2m.Refusal."""
+        if request.method != "POST":
+            raise m2m.Refusal("invalid_request", "token endpoint needs POST")
+        request.account = self._account_for_host(request.host)
+        form = m2m.parse_token_form(request.content_type, request.body)
+        m2m.check_grant_parameters(form)
+        jws = m2m.parse_compact_jws(form["client_assertion"])
+        try:  # found first so that malformed assertions are still attributed to their account
+            request.account, not_found = self._m2m_account_for(request, jws), None
+        except m2m.Refusal as refusal:
+            not_found = refusal
+        m2m.check_header_shape(jws.header)
+        m2m.check_claim_types(jws.claims)
+        if not_found:
+            raise not_found
+        account = request.account
+        account_now = _account_now(account, real_now)
+        self._check_integration(account, jws)
+        m2m.check_algorithm(jws.header["alg"])
+        mapping = self._check_mapping(account, jws.header["kid"], account_now)
+        m2m.verify_signature(jws.header["alg"], mapping.certificate.public_key, jws)
+        m2m.check_audience(jws.claims, f"http://{request.host}{TOKEN_PATH}")
+        m2m.check_lifetime(jws.claims, account_now)
+        scopes = m2m.requested_scopes(jws.claims["scope"])
+        if not scopes <= set(account.m2m["scopes"]):  # Oracle's ScopeMismatched
+            raise m2m.Refusal("invalid_scope", "scope not enabled on the integration")
+        throttled = self._take_throttle(account)
+        if throttled:
+            return throttled
+        return self._issue_access_token(account, scopes, real_now)
+
+    def _account_for_host(self, host: str) -> _AccountState | None:
+        """The account a NetSuite host name such as 1234567-sb1.suitetalk.api.netsuite.com names;
+        None for IP addresses and localhost, where all accounts share one address."""
+        label = _host_label(host)
+        with self._lock:
+            return next((a for a in self._accounts.values() if label and a.host_label == label), None)
+
+    def _m2m_account_for(self, request: _Request, jws: m2m.CompactJws) -> _AccountState:
+        """The account from the Host header as on NetSuite; on a shared loopback address, the
+        account whose integration has the assertion's iss, else the one that maps its kid."""
+        if request.account is not None:
+            if request.account.m2m is None:
+                raise m2m.Refusal("invalid_client", "no OAuth 2.0 client credentials integration")
+            return request.account
+        if _host_label(request.host):
+            raise m2m.Refusal("invalid_client", "no account for this host name")
+        iss, kid = jws.claims.get("iss"), jws.header.get("kid")
+        with self._lock:
+            integrated = [a for a in self._accounts.values() if a.m2m is not None]
+        by_client = [a for a in integrated if isinstance(iss, str) and a.m2m["client_id"] == iss]
+        by_kid = [a for a in (by_client or integrated) if isinstance(kid, str) and kid in a.mappings]
+        for candidates in (by_client, by_kid):
+            if len(candidates) == 1:
+                return candidates[0]
+        # Two accounts with this integration and the certificate mapped in both (or neither):
+        # only a host name could tell them apart.
+        raise m2m.Refusal("invalid_client", "iss unknown" if not by_client else "account ambiguous: use a host name")
+
+    @staticmethod
+    def _check_integration(account: _AccountState, jws: m2m.CompactJws):
+        scenario = account.scenario
+        if jws.claims["iss"] != account.m2m["client_id"]:
+            raise m2m.Refusal("invalid_client", "iss unknown")  # Oracle's InvalidIntegration
+        if scenario["integration_blocked"]:
+            raise m2m.Refusal("invalid_client", "integration blocked")
+        if scenario["feature_disabled"]:
+            raise m2m.Refusal("invalid_client", "OAuth 2.0 feature disabled")
+        if scenario["m2m_grant_disabled"]:
+            raise m2m.Refusal("unauthorized_client", "client credentials grant not enabled on the integration")
+
+    def _check_mapping(self, account: _AccountState, kid: str, account_now: float) -> _Mapping:
+        with self._lock:
+            mapping = account.mappings.get(kid)
+            revoked = mapping is not None and (mapping.revoked or account.scenario["revoked"])
+        if mapping is None:
+            raise m2m.Refusal("invalid_client", "kid not mapped")
+        if revoked:
+            raise m2m.Refusal("invalid_client", "mapping revoked")
+        if account_now < mapping.certificate.not_before:
+            raise m2m.Refusal("invalid_client", "certificate not yet valid")
+        if account_now >= mapping.certificate.not_after:
+            raise m2m.Refusal("invalid_client", "certificate expired")  # expiry ends the mapping
+        return mapping
+
+    def _issue_access_token(self, account: _AccountState, scopes: frozenset, real_now: float) -> _Response:
+        # Opaque to clients (NetSuite's is a JWT, but nothing may depend on reading it).
+        token = secrets.token_urlsafe(64)
+        with self._lock:
+            account.access_tokens[token] = _AccessToken(real_now + ACCESS_TOKEN_LIFETIME_SECONDS, scopes)
+        body = {"access_token": token, "expires_in": str(ACCESS_TOKEN_LIFETIME_SECONDS), "token_type": "bearer"}
+        return _Response(200, body, dict(_TOKEN_RESPONSE_HEADERS))
+
+    # -- what authenticated requests get --
+
     def _serve_authenticated(self, request: _Request, real_now: float) -> _Response:
         account = request.account
         route = self._route(request, account)
@@ -434,6 +692,9 @@ class NetSuiteEmulator:
         throttled = self._take_throttle(account)
         if throttled:
             return throttled
+        if account.scenario["missing_permission"] == "invalid_login":
+            # Also seen for a role without REST Web Services (brief 4.1): the opaque 401.
+            raise LoginFailure("role lacks the REST Web Services permission", account)
         denied = _permission_error(account.scenario["missing_permission"])
         if denied:
             return denied
@@ -498,7 +759,38 @@ class NetSuiteEmulator:
             except ValueError as exc:  # JSONDecodeError is a ValueError too
                 return _Response(400, {"error": str(exc)})
             return _Response(200, {"account_id": account["account_id"]})
+        if method == "POST" and path in (CONTROL_PREFIX + "m2m/certificates", CONTROL_PREFIX + "m2m/revoke"):
+            return self._control_mapping(path, realm, body)
         return _Response(404, {"error": f"unknown control endpoint {method} {path}"})
+
+    def _control_mapping(self, path: str, realm: str | None, body: bytes) -> _Response:
+        """Add (body {"certificate_id", "certificate"}) or revoke (body {"certificate_id"}) a mapping."""
+        try:
+            request = json.loads(body or b"null")
+            if not isinstance(request, dict) or not realm:
+                raise ValueError("needs ?realm=<account ID> and a JSON object body")
+            if path.endswith("/revoke"):
+                self.revoke_certificate(realm, request.get("certificate_id"))
+            else:
+                self.add_certificate(realm, request.get("certificate_id"), request.get("certificate"))
+        except ValueError as exc:
+            return _Response(400, {"error": str(exc)})
+        return _Response(200, {"account_id": realm, "certificate_id": request["certificate_id"]})
+
+
+def _host_label(host: str) -> str | None:
+    """First label of a Host header's name (port dropped, lower case); None for an IP address or
+    localhost."""
+    name = (host or "").strip().lower()
+    if name.startswith("["):  # IPv6 literal
+        return None
+    name = name.rsplit(":", 1)[0] if ":" in name else name
+    try:
+        ipaddress.ip_address(name)
+        return None
+    except ValueError:
+        pass
+    return None if name in ("", "localhost") else name.split(".", 1)[0]
 
 
 def _account_now(account: _AccountState | None, real_now: float) -> float:
@@ -564,7 +856,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = emulator.handle_control(self.command, path, query, body)
         else:
             host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
-            response = emulator.handle(_Request(self.command, path, query, host, self.headers.get("Authorization")))
+            response = emulator.handle(_Request(self.command, path, query, host, self.headers.get("Authorization"),
+                                                body, self.headers.get("Content-Type")))
         time.sleep(response.delay_seconds)
         self._send(response)
 

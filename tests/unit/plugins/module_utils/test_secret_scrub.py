@@ -60,3 +60,15 @@ def test_nested_values_and_empty_scrubber():
     value = {"a": ["0123456789abcdefzzzz", ("x", 3)], "0123456789abcdef": None}
     assert scrubber.scrub_all(value) == {"a": [REDACTED + "zzzz", ("x", 3)], REDACTED: None}
     assert Scrubber([None, ""]).scrub("anything") == "anything"
+
+
+def test_a_pem_key_hides_its_body_not_the_public_armour():
+    body = ["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vx9Jd0XqT2k8",
+            "Zq1tP0wY3rVb6nK9sX2mL4cH8fD1gE5aJ7uR0iO3pQ6wS9yT2vU5xZ8bN1mC4kF"]
+    pem = "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n" % "\n".join(body)
+    scrubber = Scrubber([pem])
+    assert scrubber.scrub("private_key: must be a PEM (-----BEGIN PRIVATE KEY-----)") == \
+        "private_key: must be a PEM (-----BEGIN PRIVATE KEY-----)"
+    echoed = scrubber.scrub("server said: " + pem.replace("\n", "\\n"))
+    assert not any(line[i:i + 16] in echoed for line in body for i in range(len(line) - 15))
+    assert scrubber.scrub("-----BEGIN CERTIFICATE-----") == "-----BEGIN CERTIFICATE-----"

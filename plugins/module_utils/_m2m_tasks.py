@@ -1,0 +1,292 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
+"""The OAuth 2.0 client credentials (M2M) tasks, run like the TBA ones (see _tba_tasks).
+
+m2m_key_pair makes a key pair and a self-signed certificate in memory and keeps them in Vault at
+a pending path until the operator has uploaded the certificate and knows its certificate ID;
+m2m_credential then tests and stores the complete set (from the pending path or from options)
+at the credentials path, with the same contract as tba_credential.
+"""
+
+import os
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_sync import (
+    MANAGED_BY,
+    ensure_absent,
+    ensure_present,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import (
+    ALGORITHMS,
+    M2M_SECRET_FIELDS,
+    SCOPES,
+    build_m2m_credentials,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import stored_auth_type
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+    ENVIRONMENTS,
+    CredentialInputError,
+    parse_account_id,
+    resolve_netsuite_url,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import (
+    KV_ARGSPEC,
+    NETSUITE_ARGSPEC,
+    argument_spec,
+    fail_with,
+    finish,
+    hide,
+    vault_secret,
+    warn,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import (
+    TaskDefinition,
+    finish_sync,
+    probe_with_options,
+)
+
+KEY_TYPES = ("rsa3072", "rsa4096", "ec-p256", "ec-p384", "ec-p521")
+MAX_VALID_DAYS = 730  # NetSuite cuts a longer validity to two years
+PENDING_SUFFIX = "/pending"
+_PENDING_KEYS = ("account_id", "private_key", "certificate")
+
+M2M_DECLARED_ARGSPEC = dict(
+    account_id=dict(type="str"),
+    client_id=dict(type="str", no_log=True),
+    certificate_id=dict(type="str", no_log=False),
+    private_key=dict(type="str", no_log=True),
+    private_key_passphrase=dict(type="str", no_log=True),
+    certificate=dict(type="str"),
+    algorithm=dict(type="str", choices=list(ALGORITHMS)),
+    scope=dict(type="list", elements="str", choices=list(SCOPES), default=["rest_webservices"]),
+    min_days_left=dict(type="int", default=30),
+    fail_days_left=dict(type="int", default=0),
+    environment=dict(type="str", choices=list(ENVIRONMENTS)),
+)
+
+PENDING_ARGSPEC = dict(pending_path=dict(type="str"))
+
+
+def pending_path_of(module):
+    """Where the pending key pair waits for its certificate ID: ``pending_path``, else
+    ``<path>/pending``."""
+    return module.params.get("pending_path") or module.params["path"].rstrip("/") + PENDING_SUFFIX
+
+
+def validated_m2m(module, values, describe=None):
+    """M2mCredentials from declared or pending values; every secret registered first."""
+    hide(module, [values.get(name) for name in M2M_SECRET_FIELDS])
+    credentials, warnings = build_m2m_credentials(
+        values, environment=module.params.get("environment"), algorithm=module.params.get("algorithm"),
+        scopes=tuple(module.params.get("scope") or ("rest_webservices",)),
+        min_days_left=module.params["min_days_left"], fail_days_left=module.params["fail_days_left"],
+        describe=describe)
+    hide(module, credentials.secret_values())
+    warn(module, warnings)
+    return credentials
+
+
+# --- m2m_credential --------------------------------------------------------------------------
+
+def _declared_values(module, pending):
+    """The five values (plus passphrase), the key and certificate taken from the pending key
+    pair when ``use_pending_key`` is set."""
+    values = {name: module.params.get(name) for name in M2M_DECLARED_ARGSPEC}
+    if not module.params["use_pending_key"]:
+        return values
+    state = pending.read()
+    if not state.exists:
+        raise _PendingMissing(pending)
+    hide(module, [state.data.get("private_key")])
+    values.update(private_key=state.data.get("private_key"), certificate=state.data.get("certificate"),
+                  private_key_passphrase=None)
+    return values
+
+
+class _PendingMissing(Exception):
+    def __init__(self, pending):
+        super(_PendingMissing, self).__init__(pending.data_path)
+        self.failure = Failure(
+            "stored:missing", "No pending key pair at %s" % pending.data_path,
+            "Generate one with netsuite_ops.credentials.m2m_key_pair (same path), upload its "
+            "certificate to NetSuite, then run this task with the certificate ID.")
+
+
+def _store_m2m(module):
+    if module.params["state"] == "absent":
+        finish_sync(module, ensure_absent(vault_secret(module), check_mode=module.check_mode))
+        return
+    secret = vault_secret(module)
+    pending = vault_secret(module, pending_path_of(module)) if module.params["use_pending_key"] else None
+    try:
+        values = _declared_values(module, pending)
+    except _PendingMissing as exc:
+        fail_with(module, exc.failure, changed=False)
+    credentials = validated_m2m(module, values, describe=_pending_label if pending else None)
+    base_url = resolve_netsuite_url(credentials.account, module.params["netsuite_url"])
+    outcome = ensure_present(
+        credentials, secret, lambda: probe_with_options(module, credentials, base_url),
+        labels={"integration_name": module.params["integration_name"]},
+        test_connection=module.params["test_connection"], check_mode=module.check_mode)
+    if pending is not None and not outcome.failed and not module.check_mode:
+        _retire_pending(pending, outcome)
+    finish_sync(module, outcome, account=dict(credentials.account.to_dict(), netsuite_url=base_url),
+                connection=outcome.connection, certificate=credentials.certificate.to_dict(),
+                algorithm=credentials.algorithm)
+
+
+def _pending_label(name):
+    return "pending key pair's %s" % name if name in ("private_key", "certificate") else name
+
+
+def _retire_pending(pending, outcome):
+    """The key now lives at the credentials path: the pending copy goes (a warning when the
+    token may not delete it; it holds the same key, so nothing is lost either way)."""
+    try:
+        pending.destroy_all()
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        if getattr(exc, "kind", None) != "permission_denied":
+            raise
+        outcome.warnings.append(
+            "The pending key pair at %s could not be removed (%s); delete it once the new "
+            "credentials work" % (pending.data_path, getattr(exc, "cause", "permission denied")))
+
+
+M2M_CREDENTIAL = TaskDefinition(
+    name="netsuite_ops.credentials.m2m_credential",
+    argument_spec=argument_spec(
+        M2M_DECLARED_ARGSPEC, NETSUITE_ARGSPEC, KV_ARGSPEC, PENDING_ARGSPEC,
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        integration_name=dict(type="str"),
+        use_pending_key=dict(type="bool", default=False),
+        test_connection=dict(type="bool", default=True),
+    ),
+    body=_store_m2m,
+    rules=dict(
+        required_if=[("state", "present", ["account_id", "client_id", "certificate_id"]),
+                     ("use_pending_key", False, ["private_key", "certificate"])],
+        mutually_exclusive=[("use_pending_key", "private_key"), ("use_pending_key", "certificate"),
+                            ("use_pending_key", "private_key_passphrase")],
+    ),
+    minimums=dict(netsuite_timeout=1),
+)
+
+
+# --- m2m_key_pair ----------------------------------------------------------------------------
+
+def _subject_name(module, account):
+    name = (module.params.get("integration_name") or "").strip()
+    return "%s %s" % (name or "netsuite_ops", account.realm)
+
+
+def _make_pending(module, account, pending, state):
+    """Generate in memory, store at the pending path (check-and-set), return (data, version)."""
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_keygen import (
+        generate_key_and_certificate,
+    )
+    private_key, certificate = generate_key_and_certificate(
+        key_type=module.params["key_type"], valid_days=module.params["valid_days"],
+        common_name=_subject_name(module, account), organization=module.params.get("organization"))
+    hide(module, [private_key])
+    data = {"account_id": account.realm, "private_key": private_key, "certificate": certificate}
+    version = pending.write(data, cas=state.current_version or 0)
+    try:
+        pending.update_custom_metadata(dict(state.custom_metadata or {}, managed_by=MANAGED_BY, auth_type="m2m",
+                                            purpose="pending M2M key pair"))
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        if getattr(exc, "kind", None) != "permission_denied":
+            raise
+    return data, version
+
+
+def _certificate_summary(certificate_pem, account):
+    """Fingerprint, subject and validity of a public certificate (its key is not needed)."""
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import (
+        describe_certificate,
+    )
+    return dict(describe_certificate(certificate_pem).to_dict(), pem=certificate_pem, account=account.realm)
+
+
+def _write_certificate_file(module, path, certificate_pem):
+    """Write the public certificate for the operator to upload; True when the file changed."""
+    path = os.path.abspath(os.path.expanduser(path))
+    try:
+        with open(path) as handle:
+            if handle.read() == certificate_pem:
+                return False
+    except (IOError, OSError):
+        pass
+    if module.check_mode:
+        return True
+    directory = os.path.dirname(path)
+    if not os.path.isdir(directory):
+        raise CredentialInputError(["certificate_file: the directory %s does not exist" % directory])
+    tmp = path + ".tmp"
+    with open(tmp, "w") as handle:
+        handle.write(certificate_pem)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    return True
+
+
+def _key_pair(module):
+    account, account_warnings = parse_account_id(module.params["account_id"])
+    warn(module, account_warnings)
+    valid_days = module.params["valid_days"]
+    if not 1 <= valid_days <= MAX_VALID_DAYS:
+        raise CredentialInputError(["valid_days: must be from 1 to %d (NetSuite accepts certificates valid for at "
+                                    "most two years)" % MAX_VALID_DAYS])
+    secret = vault_secret(module)
+    pending = vault_secret(module, pending_path_of(module))
+    stored, waiting = secret.read(), pending.read()
+    result = dict(changed=False, generated=False,
+                  vault={"mount": pending.mount_point, "path": pending.path, "version": waiting.current_version,
+                         "previous_version": waiting.current_version})
+    if waiting.exists:
+        hide(module, [waiting.data.get("private_key")])
+        if waiting.data.get("account_id") != account.realm:
+            raise CredentialInputError(["account_id: the pending key pair at %s was made for another account; "
+                                        "set pending_path, or remove it" % pending.data_path])
+        certificate_pem = waiting.data.get("certificate")
+        msg = "A pending key pair waits at %s for its certificate ID" % pending.data_path
+    elif stored.exists and stored_auth_type(stored.data, stored.custom_metadata) == "m2m" and not module.params["rotate"]:
+        hide(module, [stored.data.get("private_key")])
+        certificate_pem = stored.data.get("certificate")
+        finish(module, msg="M2M credentials are stored at %s; set rotate: true to make a new key pair"
+               % secret.data_path, certificate=_certificate_summary(certificate_pem, account), **result)
+        return
+    else:
+        pending.ensure_writable(waiting)
+        result.update(changed=True, generated=True)
+        if module.check_mode:
+            finish(module, msg="Would generate a %s key pair and store it at %s (check mode)"
+                   % (module.params["key_type"], pending.data_path), **result)
+            return
+        data, version = _make_pending(module, account, pending, waiting)
+        certificate_pem = data["certificate"]
+        result["vault"]["version"] = version
+        msg = "Generated a %s key pair; the private key is stored only at %s" % (module.params["key_type"], pending.data_path)
+    certificate_file = module.params.get("certificate_file")
+    if certificate_file:
+        result["changed"] = _write_certificate_file(module, certificate_file, certificate_pem) or result["changed"]
+        result["certificate_file"] = os.path.abspath(os.path.expanduser(certificate_file))
+    finish(module, msg=msg, certificate=_certificate_summary(certificate_pem, account), **result)
+
+
+M2M_KEY_PAIR = TaskDefinition(
+    name="netsuite_ops.credentials.m2m_key_pair",
+    argument_spec=argument_spec(
+        KV_ARGSPEC, PENDING_ARGSPEC,
+        account_id=dict(type="str", required=True),
+        integration_name=dict(type="str"),
+        organization=dict(type="str"),
+        key_type=dict(type="str", choices=list(KEY_TYPES), default="rsa3072"),
+        valid_days=dict(type="int", default=MAX_VALID_DAYS),
+        certificate_file=dict(type="path"),
+        rotate=dict(type="bool", default=False),
+    ),
+    body=_key_pair,
+)
