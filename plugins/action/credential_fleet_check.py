@@ -70,6 +70,7 @@ HOST_ARGSPEC = dict(
 )
 
 PLUGIN_ARGSPEC = dict(
+    VAULT_CONNECTION_ARGSPEC,
     hosts=dict(type="list", elements="str"),
     concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
     per_account_concurrency=dict(type="int", default=DEFAULT_PER_ACCOUNT_CONCURRENCY),
@@ -93,14 +94,18 @@ def _plain(value):
     return str(value)
 
 
-def _host_settings(host, hostvars, scrubber):
-    """AccountSettings for one host, from its variables; a problem with them becomes its row."""
+def _host_settings(host, hostvars, scrubber, default_vault=None):
+    """AccountSettings for one host, from its variables; a problem with them becomes its row.
+    ``default_vault``: the task's own O(vault) (from module_defaults, say), for hosts without
+    tba_verify_vault; like module_defaults, a host's dict replaces it whole."""
     try:
         variables = hostvars[host]
         raw = {}
         for variable, option in HOST_VARIABLES.items():
             if variable in variables:
                 raw[option] = _plain(variables[variable])
+        if "vault" not in raw and default_vault:
+            raw["vault"] = _plain(default_vault)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # An undefined variable in a template, a vault-encrypted value that cannot be decrypted...
         return AccountSettings(host=host, problem=("Cannot read this host's variables: %s" % (
@@ -219,7 +224,12 @@ class ActionModule(ActionBase):
             hosts = task_vars.get("ansible_play_hosts_all") or task_vars.get("ansible_play_hosts") or []
         hosts = [str(host) for host in hosts]
         hostvars = task_vars.get("hostvars") or {}
-        accounts = [_host_settings(host, hostvars, scrubber) for host in hosts]
+        task_vault = self._task.args.get("vault")
+        if isinstance(task_vault, dict):
+            for value in connection_secrets(task_vault):
+                scrubber.add(value)
+        accounts = [_host_settings(host, hostvars, scrubber, task_vault if isinstance(task_vault, dict) else None)
+                    for host in hosts]
 
         checker = FleetChecker(options["concurrency"], options["per_account_concurrency"], scrubber)
         rows = checker.check(accounts)

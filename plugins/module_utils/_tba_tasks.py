@@ -83,7 +83,7 @@ def _store(module):
                              token_name=token_name, test_connection=module.params["test_connection"],
                              check_mode=module.check_mode)
     finish_sync(module, outcome, account=dict(credentials.account.to_dict(), netsuite_url=base_url),
-                 connection=outcome.connection)
+                connection=outcome.connection)
 
 
 def finish_sync(module, outcome, **present_only):

@@ -6,7 +6,7 @@
 
 DOCUMENTATION = r"""
 module: credential_fleet_check
-short_description: Check the NetSuite TBA credentials stored in Vault for many accounts at once
+short_description: Check the NetSuite credentials (TBA and M2M) stored in Vault for many accounts at once
 version_added: 1.1.0
 description:
   - Checks the stored credentials of every selected inventory host (one host per NetSuite
@@ -18,8 +18,9 @@ description:
   - Each host's settings are its variables C(tba_verify_path) (required), C(tba_verify_engine_mount_point),
     C(tba_verify_version), C(tba_verify_max_age_days), C(tba_verify_netsuite_url),
     C(tba_verify_netsuite_timeout), C(tba_verify_netsuite_validate_certs) and C(tba_verify_vault)
-    (a dict like the modules' C(vault) option; without it C(VAULT_ADDR)/C(VAULT_TOKEN) or
-    C(BAO_ADDR)/C(BAO_TOKEN), C(VAULT_NAMESPACE) and C(VAULT_CACERT) are used, as by the modules).
+    (a dict like the modules' C(vault) option; without it the task's own O(vault), which
+    C(module_defaults) for C(group/netsuite_ops.credentials.vault) can set, and then the
+    environment variables the modules read, E(VAULT_ADDR), E(VAULT_TOKEN) and the rest).
     Hosts may use different mounts and different Vault connections.
   - Every account gives one row, whatever fails (a host without C(tba_verify_path), a Vault
     error, malformed data, a refusal by NetSuite); a failed row has a reason and a hint.
@@ -32,7 +33,9 @@ requirements:
   - hvac >= 2.0.0
   - requests-oauthlib >= 1.3.1
 extends_documentation_fragment:
+  - netsuite_ops.credentials.vault_connection
   - netsuite_ops.credentials.attributes
+  - netsuite_ops.credentials.attributes.action_group
 attributes:
   check_mode:
     support: full

@@ -34,3 +34,19 @@ def test_refused_host_settings_are_named_without_their_values():
     assert "version: must be a whole number" in text and "netsuite_validate_certs: must be true or false" in text
     assert "vault.auth_method: must be one of" in text
     assert token[:16] not in text
+
+
+def test_the_task_vault_is_the_default_for_hosts_without_their_own():
+    from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import _host_settings
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+    secret_id = "9f3c0a6e-5d1b-4e7a-8c2f-" + "0123456789ab"
+    task_vault = {"url": "http://127.0.0.1:8200", "auth_method": "approle", "role_id": "role-" + "7" * 20,
+                  "secret_id": secret_id}
+    own = {"url": "http://127.0.0.2:8200", "token": "s." + "a" * 30}
+    hostvars = {"plain": {"tba_verify_path": "p"}, "own": {"tba_verify_path": "q", "tba_verify_vault": own}}
+    scrubber = Scrubber()
+    plain = _host_settings("plain", hostvars, scrubber, task_vault)
+    mine = _host_settings("own", hostvars, scrubber, task_vault)
+    assert plain.problem is None and plain.vault["auth_method"] == "approle" and plain.vault["secret_id"] == secret_id
+    assert mine.vault["url"] == own["url"] and mine.vault.get("auth_method") == "token"  # replaced whole
+    assert scrubber.scrub("x " + secret_id) == "x ********"
