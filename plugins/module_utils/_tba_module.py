@@ -107,8 +107,11 @@ def _url_options(params):
     the environment)."""
     vault = params.get("vault")
     vault_url = vault.get("url") if isinstance(vault, Mapping) else None
+    proxies = vault.get("proxies") if isinstance(vault, Mapping) else None
     candidates = [("netsuite_url", params.get("netsuite_url")), ("account_id", params.get("account_id")),
                   ("vault.url", vault_url)]
+    candidates += [("vault.proxies", proxy) for proxy in
+                   (proxies.values() if isinstance(proxies, Mapping) else [proxies])]
     if not vault_url:
         candidates += [("vault.url", os.environ.get(name)) for name in URL_ENV_VARS]
     return [(name, value) for name, value in candidates if isinstance(value, str)]

@@ -492,6 +492,11 @@ def _transport_error(exc, action, path):
         return VaultConnectionError(
             'unreachable', "Vault at %s did not answer in time while trying to %s '%s'" % (server, action, path),
             'Check that the server is up and reachable from the host running the module, or raise vault.timeout')
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return VaultConnectionError(
+            'unreachable', 'The HTTP proxy refused or failed the connection to Vault at %s' % server,
+            'Check vault.proxies (or HTTP_PROXY / HTTPS_PROXY / NO_PROXY in the environment) and that the '
+            'proxy is up and allows this host')
     if isinstance(exc, requests.exceptions.ConnectionError):
         return VaultConnectionError(
             'unreachable', 'Cannot connect to Vault at %s' % server,
@@ -517,10 +522,17 @@ def _transport_error(exc, action, path):
 def _forbidden_error(exc, action, path, capability):
     if _is_token_rejection(exc):
         return _token_rejected_error(action, path)
+    hint = ("Grant '%s' on '%s' in the token's policy (check with: bao token capabilities %s)"
+            % (capability, path, path))
+    if path in _DEFAULT_POLICY_PATHS:
+        hint += ("; Vault's built-in 'default' policy grants it: keep that policy attached (a role with "
+                 "token_no_default_policy=true drops it)")
     return VaultConnectionError(
-        'permission_denied', "Permission denied: the token may not %s '%s'" % (action, path),
-        "Grant '%s' on '%s' in the token's policy (check with: bao token capabilities %s)"
-        % (capability, path, path))
+        'permission_denied', "Permission denied: the token may not %s '%s'" % (action, path), hint)
+
+
+# Paths every token may use through Vault's 'default' policy, which this collection relies on.
+_DEFAULT_POLICY_PATHS = frozenset(('sys/capabilities-self', 'auth/token/revoke-self', 'auth/token/lookup-self'))
 
 
 def _is_token_rejection(exc):

@@ -269,3 +269,24 @@ class TestTls:
         client = connect({'url': openbao.url.replace('http://', 'https://'), 'token': openbao.root_token})
         with expect_error('tls'):
             Kv2Secret(client, 'secret', path).read()
+
+
+def test_a_dead_proxy_is_named_as_the_proxy_not_as_vault(openbao, closed_port):
+    client = connect({'url': openbao.url, 'token': openbao.root_token, 'retries': 0,
+                      'proxies': 'http://127.0.0.1:%d' % closed_port})
+    with pytest.raises(VaultConnectionError) as caught:
+        Kv2Secret(client, 'secret', 'netsuite/proxy-check').read()
+    assert caught.value.kind == 'unreachable'
+    assert 'proxy' in caught.value.cause and 'vault.proxies' in caught.value.hint
+
+
+def test_a_token_without_the_default_policy_is_told_why_it_cannot_check_capabilities(openbao):
+    openbao.put_policy('data-only-no-default', 'path "secret/data/*" { capabilities = ["create", "update", "read"] }')
+    body = openbao.api('POST', 'auth/token/create', {'policies': ['data-only-no-default'], 'no_default_policy': True,
+                                                     'ttl': '10m'})
+    client = connect({'url': openbao.url, 'token': body['auth']['client_token'], 'retries': 0})
+    store = Kv2Secret(client, 'secret', 'netsuite/no-default-policy')
+    with pytest.raises(VaultConnectionError) as caught:
+        store.ensure_writable(store.read())
+    assert caught.value.kind == 'permission_denied'
+    assert "'default' policy" in caught.value.hint and 'sys/capabilities-self' in caught.value.cause
