@@ -26,6 +26,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     VALUE_MAX,
     CredentialInputError,
     NetSuiteAccount,
+    OfAnAccount,
     _check_distinct,
     _clean_value,
     check_environment,
@@ -101,7 +102,7 @@ class CertificateInfo:
 
 
 @dataclass(frozen=True)
-class M2mCredentials:
+class M2mCredentials(OfAnAccount):
     account: NetSuiteAccount
     client_id: str = field(repr=False)
     certificate_id: str
@@ -112,18 +113,6 @@ class M2mCredentials:
     certificate: CertificateInfo
 
     auth_type = "m2m"  # not a field: a class-wide tag the probe and the checks dispatch on
-
-    @property
-    def realm(self):
-        return self.account.realm
-
-    @property
-    def host_label(self):
-        return self.account.host_label
-
-    @property
-    def environment(self):
-        return self.account.environment
 
     def secret_values(self):
         """What a scrubber must hide: the client ID and the key's base64 body.

@@ -53,15 +53,8 @@ class NetSuiteAccount:
         return {"realm": self.realm, "host_label": self.host_label, "environment": self.environment}
 
 
-@dataclass(frozen=True)
-class TbaCredentials:
-    account: NetSuiteAccount
-    consumer_key: str = field(repr=False)
-    consumer_secret: str = field(repr=False)
-    token_id: str = field(repr=False)
-    token_secret: str = field(repr=False)
-
-    auth_type = "tba"  # not a field: a class-wide tag the probe and the checks dispatch on
+class OfAnAccount:
+    """What every kind of credentials says of its account (``account``: a NetSuiteAccount)."""
 
     @property
     def realm(self):
@@ -74,6 +67,17 @@ class TbaCredentials:
     @property
     def environment(self):
         return self.account.environment
+
+
+@dataclass(frozen=True)
+class TbaCredentials(OfAnAccount):
+    account: NetSuiteAccount
+    consumer_key: str = field(repr=False)
+    consumer_secret: str = field(repr=False)
+    token_id: str = field(repr=False)
+    token_secret: str = field(repr=False)
+
+    auth_type = "tba"  # not a field: a class-wide tag the probe and the checks dispatch on
 
     def secret_values(self):
         return tuple(getattr(self, name) for name in SECRET_FIELDS)

@@ -24,7 +24,9 @@ from emulator.netsuite_tba_emulator import NetSuiteEmulator  # noqa: E402
 from support.accounts import fake_account  # noqa: E402
 from support.hostile import MODES as HOSTILE_MODES  # noqa: E402
 from support.hostile import EchoServer  # noqa: E402
+from support.m2m_accounts import expiring_account, key_pem, make_m2m_account, self_signed_certificate  # noqa: E402
 from support.openbao import OpenBaoServer  # noqa: E402
+from support.vault_auth_bed import AuthBed  # noqa: E402
 
 # name -> (account ID, emulator scenario). The names are what integration tests refer to.
 SCENARIOS = {
@@ -65,6 +67,51 @@ path "secret/metadata/*" { capabilities = ["read", "list"] }
 
 def build_accounts():
     return {name: fake_account(account_id, **scenario) for name, (account_id, scenario) in SCENARIOS.items()}
+
+
+# OAuth 2.0 M2M accounts: name -> make_m2m_account/expiring_account options. EC keys where the key
+# type does not matter (RSA keys are slow to make); "days_left" makes an expiring_account.
+M2M_SCENARIOS = {
+    "rsa": {"key_type": "rsa3072"},
+    "ec256": {"key_type": "ec-p256"},
+    "ec384": {"key_type": "ec-p384"},
+    "key_pair": {"key_type": "ec-p256", "unmapped": True},  # an integration waiting for its certificate
+    "unknown_certificate": {"key_type": "ec-p256", "mapped": False},
+    "revoked": {"key_type": "ec-p256", "revoked": True},
+    "scope_missing": {"key_type": "ec-p256", "integration_scopes": ("restlets",)},
+    "grant_disabled": {"key_type": "ec-p256", "m2m_grant_disabled": True},
+    "busy_then_good": {"key_type": "ec-p256", "busy_times": 2},
+    "fleet_ok": {"key_type": "ec-p256"},
+    # Half a day more, so whole days left stay 10 for the run.
+    "expiring_10": {"key_type": "ec-p256", "days_left": 10.5},
+    "expired": {"key_type": "ec-p256", "days_left": -3},
+}
+
+
+def build_m2m_accounts():
+    """(state, emulator accounts, labelled secrets): the M2M accounts' values as playbooks use them
+    (module_values() plus the key in other forms), their emulator accounts, and the client IDs and
+    passphrases for the leak check. "rsa2048" is a key pair NetSuite refuses (not in the emulator)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    state, emulator, labelled = {}, [], {}
+    for name, options in M2M_SCENARIOS.items():
+        options = dict(options)
+        unmapped, days_left = options.pop("unmapped", False), options.pop("days_left", None)
+        account = expiring_account(days_left, **options) if days_left is not None else make_m2m_account(**options)
+        passphrase = secrets.token_urlsafe(24)
+        state[name] = dict(account.module_values(), key_type=account.key_type, algorithm=account.algorithm,
+                           private_key_traditional=account.pkcs1_private_key_pem(),
+                           private_key_passphrase=passphrase,
+                           private_key_encrypted=account.encrypted_private_key_pem(passphrase),
+                           private_key_encrypted_traditional=account.encrypted_private_key_pem(passphrase, "traditional"))
+        entry = account.emulator_account()
+        if unmapped:
+            entry["m2m"]["certificates"] = {}
+        emulator.append(entry)
+        labelled.update({"m2m.%s.client_id" % name: account.client_id, "m2m.%s.passphrase" % name: passphrase})
+    weak = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    state["rsa2048"] = dict(state["ec256"], private_key=key_pem(weak), certificate=self_signed_certificate(weak))
+    return state, emulator, labelled
 
 
 def awkward_credentials():
@@ -108,17 +155,18 @@ class TestBed:
 
     def __init__(self, audit=False):
         self.audit = audit
-        self.vault = self.emulator = None
+        self.vault = self.emulator = self.auth = None
         self.hostile = []
         self.state = None
 
     def __enter__(self):
         accounts = build_accounts()
         awkward = awkward_credentials()
+        m2m_accounts, m2m_emulator_accounts, m2m_secrets = build_m2m_accounts()
         try:
             self.hostile = [EchoServer(mode).start() for mode in HOSTILE_MODES]
             self.vault = OpenBaoServer(audit=self.audit).start()
-            self.emulator = NetSuiteEmulator(accounts=list(accounts.values())).start()
+            self.emulator = NetSuiteEmulator(accounts=list(accounts.values()) + m2m_emulator_accounts).start()
             self.state = {
                 "hostile_netsuite_urls": {server.mode: server.url for server in self.hostile},
                 "awkward_credentials": awkward,
@@ -128,7 +176,13 @@ class TestBed:
                 "vault_tokens": _configure_vault(self.vault),
                 "netsuite_url": self.emulator.url,
                 "netsuite_accounts": accounts,
+                "m2m_accounts": m2m_accounts,
             }
+            self.state["extra_secrets"].update(m2m_secrets)
+            # Every Vault auth method, configured for real (tests/support/vault_auth_bed.py).
+            self.auth = AuthBed(self.vault).start()
+            self.state["vault_auth"] = self.auth.state()
+            self.state["extra_secrets"].update(self.auth.labelled_secrets())
         except BaseException:
             self.__exit__()
             raise
@@ -139,9 +193,11 @@ class TestBed:
             server.stop()
         if self.emulator is not None:
             self.emulator.stop()
+        if self.auth is not None:
+            self.auth.stop()
         if self.vault is not None:
             self.vault.stop()
-        self.hostile, self.emulator, self.vault = [], None, None
+        self.hostile, self.emulator, self.vault, self.auth = [], None, None, None
 
 
 def serve(state_dir, integration_config=None):
