@@ -183,6 +183,11 @@ def connect(options, warnings=None, hide=None):
     revoke = _checked_revoke(options.get('revoke_login_token'))
     auth = _auth_method(options, hide)
     auth.validate()
+    token = str(options.get('token') or '').strip()
+    if auth.logs_in and token and warnings is not None and token not in _token_env_values():
+        # Typically auth_method from ANSIBLE_HASHI_VAULT_AUTH_METHOD beside a task's own token.
+        warnings.append('vault.token is ignored: vault.auth_method is %s, which logs in instead (set '
+                        'vault.auth_method: token to use the token)' % auth.name)
     verify = _verify_setting(options)
     if verify is False and warnings is not None:
         warnings.append(
@@ -248,6 +253,11 @@ def revoke_login(client, warnings):
 def _revoke_warning(client, record, cause):
     return ('Vault at %s did not revoke the token of the %s (%s); if it is still valid, it expires with its TTL'
             % (_server_of(client.url) or 'vault.url', record.label, cause))
+
+
+def _token_env_values():
+    """Tokens the environment holds: one of them in vault.token came from there, not the task."""
+    return set(os.environ.get(name, '').strip() for name in TOKEN_ENV_VARS) - {''}
 
 
 def _checked_url(url):

@@ -614,3 +614,19 @@ class TestArgspec:
         assert set(SECRET_ENV_VARS) == {
             'ANSIBLE_HASHI_VAULT_TOKEN', 'VAULT_TOKEN', 'BAO_TOKEN', 'ANSIBLE_HASHI_VAULT_ROLE_ID',
             'ANSIBLE_HASHI_VAULT_SECRET_ID', 'ANSIBLE_HASHI_VAULT_JWT', 'ANSIBLE_HASHI_VAULT_PASSWORD'}
+
+
+def test_a_task_token_beside_a_login_method_is_ignored_with_a_warning(openbao, monkeypatch):
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import connect as connect_
+    openbao.api('POST', 'sys/auth/userpass-warn', {'type': 'userpass'})
+    password = 'pw-' + 'x7' * 16
+    openbao.api('POST', 'auth/userpass-warn/users/warned', {'password': password, 'token_ttl': '5m'})
+    options = {'url': openbao.url, 'auth_method': 'userpass', 'mount_point': 'userpass-warn', 'username': 'warned',
+               'password': password, 'token': 'hvs.' + 'q' * 40}
+    warnings = []
+    connect_(options, warnings)
+    assert any('vault.token is ignored' in warning and 'userpass' in warning for warning in warnings), warnings
+    monkeypatch.setenv('VAULT_TOKEN', options['token'])  # from the environment: not the task's choice
+    warnings = []
+    connect_(options, warnings)
+    assert not any('vault.token is ignored' in warning for warning in warnings)
