@@ -112,6 +112,10 @@ def check_credentials(credentials, probe_for, outcome=None):
             return outcome.fail(Failure(
                 "stored:certificate_expired",
                 "The M2M certificate expired on %s" % certificate.not_after, _ROTATE_M2M_HINT))
+        if certificate.days_left < CERTIFICATE_WARNING_DAYS:
+            outcome.warnings.append(
+                "The M2M certificate expires in %d day(s), on %s: rotate it before then (m2m_key_pair "
+                "with rotate: true)" % (certificate.days_left, certificate.not_after))
     result = probe_for(credentials)
     outcome.connection = result.to_dict()
     outcome.warnings.extend(result.warnings)
@@ -119,6 +123,9 @@ def check_credentials(credentials, probe_for, outcome=None):
         outcome.fail(result.failure())
     return outcome
 
+
+# As m2m_credential's min_days_left default: NetSuite mails its own reminders at 60, 30 and 14 days.
+CERTIFICATE_WARNING_DAYS = 30
 
 _ROTATE_M2M_HINT = (
     "Rotate it: generate a new key pair and certificate (netsuite_ops.credentials.m2m_key_pair "

@@ -39,6 +39,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_modu
     fail_with,
     finish,
     hide,
+    publish,
     vault_secret,
     warn,
 )
@@ -79,19 +80,21 @@ def pending_path_of(module):
 def validated_m2m(module, values, describe=None):
     """M2mCredentials from declared or pending values; every secret registered first."""
     hide(module, [values.get(name) for name in M2M_SECRET_FIELDS])
+    publish(module, [values.get("certificate")])
     credentials, warnings = build_m2m_credentials(
         values, environment=module.params.get("environment"), algorithm=module.params.get("algorithm"),
         scopes=tuple(module.params.get("scope") or ("rest_webservices",)),
         min_days_left=module.params["min_days_left"], fail_days_left=module.params["fail_days_left"],
         describe=describe)
     hide(module, credentials.secret_values())
+    publish(module, [credentials.certificate_pem])
     warn(module, warnings)
     return credentials
 
 
 # --- m2m_credential --------------------------------------------------------------------------
 
-def _declared_values(module, pending):
+def _declared_values(module, pending, stored):
     """The five values (plus passphrase), the key and certificate taken from the pending key
     pair when ``use_pending_key`` is set."""
     values = {name: module.params.get(name) for name in M2M_DECLARED_ARGSPEC}
@@ -99,20 +102,34 @@ def _declared_values(module, pending):
         return values
     state = pending.read()
     if not state.exists:
-        raise _PendingMissing(pending)
+        # A re-run after the pair was stored: the stored set for this certificate ID holds it.
+        state = _promoted_already(module, stored, pending)
     hide(module, [state.data.get("private_key")])
+    publish(module, [state.data.get("certificate")])
     values.update(private_key=state.data.get("private_key"), certificate=state.data.get("certificate"),
                   private_key_passphrase=None)
     return values
 
 
+def _promoted_already(module, stored, pending):
+    """The stored state when it holds M2M credentials for the declared certificate ID (the pending
+    pair was stored by an earlier run), else _PendingMissing."""
+    state = stored.read()
+    certificate_id = str(module.params.get("certificate_id") or "").strip()
+    if (state.exists and stored_auth_type(state.data, state.custom_metadata) == "m2m"
+            and certificate_id and state.data.get("certificate_id") == certificate_id):
+        return state
+    raise _PendingMissing(pending.data_path, stored.data_path if state.exists else None)
+
+
 class _PendingMissing(Exception):
-    def __init__(self, pending):
-        super(_PendingMissing, self).__init__(pending.data_path)
-        self.failure = Failure(
-            "stored:missing", "No pending key pair at %s" % pending.data_path,
-            "Generate one with netsuite_ops.credentials.m2m_key_pair (same path), upload its "
-            "certificate to NetSuite, then run this task with the certificate ID.")
+    def __init__(self, pending_path, stored_path=None):
+        super(_PendingMissing, self).__init__(pending_path)
+        hint = ("Generate one with netsuite_ops.credentials.m2m_key_pair (same path%s), upload its "
+                "certificate to NetSuite, then run this task with the new certificate ID."
+                % (", rotate: true: %s holds credentials for another certificate ID" % stored_path
+                   if stored_path else ""))
+        self.failure = Failure("stored:missing", "No pending key pair at %s" % pending_path, hint)
 
 
 def _store_m2m(module):
@@ -122,7 +139,7 @@ def _store_m2m(module):
     secret = vault_secret(module)
     pending = vault_secret(module, pending_path_of(module)) if module.params["use_pending_key"] else None
     try:
-        values = _declared_values(module, pending)
+        values = _declared_values(module, pending, secret)
     except _PendingMissing as exc:
         fail_with(module, exc.failure, changed=False)
     credentials = validated_m2m(module, values, describe=_pending_label if pending else None)
@@ -210,9 +227,22 @@ def _certificate_summary(certificate_pem, account):
     return dict(describe_certificate(certificate_pem).to_dict(), pem=certificate_pem, account=account.realm)
 
 
-def _write_certificate_file(module, path, certificate_pem):
-    """Write the public certificate for the operator to upload; True when the file changed."""
+def _certificate_file_path(module):
+    """The absolute ``certificate_file``, or None. Checked before anything is generated, so a
+    missing directory fails with nothing stored (in check mode too)."""
+    path = module.params.get("certificate_file")
+    if not path:
+        return None
     path = os.path.abspath(os.path.expanduser(path))
+    directory = os.path.dirname(path)
+    if not os.path.isdir(directory):
+        raise CredentialInputError(["certificate_file: the directory %s does not exist" % directory])
+    return path
+
+
+def _write_certificate_file(module, path, certificate_pem):
+    """Write the public certificate for the operator to upload (``path``: from
+    _certificate_file_path); True when the file changed."""
     try:
         with open(path) as handle:
             if handle.read() == certificate_pem:
@@ -221,9 +251,6 @@ def _write_certificate_file(module, path, certificate_pem):
         pass
     if module.check_mode:
         return True
-    directory = os.path.dirname(path)
-    if not os.path.isdir(directory):
-        raise CredentialInputError(["certificate_file: the directory %s does not exist" % directory])
     tmp = path + ".tmp"
     with open(tmp, "w") as handle:
         handle.write(certificate_pem)
@@ -239,6 +266,7 @@ def _key_pair(module):
     if not 1 <= valid_days <= MAX_VALID_DAYS:
         raise CredentialInputError(["valid_days: must be from 1 to %d (NetSuite accepts certificates valid for at "
                                     "most two years)" % MAX_VALID_DAYS])
+    certificate_file = _certificate_file_path(module)
     secret = vault_secret(module)
     pending = vault_secret(module, pending_path_of(module))
     stored, waiting = secret.read(), pending.read()
@@ -255,9 +283,7 @@ def _key_pair(module):
     elif stored.exists and stored_auth_type(stored.data, stored.custom_metadata) == "m2m" and not module.params["rotate"]:
         hide(module, [stored.data.get("private_key")])
         certificate_pem = stored.data.get("certificate")
-        finish(module, msg="M2M credentials are stored at %s; set rotate: true to make a new key pair"
-               % secret.data_path, certificate=_certificate_summary(certificate_pem, account), **result)
-        return
+        msg = "M2M credentials are stored at %s; set rotate: true to make a new key pair" % secret.data_path
     else:
         pending.ensure_writable(waiting)
         result.update(changed=True, generated=True)
@@ -269,10 +295,10 @@ def _key_pair(module):
         certificate_pem = data["certificate"]
         result["vault"]["version"] = version
         msg = "Generated a %s key pair; the private key is stored only at %s" % (module.params["key_type"], pending.data_path)
-    certificate_file = module.params.get("certificate_file")
+    publish(module, [certificate_pem])
     if certificate_file:
         result["changed"] = _write_certificate_file(module, certificate_file, certificate_pem) or result["changed"]
-        result["certificate_file"] = os.path.abspath(os.path.expanduser(certificate_file))
+        result["certificate_file"] = certificate_file
     finish(module, msg=msg, certificate=_certificate_summary(certificate_pem, account), **result)
 
 

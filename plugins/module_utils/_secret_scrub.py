@@ -57,11 +57,14 @@ def secret_forms(secret):
 class Scrubber:
     """Hides registered secrets, whole or in part, in any of their forms."""
 
-    def __init__(self, secrets=()):
+    def __init__(self, secrets=(), public=()):
         self._windows = set()
         self._short = set()
+        self._public = set()
         for secret in secrets:
             self.add(secret)
+        for text in public:
+            self.allow(text)
 
     def __bool__(self):
         return bool(self._windows or self._short)
@@ -77,6 +80,15 @@ class Scrubber:
             else:
                 self._windows.update(form[i:i + MIN_FRAGMENT] for i in range(len(form) - MIN_FRAGMENT + 1))
 
+    def allow(self, public_text):
+        """Never hide runs of ``public_text``: a private key's body holds its public key, which a
+        certificate repeats, and the certificate to upload must arrive intact. What remains of
+        the key (its private numbers) is still hidden wherever it appears."""
+        if public_text and "-----BEGIN " in str(public_text):
+            public_text = "".join(_PEM_ARMOUR.sub("", str(public_text)).split())
+        for form in secret_forms(public_text or ""):
+            self._public.update(form[i:i + MIN_FRAGMENT] for i in range(len(form) - MIN_FRAGMENT + 1))
+
     def scrub(self, text):
         """``text`` with every secret run replaced by ``REDACTED``; non-strings are returned as is."""
         if not isinstance(text, str) or not self or not text:
@@ -84,7 +96,8 @@ class Scrubber:
         folded = _fold(text)
         hidden = bytearray(len(text))
         for i in range(len(folded) - MIN_FRAGMENT + 1):
-            if folded[i:i + MIN_FRAGMENT] in self._windows:
+            window = folded[i:i + MIN_FRAGMENT]
+            if window in self._windows and window not in self._public:
                 hidden[i:i + MIN_FRAGMENT] = b"\x01" * MIN_FRAGMENT
         for short in self._short:
             start = folded.find(short)

@@ -248,7 +248,13 @@ def vault_secret(module, path=None):
 def scrubbed(module, value):
     """``value`` with every registered secret hidden in every form (percent-encoded, JSON-escaped,
     partial...). AnsibleModule masks only whole raw values; this covers text from servers."""
-    return Scrubber(module.no_log_values).scrub_all(value)
+    return Scrubber(module.no_log_values, public=getattr(module, "_nso_public_text", ())).scrub_all(value)
+
+
+def publish(module, values):
+    """Register public text (an M2M certificate) that shares runs with a secret (its private
+    key holds the same public key): it is shown intact."""
+    module._nso_public_text = list(getattr(module, "_nso_public_text", ())) + [value for value in values if value]
 
 
 def warn(module, warnings):

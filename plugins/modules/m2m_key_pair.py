@@ -18,7 +18,8 @@ description:
     tests and stores it. The private key never touches a file.
   - Writes only the public certificate to O(certificate_file), for the upload.
   - Idempotent. A pending pair is reused (its certificate written again when the file is missing).
-    When M2M credentials are already stored at O(path), nothing is generated unless O(rotate=true).
+    When M2M credentials are already stored at O(path), nothing is generated unless O(rotate=true);
+    their certificate is returned (and written to O(certificate_file)) instead.
 author:
   - netsuite_ops.credentials contributors (@netsuite-ops)
 requirements:

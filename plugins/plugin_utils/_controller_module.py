@@ -80,7 +80,7 @@ class ControllerModule:
         if self._inject_invocation:
             result["invocation"] = {"module_args": self.params}
         masked = remove_values(result, self.no_log_values)
-        return Scrubber(self.no_log_values).scrub_all(masked)
+        return Scrubber(self.no_log_values, public=getattr(self, "_nso_public_text", ())).scrub_all(masked)
 
 
 def run_in_controller(definition, args, check_mode, diff, inject_invocation):

@@ -72,3 +72,11 @@ def test_a_pem_key_hides_its_body_not_the_public_armour():
     echoed = scrubber.scrub("server said: " + pem.replace("\n", "\\n"))
     assert not any(line[i:i + 16] in echoed for line in body for i in range(len(line) - 15))
     assert scrubber.scrub("-----BEGIN CERTIFICATE-----") == "-----BEGIN CERTIFICATE-----"
+
+
+def test_public_text_that_shares_runs_with_a_secret_stays_intact():
+    secret = "publicPART0123456789" + "privatePART-9f8e7d6c5b4a"
+    certificate = "header publicPART0123456789 trailer"
+    scrubber = Scrubber([secret], public=[certificate])
+    assert scrubber.scrub(certificate) == certificate
+    assert scrubber.scrub("leak: privatePART-9f8e7d6c5b4a") == "leak: ********"
