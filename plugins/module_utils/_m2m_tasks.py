@@ -100,6 +100,8 @@ def _declared_values(module, pending, stored):
     values = {name: module.params.get(name) for name in M2M_DECLARED_ARGSPEC}
     if not module.params["use_pending_key"]:
         return values
+    if not values.get("client_id"):
+        values["client_id"] = _stored_client_id(module, stored)
     state = pending.read()
     if not state.exists:
         # A re-run after the pair was stored: the stored set for this certificate ID holds it.
@@ -109,6 +111,16 @@ def _declared_values(module, pending, stored):
     values.update(private_key=state.data.get("private_key"), certificate=state.data.get("certificate"),
                   private_key_passphrase=None)
     return values
+
+
+def _stored_client_id(module, stored):
+    """A rotation keeps the integration record: its client ID is the one already stored."""
+    state = stored.read()
+    client_id = state.data.get("client_id") if state.exists else None
+    if not client_id or stored_auth_type(state.data, state.custom_metadata) != "m2m":
+        raise CredentialInputError(["client_id: is required (nothing stored at %s to take it from)" % stored.data_path])
+    hide(module, [client_id])
+    return client_id
 
 
 def _promoted_already(module, stored, pending):
@@ -136,6 +148,7 @@ def _store_m2m(module):
     if module.params["state"] == "absent":
         finish_sync(module, ensure_absent(vault_secret(module), check_mode=module.check_mode))
         return
+    _require_declared_key(module)
     secret = vault_secret(module)
     pending = vault_secret(module, pending_path_of(module)) if module.params["use_pending_key"] else None
     try:
@@ -153,6 +166,16 @@ def _store_m2m(module):
     finish_sync(module, outcome, account=dict(credentials.account.to_dict(), netsuite_url=base_url),
                 connection=outcome.connection, certificate=credentials.certificate.to_dict(),
                 algorithm=credentials.algorithm)
+
+
+def _require_declared_key(module):
+    """Offline, before Vault is even logged in to: without use_pending_key the whole set is given."""
+    if module.params["use_pending_key"]:
+        return
+    missing = [name for name in ("client_id", "private_key", "certificate") if not module.params.get(name)]
+    if missing:
+        raise CredentialInputError(["%s: %s required with state present (or use_pending_key: true for a key "
+                                    "pair made by m2m_key_pair)" % (", ".join(missing), "is" if len(missing) == 1 else "are")])
 
 
 def _pending_label(name):
@@ -183,8 +206,9 @@ M2M_CREDENTIAL = TaskDefinition(
     ),
     body=_store_m2m,
     rules=dict(
-        required_if=[("state", "present", ["account_id", "client_id", "certificate_id"]),
-                     ("use_pending_key", False, ["private_key", "certificate"])],
+        # client_id, private_key and certificate: checked by _declared_values (a rotation takes
+        # the stored client ID; use_pending_key takes the pending key and certificate).
+        required_if=[("state", "present", ["account_id", "certificate_id"])],
         mutually_exclusive=[("use_pending_key", "private_key"), ("use_pending_key", "certificate"),
                             ("use_pending_key", "private_key_passphrase")],
     ),

@@ -134,8 +134,12 @@ def option_problem(name, spec, value):
     if kind == "bool" and not (isinstance(value, bool) or str(value).lower() in BOOLEANS):
         return "%s: must be true or false" % name
     choices = spec.get("choices")
-    if choices and str(value) not in [str(choice) for choice in choices]:
-        return "%s: must be one of %s" % (name, ", ".join(str(choice) for choice in choices))
+    if kind == "list" and not isinstance(value, (list, tuple)):
+        value = [item.strip() for item in str(value).split(",")]  # Ansible takes "a,b" for a list
+    given = value if kind == "list" else [value]
+    if choices and any(str(item) not in [str(choice) for choice in choices] for item in given):
+        return "%s: %s be one of %s" % (name, "each entry must" if kind == "list" else "must",
+                                         ", ".join(str(choice) for choice in choices))
     return None
 
 
