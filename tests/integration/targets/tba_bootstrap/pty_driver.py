@@ -1,17 +1,22 @@
 """Run a command on a real pseudo-terminal and answer its prompts like an operator would.
 
-    python pty_driver.py CONFIG STEPS TRANSCRIPT -- COMMAND [ARG ...]
+    python pty_driver.py CONFIG[,CONFIG...] STEPS TRANSCRIPT -- COMMAND [ARG ...]
 
-CONFIG is the test bed's integration_config.yml (JSON). STEPS is a JSON list; each step waits
-for a regular expression in what the terminal shows, then types an answer and Enter:
+CONFIG is the test bed's integration_config.yml (JSON), or several JSON files separated by
+commas whose "netsuite_accounts" and "m2m_accounts" are merged. STEPS is a JSON list; each step
+waits for a regular expression in what the terminal shows, then types an answer and Enter:
 
     {"expect": "type yes", "send": "yes"}
     {"expect": "Consumer Key", "secret": ["good_production", "consumer_key"], "hidden": true}
     {"expect": "Token Secret", "send": ""}
+    {"expect": "Certificate ID", "secret": ["m2m_tty", "certificate_ids", 0]}
+    {"expect": "type yes", "run": ["python", "m2m_bed.py", "upload", "..."], "send": "yes"}
 
-"secret" names a value of the test bed (account, field), so no secret is on a command line or in
-a file of this test. With "hidden": true the driver first waits until the terminal is in raw
-mode with echo off (Ansible's hidden prompt is ready), and fails if echo is still on.
+"secret" names a value of the test bed (account, field[, index]), so no secret is on a command
+line or in a file of this test. With "hidden": true the driver first waits until the terminal is
+in raw mode with echo off (Ansible's hidden prompt is ready), and fails if echo is still on.
+"run" is a command run (and required to succeed) before the answer is typed: what the operator
+does elsewhere meanwhile, such as uploading a certificate to NetSuite.
 
 The command runs in a new session whose controlling terminal is the pseudo-terminal, in the
 foreground, exactly like a person's shell. Everything the terminal shows (including any echo of
@@ -24,6 +29,7 @@ import pty
 import re
 import select
 import signal
+import subprocess
 import sys
 import termios
 import time
@@ -68,8 +74,12 @@ def _kill(pid):
 
 
 def main(config_path, steps_path, transcript_path, *command):
-    with open(config_path) as handle:
-        accounts = json.load(handle)["netsuite_accounts"]
+    accounts = {}
+    for path in config_path.split(","):
+        with open(path) as handle:
+            loaded = json.load(handle)
+        accounts.update(loaded.get("netsuite_accounts", {}))
+        accounts.update(loaded.get("m2m_accounts", {}))
     with open(steps_path) as handle:
         steps = json.load(handle)
 
@@ -110,10 +120,18 @@ def main(config_path, steps_path, transcript_path, *command):
                 status = 90 + number
                 break
             time.sleep(0.5)  # Ansible flushes pending input right after the set-up
+            if "run" in step:
+                done = subprocess.run(step["run"], stdin=subprocess.DEVNULL, check=False)
+                if done.returncode != 0:
+                    print("pty_driver: step %d: %s failed (exit %d)" % (number, step["run"][:3], done.returncode))
+                    status = 90 + number
+                    break
             if "secret" in step:
-                account, field = step["secret"]
+                account, field = step["secret"][:2]
                 answer = accounts[account][field]
-                label = "secret %s.%s" % (account, field)
+                if len(step["secret"]) > 2:
+                    answer = answer[step["secret"][2]]
+                label = "secret %s" % ".".join(str(part) for part in step["secret"])
             else:
                 answer = step.get("send", "")
                 label = "%r" % answer
