@@ -80,10 +80,11 @@ def _stored_label(name):
     return "stored key '%s'" % name
 
 
-def load_stored(data, auth_type, hide):
+def load_stored(data, auth_type, hide, custom_metadata=None):
     """(credentials, warnings) from a stored secret of either kind. ``hide(values)`` receives
     every secret before anything can fail. An M2M certificate's expiry is judged by the check
-    (days left, min_certificate_days), not refused here."""
+    (days left, min_certificate_days), not refused here; its scopes come from the ``scope``
+    custom metadata (rest_webservices when there is none)."""
     if auth_type == "m2m":
         # Imported here: TBA-only users need neither the module nor cryptography.
         from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import (
@@ -94,7 +95,11 @@ def load_stored(data, auth_type, hide):
     else:
         secret_fields, load = TBA_SECRET_FIELDS, build_credentials
     hide([data.get(name) for name in secret_fields])
-    credentials, warnings = load(data, describe=_stored_label)
+    options = {}
+    if auth_type == "m2m":
+        scope = str((custom_metadata or {}).get("scope") or "rest_webservices")
+        options["scopes"] = tuple(item.strip() for item in scope.split(",") if item.strip())
+    credentials, warnings = load(data, describe=_stored_label, **options)
     hide(credentials.secret_values())
     return credentials, warnings
 
@@ -136,7 +141,8 @@ _ROTATE_M2M_HINT = (
 
 def check_stored(store, validate, probe_for, version=None, max_age_days=None, now=None,
                  require_writable=False, min_certificate_days=None):
-    """Read one version from ``store``, validate it with ``validate(data, auth_type)``, test it.
+    """Read one version from ``store``, validate it with ``validate(data, auth_type,
+    custom_metadata)``, test it.
 
     ``auth_type`` is "tba" or "m2m", told from the stored keys (five TBA keys are TBA whatever
     the metadata says) or the ``auth_type`` custom metadata. ``validate`` returns TbaCredentials
@@ -174,8 +180,8 @@ def _check_state(store, state, validate, probe_for, version, max_age_days, now):
         return outcome.fail(Failure(
             "stored:missing",
             "No credentials stored at %s%s" % (label, " version %s" % version if version else ""),
-            "Store them with netsuite_ops.credentials.tba_credential or the tba_bootstrap role; "
-            "check engine_mount_point and path."))
+            "Store them with netsuite_ops.credentials.tba_credential or m2m_credential, or the "
+            "tba_bootstrap role; check engine_mount_point and path."))
 
     outcome.account = _account_if_valid(state.data.get("account_id"))
     auth_type = outcome.auth_type = stored_auth_type(state.data, state.custom_metadata)
@@ -187,7 +193,7 @@ def _check_state(store, state, validate, probe_for, version, max_age_days, now):
             % (auth_type.upper(), label, ", ".join(missing)),
             "%s; the secret must hold exactly %s." % (_STORE_HINT[auth_type], ", ".join(expected))))
     try:
-        credentials = validate(state.data, auth_type)
+        credentials = validate(state.data, auth_type, state.custom_metadata)
     except CredentialInputError as exc:
         return outcome.fail(Failure(
             "stored:malformed", "Stored secret %s holds a malformed value: %s" % (label, exc),

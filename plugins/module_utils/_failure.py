@@ -44,7 +44,12 @@ class Failure:
 def netsuite_failure(status_code, error_code, detail, hint):
     """A failed connection test, worded alike wherever a test runs."""
     code = error_code or ("HTTP_%s" % status_code if status_code else "UNKNOWN")
-    verb = "refused the credentials" if status_code is not None else "could not be reached for the test"
+    if status_code is None:
+        verb = "could not be reached for the test"
+    elif 400 <= status_code < 500:
+        verb = "refused the credentials"
+    else:  # a redirect, a server error, a 2xx that is not NetSuite's: nothing refused them
+        verb = "gave no usable answer to the test"
     return Failure("netsuite:%s" % code, "NetSuite %s (%s): %s" % (verb, code, detail or "no detail"), hint or "")
 
 

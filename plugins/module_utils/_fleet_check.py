@@ -263,8 +263,8 @@ class FleetChecker:
         row["warnings"].extend(vault_warnings)
         store = Kv2Secret(client, row["mount"], row["path"])
 
-        def validate(data, auth_type):
-            credentials, warnings = load_stored(data, auth_type, self.hide)
+        def validate(data, auth_type, custom_metadata):
+            credentials, warnings = load_stored(data, auth_type, self.hide, custom_metadata)
             row["warnings"].extend(warnings)
             return credentials
 

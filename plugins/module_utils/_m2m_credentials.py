@@ -130,7 +130,9 @@ class M2mCredentials(OfAnAccount):
                 "certificate": self.certificate_pem}
 
     def custom_metadata(self):
-        return {"auth_type": self.auth_type, "certificate_not_after": self.certificate.not_after}
+        # scope: the stored data layout is fixed, so a check learns the scopes to ask for here.
+        return {"auth_type": self.auth_type, "certificate_not_after": self.certificate.not_after,
+                "scope": ",".join(self.scopes)}
 
     def matches_stored(self, data):
         """True when ``data`` holds these credentials: the same account realm, client and
@@ -386,8 +388,11 @@ def _passphrase(value, name, problems):
     return value
 
 
-def _load_key(block, passphrase, names, problems, warnings):
-    """The private key object, or None on a problem. ``names``: (key label, passphrase label)."""
+def _load_key(block, passphrase, names, problems, warnings, trusted=False):
+    """The private key object, or None on a problem. ``names``: (key label, passphrase label).
+    ``trusted``: a key this collection checked when it stored it; OpenSSL's RSA consistency check
+    (about 0.1 s per key) is skipped, as a fleet check of hundreds of keys would pay it each time.
+    A damaged stored key is still refused by NetSuite, with its own error."""
     serialization = _crypto().serialization
     key_name, passphrase_name = names
     data = block.text.encode("ascii")
@@ -406,7 +411,8 @@ def _load_key(block, passphrase, names, problems, warnings):
     for attempt, password in enumerate(candidates):
         try:
             key = serialization.load_pem_private_key(
-                data, None if password is None else password.encode("utf-8"))
+                data, None if password is None else password.encode("utf-8"),
+                **({"unsafe_skip_rsa_key_validation": True} if trusted else {}))
         except (TypeError, ValueError):
             continue
         except Exception:  # pylint: disable=broad-except; UnsupportedAlgorithm and friends
@@ -619,7 +625,8 @@ def _certificate_id(name, value, problems, warnings):
 
 
 def build_m2m_credentials(values, *, environment=None, algorithm=None, scopes=("rest_webservices",),
-                          min_days_left=30, fail_days_left=0, describe=None, now=None, check_validity=True):
+                          min_days_left=30, fail_days_left=0, describe=None, now=None, check_validity=True,
+                          trusted_key=False):
     """Validate ``values`` (account_id, client_id, certificate_id, private_key, certificate and an
     optional private_key_passphrase) into M2mCredentials.
 
@@ -659,7 +666,7 @@ def build_m2m_credentials(values, *, environment=None, algorithm=None, scopes=("
     key_block = _key_block(key_name, values.get("private_key"), describe, problems, warnings)
     passphrase = _passphrase(values.get("private_key_passphrase"), passphrase_name, problems)
     if key_block is not None:
-        key = _load_key(key_block, passphrase, (key_name, passphrase_name), problems, warnings)
+        key = _load_key(key_block, passphrase, (key_name, passphrase_name), problems, warnings, trusted_key)
     if key is not None:
         key_type = _key_type(key, key_name, problems, warnings)
     cert_block = _certificate_block(cert_name, values.get("certificate"), describe, problems, warnings)
@@ -692,4 +699,5 @@ def load_stored_m2m(data, **kwargs):
     days_left) instead of "malformed"."""
     kwargs["describe"] = stored_label
     kwargs.setdefault("check_validity", False)
+    kwargs.setdefault("trusted_key", True)
     return build_m2m_credentials(data if isinstance(data, dict) else {}, **kwargs)

@@ -146,7 +146,9 @@ class _PendingMissing(Exception):
 
 def _store_m2m(module):
     if module.params["state"] == "absent":
-        finish_sync(module, ensure_absent(vault_secret(module), check_mode=module.check_mode))
+        outcome = ensure_absent(vault_secret(module), check_mode=module.check_mode)
+        _remove_pending_too(module, vault_secret(module, pending_path_of(module)), outcome)
+        finish_sync(module, outcome)
         return
     _require_declared_key(module)
     secret = vault_secret(module)
@@ -176,6 +178,21 @@ def _require_declared_key(module):
     if missing:
         raise CredentialInputError(["%s: %s required with state present (or use_pending_key: true for a key "
                                     "pair made by m2m_key_pair)" % (", ".join(missing), "is" if len(missing) == 1 else "are")])
+
+
+def _remove_pending_too(module, pending, outcome):
+    """state absent removes a pending key pair as well: a private key must not outlive the
+    credentials it was made for."""
+    metadata = pending.read_metadata()
+    if metadata is None:
+        return
+    outcome.changed = True
+    if module.check_mode:
+        pending.ensure_removable()
+        outcome.msg += "; would remove the pending key pair at %s" % pending.data_path
+        return
+    pending.destroy_all(metadata)
+    outcome.msg += "; removed the pending key pair at %s" % pending.data_path
 
 
 def _pending_label(name):

@@ -83,6 +83,15 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
         if found and guarded.get(name) is spec:
             problems.extend(found)
             guarded[name] = dict(type="raw", no_log=spec.get("no_log", False) or _may_be_secret(value))
+    # A private key pasted into an option that is not secret (a certificate swapped with its key,
+    # say) would be printed with the invocation: refused, masked whole, before the module exists.
+    for name, spec in argument_spec.items():
+        value = params.get(name)
+        if (isinstance(value, str) and _PRIVATE_KEY_MARK in value and not spec.get("no_log")
+                and guarded.get(name) is spec):
+            problems.append("%s: holds a private key; a private key goes only in private_key (which is "
+                            "never shown)" % name)
+            guarded[name] = dict(type="raw", no_log=True)
     # User information in a URL (user:password@, or a token as the user) is a secret: refused
     # before the module is built, with the whole option masked, since ansible-core's own checks
     # (required_if, unknown options...) can fail inside the constructor and print the invocation.
@@ -100,6 +109,9 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
     if problems:
         fail_input(module, "; ".join(problems))
     return module
+
+
+_PRIVATE_KEY_MARK = "PRIVATE KEY-----"
 
 
 def _url_options(params):
@@ -138,8 +150,8 @@ def option_problem(name, spec, value):
         value = [item.strip() for item in str(value).split(",")]  # Ansible takes "a,b" for a list
     given = value if kind == "list" else [value]
     if choices and any(str(item) not in [str(choice) for choice in choices] for item in given):
-        return "%s: %s be one of %s" % (name, "each entry must" if kind == "list" else "must",
-                                         ", ".join(str(choice) for choice in choices))
+        rule = "each entry must" if kind == "list" else "must"
+        return "%s: %s be one of %s" % (name, rule, ", ".join(str(choice) for choice in choices))
     return None
 
 
@@ -199,10 +211,11 @@ def validated_credentials(module, values, describe=None):
     return credentials
 
 
-def validated_stored(module, data, auth_type):
+def validated_stored(module, data, auth_type, custom_metadata=None):
     """Credentials read from Vault, of either kind, every secret registered before anything can
     fail (see _credential_check.load_stored)."""
-    credentials, warnings = load_stored(data, auth_type, lambda values: hide(module, values))
+    credentials, warnings = load_stored(data, auth_type, lambda values: hide(module, values), custom_metadata)
+    publish(module, [getattr(credentials, "certificate_pem", None)])
     warn(module, warnings)
     return credentials
 

@@ -122,7 +122,7 @@ def _check(module):
     if module.params["path"]:
         outcome = check_stored(
             vault_secret(module),
-            lambda data, auth_type: validated_stored(module, data, auth_type),
+            lambda data, auth_type, metadata: validated_stored(module, data, auth_type, metadata),
             probe_for, version=module.params["version"], max_age_days=module.params["max_age_days"],
             require_writable=module.params["require_writable"],
             min_certificate_days=module.params["min_certificate_days"])

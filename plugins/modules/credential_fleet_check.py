@@ -196,9 +196,14 @@ junit_path:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
+    VAULT_CONNECTION_ARGSPEC,
+)
+
 
 def main():
     module = AnsibleModule(argument_spec=dict(
+        VAULT_CONNECTION_ARGSPEC,
         hosts=dict(type="list", elements="str"),
         concurrency=dict(type="int", default=16),
         per_account_concurrency=dict(type="int", default=2),

@@ -63,8 +63,8 @@ options:
       - Take the private key and certificate from the pending key pair that
         M(netsuite_ops.credentials.m2m_key_pair) stored at O(pending_path), instead of
         O(private_key) and O(certificate). Once the credentials are stored, the pending copy is removed.
-      - With V(true), O(client_id) may be left out when M2M credentials are stored at O(path) (a
-        rotation keeps the integration record): the stored client ID is used.
+      - With V(true), O(client_id) may be left out when M2M credentials are stored at O(path); the
+        stored client ID is then used, since a rotation keeps the integration record.
     type: bool
     default: false
   integration_name:

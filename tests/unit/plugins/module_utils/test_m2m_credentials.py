@@ -162,7 +162,8 @@ def test_stored_form_is_exactly_the_agreed_layout_with_the_key_as_unencrypted_pk
     assert "\r" not in data["private_key"] and PASSPHRASE not in str(data)
     assert serialization.load_pem_private_key(data["private_key"].encode(), None).private_numbers() == keys["rsa3072"].private_numbers()
     assert data["certificate"] == values["certificate"]
-    assert credentials.custom_metadata() == {"auth_type": "m2m", "certificate_not_after": "2028-02-29T12:00:00Z"}
+    assert credentials.custom_metadata() == {"auth_type": "m2m", "certificate_not_after": "2028-02-29T12:00:00Z",
+                                             "scope": "rest_webservices"}
     assert warnings == [] and "private_key_passphrase" in M2M_SECRET_FIELDS
 
 
@@ -681,3 +682,14 @@ def test_modules_import_without_cryptography_and_pyjwt_and_say_what_to_install()
     assert len(lines) == 3
     assert all("pip install cryptography PyJWT" in line for line in lines)
     assert "library cryptography" in lines[0] and "library PyJWT" in lines[2]
+
+
+def test_a_stored_key_loads_without_the_rsa_consistency_check_and_scopes_come_from_metadata(values):
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import load_stored
+    stored, _warnings = build_m2m_credentials(values, now=NOW)
+    seen = []
+    loaded, _warnings = load_stored(stored.as_vault_data(), "m2m", seen.extend,
+                                    {"scope": "restlets,rest_webservices"})
+    assert loaded.scopes == ("restlets", "rest_webservices")
+    assert loaded.matches_stored(stored.as_vault_data())
+    assert values["client_id"] in seen

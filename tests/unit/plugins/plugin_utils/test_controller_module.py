@@ -157,3 +157,20 @@ def test_connection_test_declared_values_on_both_paths(closed_url, run_module):
         result["connection"].pop("detail")  # the refused port's errno text may differ in wording
     assert controller_result == module_result
     assert controller_result["connection"]["error_code"] == "CONNECTION_ERROR"
+
+
+def test_a_private_key_pasted_into_the_certificate_option_is_refused_unseen():
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_keygen import (
+        generate_key_and_certificate,
+    )
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_tasks import M2M_CREDENTIAL
+    key, certificate = generate_key_and_certificate(key_type="ec-p256", common_name="swap 1234567")
+    args = {"account_id": "1234567", "client_id": "ab" * 32, "certificate_id": "cert-" + "x" * 30,
+            "private_key": certificate, "certificate": key, "path": "netsuite/swap",
+            "vault": {"url": "http://127.0.0.1:9", "token": "hvs." + "t" * 40}}
+    result = run_in_controller(M2M_CREDENTIAL, args, check_mode=False, diff=False, inject_invocation=True)
+    shown = json.dumps(result)
+    body = "".join(line for line in key.splitlines() if "-----" not in line)
+    assert result["failed"] and result["failure_code"] == "input:invalid"
+    assert "certificate: holds a private key" in result["msg"]
+    assert not any(body[i:i + 32] in shown for i in range(len(body) - 31))
