@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Speed and memory of one module execution, against community.hashi_vault and ansible.builtin.ping.
 
-Run by scripts/bench with the benchmark venv's Python (standard library only):
+Run by scripts/bench with the benchmark venv's Python (the standard library, and cryptography to
+make the M2M cases' keys and certificates with tests/support/m2m_accounts.py):
 
     python tests/bench/bench.py --testbed testbed.json --collections ROOT [--rounds N] [--json PATH]
 
@@ -29,6 +30,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/ : support
 
 MODES = {
     "ansiballz": "python AnsiballZ_<module>.py: the payload Ansible builds and runs on the target",
@@ -36,15 +40,22 @@ MODES = {
 }
 BASELINE = "ping"
 ANCHOR = "hv_write"
-HEAVY_LIBRARIES = ("hvac", "requests", "urllib3", "oauthlib", "requests_oauthlib")
-# Imported alone too: what each library costs by itself (hvac includes requests).
-LIBRARY_PROBES = ("requests", "hvac", "requests_oauthlib")
+HEAVY_LIBRARIES = ("hvac", "requests", "urllib3", "oauthlib", "requests_oauthlib", "cryptography", "jwt")
+# Imported alone too: what each library costs by itself (hvac includes requests; PyJWT, as
+# m2m_credential uses it, includes cryptography).
+LIBRARY_PROBES = ("requests", "hvac", "requests_oauthlib", "jwt")
 # (case key that must stay cheap, case it is measured against, largest ratio allowed)
 GOALS = (("tba_vault", ANCHOR, 1.5),)
 BENCH_MOUNT = "secret"
 HV_PATH = "bench/hashi_vault/tba"
 TBA_PATH = "bench/netsuite_ops/tba"
 TOKEN_NAME = "bench token"
+# The M2M cases: one integration per key type, made for the run and added to the emulator.
+M2M_KEYS = {"m2m_rsa": "rsa3072", "m2m_ec": "ec-p256"}
+M2M_PATH = "bench/netsuite_ops/%s"
+# Which TBA case an M2M case is set next to (t/tba).
+TBA_TWIN = {"tba_vault": "tba_vault", "tba_tested": "tba_tested", "m2m_vault": "tba_vault",
+            "m2m_rsa": "tba_tested", "m2m_ec": "tba_tested"}
 
 
 class Case:
@@ -71,7 +82,25 @@ def _unchanged(result, extra=None):
     return problems
 
 
-def build_cases(testbed):
+def make_m2m_integrations(testbed, redact):
+    """One M2M integration per key type: a fresh key and self-signed certificate, mapped in the
+    test bed's emulator (its control API); returns case key -> the module's five values."""
+    from support.m2m_accounts import make_m2m_account
+
+    values = {}
+    for key, key_type in M2M_KEYS.items():
+        account = make_m2m_account(key_type=key_type)
+        redact.add(*account.secret_values())
+        request = urllib.request.Request(
+            testbed["netsuite_url"].rstrip("/") + "/__emulator/accounts", method="POST",
+            data=json.dumps(account.emulator_account()).encode(), headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:  # nosec: the test bed's loopback emulator
+            answer.read()
+        values[key] = account.module_values()
+    return values
+
+
+def build_cases(testbed, m2m):
     account = testbed["netsuite_accounts"]["good_sandbox"]
     vault_url, token = testbed["vault_url"], testbed["vault_root_token"]
     stored = {name: account[name] for name in
@@ -100,6 +129,11 @@ def build_cases(testbed):
     def pong(result):
         return [] if result.get("ping") == "pong" else ["ping=%r" % result.get("ping")]
 
+    def m2m_args(key, test_connection):
+        return dict(m2m[key], path=M2M_PATH % key, engine_mount_point=BENCH_MOUNT, integration_name="bench integration",
+                    netsuite_url=testbed["netsuite_url"], vault=dict(url=vault_url, token=token),
+                    test_connection=test_connection)
+
     hv = "ansible_collections.community.hashi_vault.plugins.modules."
     ours = "ansible_collections.netsuite_ops.credentials.plugins.modules."
     return [
@@ -120,6 +154,15 @@ def build_cases(testbed):
              "netsuite_ops.credentials.tba_connection_test", ours + "tba_connection_test",
              dict(path=TBA_PATH, engine_mount_point=BENCH_MOUNT, netsuite_url=testbed["netsuite_url"],
                   vault=dict(url=vault_url, token=token)), lambda r: _unchanged(r, stored_ok)),
+        Case("m2m_vault", "m2m_credential RSA 3072 (test_connection: false)",
+             "netsuite_ops.credentials.m2m_credential", ours + "m2m_credential",
+             m2m_args("m2m_rsa", test_connection=False), lambda r: _unchanged(r, untested)),
+        Case("m2m_rsa", "m2m_credential RSA 3072 PS256 (NetSuite test)",
+             "netsuite_ops.credentials.m2m_credential", ours + "m2m_credential",
+             m2m_args("m2m_rsa", test_connection=True), lambda r: _unchanged(r, tested_ok)),
+        Case("m2m_ec", "m2m_credential EC P-256 ES256 (NetSuite test)",
+             "netsuite_ops.credentials.m2m_credential", ours + "m2m_credential",
+             m2m_args("m2m_ec", test_connection=True), lambda r: _unchanged(r, tested_ok)),
     ]
 
 
@@ -291,7 +334,10 @@ def build_payloads(cases, workdir, collections, env, redact, payload_sizes):
         adhoc_env = dict(env, ANSIBLE_CONFIG=config, ANSIBLE_KEEP_REMOTE_FILES="1",
                          ANSIBLE_REMOTE_TMP=remote, ANSIBLE_LOCAL_TEMP=os.path.join(workdir, "local"),
                          ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="False",
-                         ANSIBLE_NOCOLOR="1", ANSIBLE_HOST_KEY_CHECKING="False")
+                         ANSIBLE_NOCOLOR="1", ANSIBLE_HOST_KEY_CHECKING="False",
+                         # The collection's action plugins run a localhost task in the controller;
+                         # this forces the module path, whose payload is what is measured here.
+                         NETSUITE_OPS_CREDENTIALS_EXECUTION="module")
         proc = subprocess.run(
             [ansible, "localhost", "-i", "localhost,", "-c", "local", "-m", case.fqcn, "-a", module_args,
              "-e", "@" + vars_file, "-e", "ansible_python_interpreter=" + sys.executable],
@@ -347,7 +393,7 @@ def measure(args):
     with open(args.testbed, encoding="utf-8") as handle:
         testbed = json.load(handle)
     redact = Redactor.for_testbed(testbed)
-    cases = build_cases(testbed)
+    cases = build_cases(testbed, make_m2m_integrations(testbed, redact))
     modes = list(MODES) if args.mode == "both" else [args.mode]
     collections = os.path.abspath(args.collections)
     env, direct_env = child_env(collections, args.cache_dir)
@@ -366,7 +412,7 @@ def measure(args):
 
         # Seed: the secrets exist and hold the declared values before anything is timed, so every
         # timed run takes the unchanged path (one read, no write).
-        for key in ("hv_write", "tba_tested"):
+        for key in ("hv_write", "tba_tested", "m2m_rsa", "m2m_ec"):
             argv, cenv = commands[("direct", key)]
             code, out = runner.run(argv, cenv)[2:]
             result = parse_result(out)
@@ -465,6 +511,8 @@ def analyse(measured):
                 other = stats[(mode, ref)]
                 mine["time_vs_" + ref] = mine["median_ms"] / other["median_ms"]
                 mine["rss_vs_" + ref] = mine["rss_mb"] / other["rss_mb"]
+            twin = stats.get((mode, TBA_TWIN.get(case.key)))
+            mine["time_vs_tba"] = mine["median_ms"] / twin["median_ms"] if twin else None
     goals = []
     for mode in measured["modes"]:
         for key, ref, limit in GOALS:
@@ -487,8 +535,8 @@ def render(measured, stats, goals, rounds):
                " hvac %s, requests-oauthlib %s" % (
                    v["ansible"], v["ansible-core"], v["community.hashi_vault"], v["netsuite_ops.credentials"],
                    v["hvac"], v["requests-oauthlib"]))
-    header = "%-3s %-47s %9s %8s %7s %7s %9s %7s %9s  %s" % (
-        "#", "case", "median ms", "p90 ms", "RSS MB", "t/ping", "t/kv2_wr", "m/ping", "m/kv2_wr", "result")
+    header = "%-3s %-47s %9s %8s %7s %7s %9s %6s %7s %9s  %s" % (
+        "#", "case", "median ms", "p90 ms", "RSS MB", "t/ping", "t/kv2_wr", "t/tba", "m/ping", "m/kv2_wr", "result")
     for mode in measured["modes"]:
         out.append("")
         out.append("mode %s: %s" % (mode, MODES[mode]))
@@ -497,14 +545,16 @@ def render(measured, stats, goals, rounds):
         for number, case in enumerate(measured["cases"], 1):
             s = stats[(mode, case.key)]
             result = "ok" if s["ok"] else "BROKEN: " + " / ".join(s["problems"])[:80]
-            out.append("%-3d %-47s %9.0f %8.0f %7.1f %6.2fx %8.2fx %6.2fx %8.2fx  %s" % (
+            out.append("%-3d %-47s %9.0f %8.0f %7.1f %6.2fx %8.2fx %6s %6.2fx %8.2fx  %s" % (
                 number, labels[case.key], s["median_ms"], s["p90_ms"], s["rss_mb"], s["time_vs_ping"],
-                s["time_vs_hv_write"], s["rss_vs_ping"], s["rss_vs_hv_write"], result))
+                s["time_vs_hv_write"], "%.2fx" % s["time_vs_tba"] if s["time_vs_tba"] else "-", s["rss_vs_ping"],
+                s["rss_vs_hv_write"], result))
         tested, untested = stats[(mode, "tba_tested")], stats[(mode, "tba_vault")]
         if tested["netsuite_ms"] is not None:
             out.append("    case 5 - case 4 = %+.0f ms: the NetSuite test (its own connection.elapsed_ms: %.0f ms for one"
-                       " signed HTTP request to the emulator) plus importing requests-oauthlib" % (
+                       " signed HTTP request to the emulator) and the code around it" % (
                            tested["median_ms"] - untested["median_ms"], tested["netsuite_ms"]))
+        out.extend(m2m_lines(measured, stats, mode))
     out.append("")
     out.append("last result of each case (changed / failed / first line of msg):")
     for mode in measured["modes"]:
@@ -533,6 +583,28 @@ def render(measured, stats, goals, rounds):
                " below the peak RSS of the process that starts it)." % measured["floor_rss"])
     out.append("measured in %.0f s" % measured["duration"])
     return "\n".join(out)
+
+
+def m2m_lines(measured, stats, mode):
+    """m2m_credential next to tba_credential: the Vault-only path, then with the NetSuite test."""
+    number = {case.key: n for n, case in enumerate(measured["cases"], 1)}
+    if not all(key in number for key in ("m2m_vault", "m2m_rsa", "m2m_ec")):
+        return []
+    s = {key: stats[(mode, key)] for key in number}
+    lines = ["    case %d - case %d = %+.0f ms: M2M's offline validation over TBA's (reading the PEM key and certificate,"
+             " OpenSSL's RSA 3072 key check, the pair) plus importing cryptography" % (
+                 number["m2m_vault"], number["tba_vault"], s["m2m_vault"]["median_ms"] - s["tba_vault"]["median_ms"])]
+    for key in ("m2m_rsa", "m2m_ec"):
+        lines.append("    case %d - case %d = %+.0f ms (%.2fx): M2M's NetSuite test over TBA's (its connection.elapsed_ms:"
+                     " %s ms for a token request and serverTime vs %s ms), signing, importing PyJWT and oauthlib%s" % (
+                         number[key], number["tba_tested"], s[key]["median_ms"] - s["tba_tested"]["median_ms"],
+                         s[key]["median_ms"] / s["tba_tested"]["median_ms"], _ms(s[key]["netsuite_ms"]),
+                         _ms(s["tba_tested"]["netsuite_ms"]), ", the RSA key check" if key == "m2m_rsa" else ""))
+    return lines
+
+
+def _ms(value):
+    return "%.0f" % value if value is not None else "?"
 
 
 def to_json(measured, stats, goals, rounds):

@@ -13,11 +13,13 @@ community.hashi_vault, so both collections run under the same ansible-core and P
 Parts (``--parts``, all by default):
 
 task    one task per ``ansible-playbook`` process (localhost, connection local): tba_credential on
-        its unchanged path with the NetSuite test, vault_kv2_write with read_before_write (same five
-        keys), ansible.builtin.ping, and both modules' change path (new values every run).
+        its unchanged path with the NetSuite test, m2m_credential likewise (RSA 3072 PS256 and EC
+        P-256 ES256 keys: one Vault read, a token request, serverTime), vault_kv2_write with
+        read_before_write (same five keys), ansible.builtin.ping, and both modules' change path.
 fleet   ``ansible-playbook netsuite_ops.credentials.verify`` over generated inventories of N
-        accounts (stored in Vault, known to the emulator), against a generated playbook running
-        community.hashi_vault.vault_kv2_get on the same hosts and paths, same forks.
+        accounts (stored in Vault, known to the emulator), all TBA and mixed (every second account
+        M2M), against a generated playbook running community.hashi_vault.vault_kv2_get on the same
+        hosts and paths, same forks.
 remote  both of the above with every Vault request delayed by 25 ms (a delaying TCP proxy in
         front of OpenBao), so round trips, not CPU, dominate.
 
@@ -53,14 +55,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # tests/ : support.testbed, emulator
 
 from bench import Redactor  # noqa: E402  (the per-module benchmark's, beside this file)
+from support.m2m_accounts import make_m2m_account  # noqa: E402
 from support.testbed import TestBed  # noqa: E402
 
 MOUNT = "secret"
 SECRET_KEYS = ("consumer_key", "consumer_secret", "token_id", "token_secret")
 FLEET_PATH = "bench/fleet/%04d/tba"
+M2M_FLEET_PATH = "bench/fleet/%04d/m2m"  # the mixed fleet's odd accounts
 FLEET_HOST = "acct%04d"
 TASK_PATHS = {"tba": "bench/task/tba", "tba_change": "bench/task/tba_change",
-              "hv": "bench/task/hv", "hv_change": "bench/task/hv_change"}
+              "hv": "bench/task/hv", "hv_change": "bench/task/hv_change",
+              "m2m_rsa": "bench/task/m2m_rsa", "m2m_ec": "bench/task/m2m_ec"}
+# The per-task M2M cases and their keys (key types of tests/support/m2m_accounts.py).
+M2M_TASK_KEYS = {"m2m_rsa": "rsa3072", "m2m_ec": "ec-p256"}
+# The mixed fleet's M2M accounts alternate between these, so half of them sign with RSA.
+M2M_FLEET_KEYS = ("rsa3072", "ec-p256")
+TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
+SERVER_TIME_PATH = "/services/rest/system/v1/serverTime"
 DELAY_MS = 25.0
 RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
@@ -73,9 +84,6 @@ GOALS = (
     ("fleet", "verify", "flat", None, None, 1.25, "fleet: time per added account, largest step / "
                                                   "the steps before it from 100 accounts (flat)"),
 )
-
-M2M_PLACE = ("M2M (OAuth 2.0 client credentials) cost per task next to TBA's: not measured yet, "
-             "M2M is not implemented (a later issue adds its row here)")
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -306,6 +314,8 @@ class Case:
 
 TASK_CASES = (
     ("tba", "tba_credential, unchanged, NetSuite test", "ours"),
+    ("m2m_rsa", "m2m_credential, unchanged, test, RSA 3072 PS256", "ours"),
+    ("m2m_ec", "m2m_credential, unchanged, test, EC P-256 ES256", "ours"),
     ("hv_write", "vault_kv2_write read_before_write, unchanged", "peer"),
     ("ping", "ansible.builtin.ping", "ping"),
     ("debug", "ansible.builtin.debug (no module process: the floor)", "floor"),
@@ -350,6 +360,19 @@ TASK_BODIES = {
 """,
 }
 TASK_BODIES["tba_change"] = TASK_BODIES["tba"]
+TASK_BODIES["m2m_rsa"] = TASK_BODIES["m2m_ec"] = """\
+      netsuite_ops.credentials.m2m_credential:
+        account_id: "{{ bench.account_id }}"
+        client_id: "{{ bench.client_id }}"
+        certificate_id: "{{ bench.certificate_id }}"
+        private_key: "{{ bench.private_key }}"
+        certificate: "{{ bench.certificate }}"
+        integration_name: bench integration
+        path: "{{ bench.path }}"
+        engine_mount_point: secret
+        netsuite_url: "{{ bench.netsuite_url }}"
+        vault: "{{ bench.vault }}"
+"""
 TASK_BODIES["hv_change"] = TASK_BODIES["hv_write"]
 
 PEER_FLEET_PLAY = """\
@@ -377,6 +400,7 @@ class Bench:
         self.problems = {}
         self.notes = []
         self.skipped = {}  # (variant, part, key, size) -> reason
+        self.costs = None  # m2m_costs.py's numbers, when the task part ran
 
     # -- set-up --
 
@@ -440,30 +464,56 @@ class Bench:
         self.task_accounts = {"tba": dict(accounts["good_sandbox"]), "tba_change": dict(accounts["good_production"])}
         self.hv_data = {"hv_write": self._five_keys(accounts["good_test_drive"]),
                         "hv_change": self._five_keys(accounts["good_release_preview"])}
+        # One fresh M2M integration per key type (key, self-signed certificate, client ID and
+        # certificate ID), mapped in the emulator as the account's uploaded certificate.
+        self.m2m_task_accounts = {key: self._add_m2m(make_m2m_account(key_type=key_type))
+                                  for key, key_type in M2M_TASK_KEYS.items()}
+
+    def _add_m2m(self, account):
+        self.redact.add(*account.secret_values())
+        self.bed.emulator.add_account(account.emulator_account())
+        return account
 
     @staticmethod
     def _five_keys(account):
         return dict({name: account[name] for name in SECRET_KEYS}, account_id=account["account_id"].upper())
 
     def _prepare_fleet(self):
-        sizes = set(self.args.fleet_sizes) | set(self.args.peer_sizes) | set(self.args.remote_fleet_sizes)
-        sizes |= set(self.args.remote_peer_sizes)
-        self.fleet_max = max(sizes) if sizes and self.args.parts & {"fleet", "remote"} else 0
+        args = self.args
+        fleet_parts = bool(args.parts & {"fleet", "remote"})
+        mixed = set(args.mixed_sizes) | set(args.remote_mixed_sizes) if fleet_parts else set()
+        sizes = set(args.fleet_sizes) | set(args.peer_sizes) | set(args.remote_fleet_sizes)
+        sizes |= set(args.remote_peer_sizes) | mixed
+        self.fleet_max = max(sizes) if sizes and fleet_parts else 0
         for number in range(self.fleet_max):
             account = dict(new_secrets(), account_id="7%06d" % number, scenario={})
             self.redact.add(*(account[name] for name in SECRET_KEYS))
             self.bed.emulator.add_account(account)
             self.bed.vault.kv2_write_raw(MOUNT, FLEET_PATH % number, self._five_keys(account))
+        # The mixed fleet: account n is the TBA one above when n is even, an M2M integration of
+        # its own (another account ID, key types alternating) stored as m2m_credential stores it
+        # when n is odd. Every key is generated for the run (RSA 3072: about 0.1-0.2 s each).
+        started = time.time()
+        for number in range(1, max(mixed) if mixed else 0, 2):
+            key_type = M2M_FLEET_KEYS[(number // 2) % len(M2M_FLEET_KEYS)]
+            account = self._add_m2m(make_m2m_account(account_id="8%06d" % number, key_type=key_type))
+            self.bed.vault.kv2_write_raw(MOUNT, M2M_FLEET_PATH % number, account.module_values())
+            self.bed.vault.kv2_write_metadata_raw(MOUNT, M2M_FLEET_PATH % number, custom_metadata={
+                "auth_type": "m2m", "managed_by": "netsuite_ops.credentials"})
+        if mixed:
+            self.progress("mixed fleet: %d M2M integrations generated and stored in %.0f s" % (
+                max(mixed) // 2, time.time() - started))
         self.inventories = {}
-        for size in sorted(sizes):
-            for variant in ("local", "remote"):
-                hosts = {FLEET_HOST % n: {"tba_verify_path": FLEET_PATH % n} for n in range(size)}
+        for kind, kind_sizes in (("tba", sizes), ("mixed", mixed)):
+            for size in sorted(kind_sizes):
+                hosts = {FLEET_HOST % n: {"tba_verify_path": (M2M_FLEET_PATH if kind == "mixed" and n % 2 else
+                                                              FLEET_PATH) % n} for n in range(size)}
                 inventory = {"all": {"children": {"netsuite_accounts": {
                     "vars": {"tba_verify_netsuite_url": self.bed.state["netsuite_url"]},
                     "hosts": hosts}}}}
-                path = os.path.join(self.workdir, "fleet-%d.yml" % size)
+                path = os.path.join(self.workdir, "fleet-%s-%d.yml" % (kind, size))
                 write_private(path, json.dumps(inventory))
-                self.inventories[size] = path
+                self.inventories[(kind, size)] = path
 
     # -- one run --
 
@@ -478,6 +528,9 @@ class Bench:
                 self.bed.emulator.add_account(account)
             return dict({name: account[name] for name in SECRET_KEYS}, account_id=account["account_id"],
                         path=TASK_PATHS[key], netsuite_url=state["netsuite_url"], vault=vault)
+        if key in M2M_TASK_KEYS:
+            return dict(self.m2m_task_accounts[key].module_values(), path=TASK_PATHS[key],
+                        netsuite_url=state["netsuite_url"], vault=vault)
         if key in ("hv_write", "hv_change"):
             if key == "hv_change":
                 self.hv_data[key].update(new_secrets())
@@ -528,8 +581,8 @@ class Bench:
                 before = self._version(case.key)
         else:
             vault_vars = os.path.join(self.workdir, "vault-%s.json" % variant)
-            inventory = self.inventories[case.size]
-            if case.key == "verify":
+            inventory = self.inventories[("mixed" if case.key == "mixed" else "tba", case.size)]
+            if case.key in ("verify", "mixed"):
                 argv = [self.playbook, "netsuite_ops.credentials.verify", "-i", inventory, "-e", "@" + vault_vars]
                 if args.concurrency:
                     argv += ["-e", "tba_verify_concurrency=%d" % args.concurrency]
@@ -546,6 +599,12 @@ class Bench:
         result["netsuite_requests"] = len(netsuite)
         result["netsuite_ok"] = sum(1 for entry in netsuite if entry["status"] == 200)
         result["netsuite_accounts_ok"] = len({entry["account_id"] for entry in netsuite if entry["status"] == 200})
+        # M2M: the accounts whose token request was answered with an access token, and the
+        # accounts whose serverTime (TBA-signed or bearer) was answered.
+        result["netsuite_token_accounts_ok"] = len({entry["account_id"] for entry in netsuite
+                                                    if entry["status"] == 200 and entry["path"] == TOKEN_PATH})
+        result["netsuite_time_accounts_ok"] = len({entry["account_id"] for entry in netsuite
+                                                   if entry["status"] == 200 and entry["path"] == SERVER_TIME_PATH})
         problems = self._check(variant, case, result, before, seeding=not record)
         if os.path.exists(vars_file):
             os.unlink(vars_file)
@@ -583,6 +642,9 @@ class Bench:
                 problems.append("OpenBao audit log shows no data read")
             if case.key.startswith("tba") and result["netsuite_ok"] < 1:
                 problems.append("the emulator answered no signed request with 200")
+            if case.key in M2M_TASK_KEYS and not (result["netsuite_token_accounts_ok"] == 1 and
+                                                  result["netsuite_time_accounts_ok"] == 1):
+                problems.append("the emulator did not answer both a token request and serverTime with 200")
             if case.key.endswith("_change") and not seeding:
                 after = self._version(case.key)
                 if before is None or after != before + 1:
@@ -597,15 +659,49 @@ class Bench:
                 accounts = [h for h in hosts if h.startswith("acct")]
                 if len(accounts) != case.size:
                     problems.append("%d account hosts in the recap (expected %d)" % (len(accounts), case.size))
-            elif result["netsuite_accounts_ok"] != case.size:
-                problems.append("the emulator answered signed requests of %d accounts with 200 (expected %d)"
-                                % (result["netsuite_accounts_ok"], case.size))
+            elif result["netsuite_time_accounts_ok"] != case.size:
+                problems.append("the emulator answered serverTime of %d accounts with 200 (expected %d)"
+                                % (result["netsuite_time_accounts_ok"], case.size))
+            if case.key == "mixed" and result["netsuite_token_accounts_ok"] != case.size // 2:
+                problems.append("the emulator answered token requests of %d M2M accounts with 200 (expected %d)"
+                                % (result["netsuite_token_accounts_ok"], case.size // 2))
         if problems:
             tail = [line for line in result["stdout"].splitlines() + result["stderr"].splitlines()
                     if "fatal" in line or "ERROR" in line or "msg" in line][:3]
             if tail:
                 problems.append("output: " + " | ".join(line.strip()[:200] for line in tail))
         return "; ".join(problems)
+
+    # -- where M2M's extra cost comes from --
+
+    def m2m_costs(self, rounds):
+        """Step by step, in the benchmark venv's Python (m2m_costs.py): offline validation, key
+        load, signing, the token request and the bearer serverTime, the whole NetSuite test and
+        the imports, for the per-task accounts; and, in this process, how long the emulator
+        takes to verify one assertion with its own (pure Python) code."""
+        state = self.bed.state
+        tba = self.task_accounts["tba"]
+        config = {"rounds": rounds, "netsuite_url": state["netsuite_url"],
+                  "tba": dict({name: tba[name] for name in SECRET_KEYS}, account_id=tba["account_id"]),
+                  "m2m": {kind: self.m2m_task_accounts[key].module_values()
+                          for kind, key in (("rsa", "m2m_rsa"), ("ec", "m2m_ec"))}}
+        path = os.path.join(self.workdir, "m2m-costs.json")
+        write_private(path, json.dumps(config))
+        env = dict(self.env, PYTHONPATH=os.path.abspath(self.args.collections))
+        try:
+            proc = subprocess.run([self.python, os.path.join(HERE, "m2m_costs.py"), path], env=env,
+                                  capture_output=True, text=True, check=False, timeout=self.args.run_timeout)
+        finally:
+            os.unlink(path)
+        if proc.returncode:
+            self.problems[("local", "m2m_costs", None, None)] = [
+                "m2m_costs.py exited %d: %s" % (proc.returncode, self.redact(proc.stderr.strip()[-300:]))]
+            return
+        self.costs = json.loads(proc.stdout)
+        self.costs["emulator_verify_ms"] = {
+            kind: emulator_verify_ms(self.m2m_task_accounts[key], state["netsuite_url"], rounds)
+            for kind, key in (("rsa", "m2m_rsa"), ("ec", "m2m_ec"))}
+        self.progress("M2M cost steps measured (%d rounds each)" % rounds)
 
     # -- the parts --
 
@@ -622,18 +718,19 @@ class Bench:
             self.progress("%s task round %d/%d" % (variant, number + 1, rounds))
         return cases
 
-    def fleet_part(self, variant, ours_sizes, peer_sizes, rounds):
+    def fleet_part(self, variant, ours_sizes, peer_sizes, rounds, mixed_sizes=()):
         """First round: sizes ascending per case, so a size projected (linearly, from the largest
         size done) to take longer than --fleet-run-limit is skipped, and one projected to need
         more than --fleet-size-budget over all rounds gets fewer rounds. Later rounds: shuffled."""
         cases = [Case("fleet", "verify", "verify playbook", size) for size in sorted(ours_sizes)]
+        cases += [Case("fleet", "mixed", "verify playbook, half M2M", size) for size in sorted(mixed_sizes)]
         cases += [Case("fleet", "peer", "vault_kv2_get fleet", size, role="peer") for size in sorted(peer_sizes)]
         if not cases:
             return []
-        smallest = min(c.size for c in cases)
-        for key in ("verify", "peer"):  # warm-up
-            if any(c.key == key for c in cases):
-                self.run_case(variant, Case("fleet", key, key, smallest), record=False)
+        for key in ("verify", "mixed", "peer"):  # warm-up, at the case's smallest size
+            sizes = [c.size for c in cases if c.key == key]
+            if sizes:
+                self.run_case(variant, Case("fleet", key, key, min(sizes)), record=False)
         planned = {}
         last = {}
         for case in cases:
@@ -670,6 +767,22 @@ class Bench:
     def progress(self, text):
         if not self.args.quiet:
             print("[%s] %s" % (time.strftime("%H:%M:%S"), text), file=sys.stderr, flush=True)
+
+
+def emulator_verify_ms(account, base_url, rounds):
+    """Median milliseconds the emulator spends verifying one of this account's assertions (its
+    own RSASSA-PSS / ECDSA code): server time in the token request's round trip that real
+    NetSuite spends with its own, different code."""
+    from emulator import netsuite_m2m
+
+    key = netsuite_m2m.parse_certificate(account.certificate_pem).public_key
+    jws = netsuite_m2m.parse_compact_jws(account.assertion(base_url))
+    samples = []
+    for unused_round in range(rounds):
+        started = time.perf_counter()
+        netsuite_m2m.verify_signature(account.algorithm, key, jws)
+        samples.append((time.perf_counter() - started) * 1000.0)
+    return statistics.median(samples)
 
 
 # --- statistics and report ----------------------------------------------------------------------
@@ -755,6 +868,79 @@ def cause(stats, variant, goal):
     return lines
 
 
+KEY_LABELS = {"m2m_rsa": "RSA 3072 PS256", "m2m_ec": "EC P-256 ES256", "rsa": "RSA 3072 PS256",
+              "ec": "EC P-256 ES256"}
+
+
+def m2m_task_lines(stats, variant):
+    """m2m_credential next to tba_credential, both unchanged with the NetSuite test."""
+    tba = stats.get((variant, "task", "tba", None))
+    found = [(key, stats.get((variant, "task", key, None))) for key in M2M_TASK_KEYS]
+    found = [(key, s) for key, s in found if s]
+    if not tba or not found:
+        return []
+    return ["M2M next to TBA (unchanged, with the NetSuite test): %s; NetSuite requests per run %s vs %g"
+            " (token request, serverTime vs serverTime)" % ("; ".join(
+                "%s %.2fx (%+.0f ms wall, %+.0f ms CPU, largest process %+.1f MB)" % (
+                    KEY_LABELS[key], s["wall"] / tba["wall"], (s["wall"] - tba["wall"]) * 1000,
+                    (s["cpu"] - tba["cpu"]) * 1000, s["rss"] - tba["rss"]) for key, s in found),
+                "/".join("%g" % s["netsuite"] for _key, s in found), tba["netsuite"])]
+
+
+def m2m_cost_lines(bench):
+    """The step-by-step costs m2m_costs.py measured (see there)."""
+    broken = bench.problems.get(("local", "m2m_costs", None, None))
+    if broken:
+        return ["", "M2M COST STEPS: BROKEN: " + bench.redact(broken[0])]
+    c = bench.costs
+    if not c:
+        return []
+    kinds = [k for k in ("rsa", "ec") if k in c["validate_ms"]]
+
+    def row(label, field, tba="-"):
+        values = ["%8.2f" % c[field][k] if k in c.get(field, {}) else "%8s" % "-" for k in kinds]
+        return "%-58s %8s %s" % (label, tba, " ".join("%16s" % v for v in values))
+
+    out = ["", "M2M COST STEPS: the collection's own functions in the benchmark venv's Python, ms, medians of %d"
+           " in one warm process" % c["rounds"],
+           "%-58s %8s %s" % ("step", "TBA", " ".join("%16s" % KEY_LABELS[k] for k in kinds))]
+    out.append("-" * len(out[-1]))
+    out.append(row("offline validation (M2M: key, certificate, pair)", "validate_ms", "%8.2f" % c["validate_ms"]["tba"]))
+    out.append(row("  of it loading the private key with its checks", "key_check_ms"))
+    out.append(row("load the private key without the RSA check, per assertion", "key_load_ms"))
+    out.append(row("sign the assertion (PyJWT with cryptography)", "sign_ms"))
+    out.append(row("build the assertion (load + claims + sign)", "assertion_ms"))
+    out.append(row("token request round trip, loopback emulator", "token_request_ms"))
+    out.append(row("  of it the emulator verifying the assertion (pure Python)", "emulator_verify_ms"))
+    out.append(row("serverTime with the bearer token", "bearer_server_time_ms"))
+    out.append(row("whole NetSuite test (probe_connection)", "netsuite_test_ms",
+                   "%8.2f" % c["netsuite_test_ms"]["tba"]))
+    out.append(row("secret scrubber over the registered secrets (3 per task)", "scrubber_ms",
+                   "%8.2f" % c["scrubber_ms"]["tba"]))
+    out.append(row("fresh process, first call: offline validation", "cold_validate_ms",
+                   "%8.2f" % c["cold_validate_ms"]["tba"]))
+    out.append(row("fresh process, first call: NetSuite test", "cold_test_ms", "%8.2f" % c["cold_test_ms"]["tba"]))
+    out.append("imports on first use, fresh process: requests %.0f ms (TBA's test); with cryptography, PyJWT and"
+               " oauthlib.oauth2 (M2M's) %.0f ms: %+.0f ms" % (
+                   c["import_ms"]["tba"], c["import_ms"]["m2m"], c["import_ms"]["m2m"] - c["import_ms"]["tba"]))
+    return out
+
+
+def mixed_fleet_lines(stats, variant):
+    """The mixed fleet next to the all-TBA one of the same size."""
+    lines = []
+    for size in sorted(s for (v, p, k, s) in stats if (v, p, k) == (variant, "fleet", "mixed")):
+        s, tba = stats[(variant, "fleet", "mixed", size)], stats.get((variant, "fleet", "verify", size))
+        if not tba:
+            continue
+        m2m = size // 2
+        lines.append("mixed %d (%d M2M: %d RSA 3072, %d EC P-256) / all TBA: %.2fx (%.2f s / %.2f s), %+.1f ms wall"
+                     " and %+.1f ms CPU per M2M account" % (
+                         size, m2m, (m2m + 1) // 2, m2m // 2, s["wall"] / tba["wall"], s["wall"], tba["wall"],
+                         (s["wall"] - tba["wall"]) * 1000 / m2m, (s["cpu"] - tba["cpu"]) * 1000 / m2m))
+    return lines
+
+
 def render(bench, stats, goals, duration):
     args = bench.args
     out = []
@@ -771,39 +957,49 @@ def render(bench, stats, goals, duration):
             out.append("")
             out.append("PER TASK (%s Vault): one ansible-playbook process, one task, medians of %d runs" % (
                 "loopback" if variant == "local" else "remote-like", stats[(variant, "task", task[0][0], None)]["n"]))
-            header = "%-50s %8s %7s %8s %7s %7s %5s %7s %8s %6s %4s" % (
-                "case", "wall ms", "p90", "CPU ms", "RSS MB", "tree", "procs", "/ping", "/kv2_wr", "Vault", "NS")
+            header = "%-50s %8s %7s %8s %7s %7s %5s %7s %8s %6s %6s %4s" % (
+                "case", "wall ms", "p90", "CPU ms", "RSS MB", "tree", "procs", "/ping", "/kv2_wr", "/tba", "Vault",
+                "NS")
             out.append(header)
             out.append("-" * len(header))
             ping = stats.get((variant, "task", "ping", None))
             for key, label in task:
                 s = stats[(variant, "task", key, None)]
-                ref = stats.get((variant, "task", "hv_change" if key.endswith("change") else "hv_write", None))
+                change = key.endswith("change")
+                ref = stats.get((variant, "task", "hv_change" if change else "hv_write", None))
+                tba = stats.get((variant, "task", "tba_change" if change else "tba", None))
                 broken = bench.problems.get((variant, "task", key, None))
-                out.append("%-50s %8.0f %7.0f %8.0f %7.1f %7.1f %5d %6.2fx %7.2fx %6g %4g%s" % (
+                out.append("%-50s %8.0f %7.0f %8.0f %7.1f %7.1f %5d %6.2fx %7.2fx %5.2fx %6g %4g%s" % (
                     label, s["wall"] * 1000, s["p90"] * 1000, s["cpu"] * 1000, s["rss"], s["tree"], s["procs"],
                     s["wall"] / ping["wall"] if ping else 0, s["wall"] / ref["wall"] if ref else 0,
+                    s["wall"] / tba["wall"] if tba else 0,
                     s["vault"], s["netsuite"], "  BROKEN: " + bench.redact(broken[0])[:150] if broken else ""))
-            out.append("  (/kv2_wr: the change rows are divided by vault_kv2_write's change row)")
-            out.append("  " + M2M_PLACE)
+            out.append("  (/kv2_wr, /tba: the change rows are divided by the change rows of vault_kv2_write and"
+                       " tba_credential)")
+            out.extend("  " + line for line in m2m_task_lines(stats, variant))
+            if variant == "local":
+                out.extend(m2m_cost_lines(bench))
         fleet = sorted((k, s) for (v, p, k, s) in stats if v == variant and p == "fleet")
         if fleet:
             out.append("")
             out.append("FLEET (%s Vault): ansible-playbook over N accounts (verify: netsuite_ops.credentials.verify;"
                        " peer: vault_kv2_get per host)" % ("loopback" if variant == "local" else "remote-like"))
-            header = "%-7s %6s %4s %8s %7s %8s %8s %8s %8s %6s %7s %7s %7s" % (
+            header = "%-7s %6s %4s %8s %7s %8s %8s %8s %8s %6s %7s %7s %7s %6s" % (
                 "case", "N", "runs", "wall s", "p90 s", "CPU s", "ms/acct", "RSS MB", "tree MB", "procs",
-                "Vault/a", "NS/a", "/peer")
+                "Vault/a", "NS/a", "/peer", "/tba")
             out.append(header)
             out.append("-" * len(header))
-            for key, size in sorted(fleet, key=lambda x: (x[0] != "verify", x[1])):
+            order = {"verify": 0, "mixed": 1, "peer": 2}
+            for key, size in sorted(fleet, key=lambda x: (order.get(x[0], 3), x[1])):
                 s = stats[(variant, "fleet", key, size)]
                 peer = stats.get((variant, "fleet", "peer", size)) if key == "verify" else None
+                tba = stats.get((variant, "fleet", "verify", size)) if key == "mixed" else None
                 broken = bench.problems.get((variant, "fleet", key, size))
-                out.append("%-7s %6d %4d %8.2f %7.2f %8.2f %8.1f %8.1f %8.1f %6d %7.2f %7.2f %7s%s" % (
+                out.append("%-7s %6d %4d %8.2f %7.2f %8.2f %8.1f %8.1f %8.1f %6d %7.2f %7.2f %7s %6s%s" % (
                     key, size, s["n"], s["wall"], s["p90"], s["cpu"], s["wall"] * 1000 / size, s["rss"], s["tree"],
                     s["procs"], s["vault"] / size, s["netsuite"] / size,
                     "%.3fx" % (s["wall"] / peer["wall"]) if peer else "-",
+                    "%.2fx" % (s["wall"] / tba["wall"]) if tba else "-",
                     "  BROKEN: " + bench.redact(broken[0])[:150] if broken else ""))
             for (v, p, k, s), reason in sorted(bench.skipped.items()):
                 if v == variant:
@@ -816,6 +1012,7 @@ def render(bench, stats, goals, duration):
             for key, by_kind in sorted(kinds.items()):
                 out.append("  Vault requests per account, %s: %s" % (key, ", ".join(
                     "%s %.2f" % (kind, statistics.median(v)) for kind, v in sorted(by_kind.items()))))
+            out.extend("  " + line for line in mixed_fleet_lines(stats, variant))
         if variant == "remote" and any(v == "remote" for (v, _p, _k, _s) in stats):
             sent = sum(r["proxied"] for (v, _p, _k, _s), runs in bench.samples.items() if v == variant for r in runs)
             audited = sum(sum(r["vault_requests"].values())
@@ -864,6 +1061,11 @@ def main(argv=None):
     parser.add_argument("--remote-fleet-rounds", type=int, default=2)
     parser.add_argument("--remote-fleet-sizes", default="100,500")
     parser.add_argument("--remote-peer-sizes", default="100")
+    parser.add_argument("--mixed-sizes", default="100,500",
+                        help="accounts for the verify playbook over a mixed fleet (every second account M2M)")
+    parser.add_argument("--remote-mixed-sizes", default="500")
+    parser.add_argument("--cost-rounds", type=int, default=30,
+                        help="repetitions of each step of the M2M cost breakdown (task part)")
     parser.add_argument("--delay-ms", type=float, default=DELAY_MS, help="added before each Vault request (remote)")
     parser.add_argument("--forks", type=int, default=5, help="ansible-playbook forks, both fleets (default 5)")
     parser.add_argument("--concurrency", type=int, default=0,
@@ -885,8 +1087,10 @@ def main(argv=None):
         args.task_rounds, args.fleet_rounds, args.remote_task_rounds, args.remote_fleet_rounds = 3, 1, 2, 1
         args.fleet_sizes, args.peer_sizes = "10,50", "10,50"
         args.remote_fleet_sizes, args.remote_peer_sizes = "30", "30"
+        args.mixed_sizes, args.remote_mixed_sizes, args.cost_rounds = "50", "30", 5
         args.fleet_run_limit = min(args.fleet_run_limit, 40)
-    for name in ("fleet_sizes", "peer_sizes", "remote_fleet_sizes", "remote_peer_sizes"):
+    for name in ("fleet_sizes", "peer_sizes", "remote_fleet_sizes", "remote_peer_sizes", "mixed_sizes",
+                 "remote_mixed_sizes"):
         setattr(args, name, parse_sizes(getattr(args, name)))
 
     bench = Bench(args)
@@ -901,11 +1105,13 @@ def main(argv=None):
         bench.versions = " ".join(bench.versions).strip() + ", Python " + platform.python_version()
         if "task" in args.parts:
             bench.task_part("local", args.task_rounds)
+            bench.m2m_costs(args.cost_rounds)
         if "fleet" in args.parts:
-            bench.fleet_part("local", args.fleet_sizes, args.peer_sizes, args.fleet_rounds)
+            bench.fleet_part("local", args.fleet_sizes, args.peer_sizes, args.fleet_rounds, args.mixed_sizes)
         if "remote" in args.parts:
             bench.task_part("remote", args.remote_task_rounds)
-            bench.fleet_part("remote", args.remote_fleet_sizes, args.remote_peer_sizes, args.remote_fleet_rounds)
+            bench.fleet_part("remote", args.remote_fleet_sizes, args.remote_peer_sizes, args.remote_fleet_rounds,
+                             args.remote_mixed_sizes)
         duration = time.time() - started
     finally:
         for close in reversed(stack):
@@ -925,6 +1131,7 @@ def main(argv=None):
             stats={"|".join(str(x) for x in k): v for k, v in stats.items()},
             samples={"|".join(str(x) for x in k): v for k, v in bench.samples.items()},
             goals=goals, skipped={"|".join(str(x) for x in k): v for k, v in bench.skipped.items()},
+            m2m_costs=bench.costs,
             notes=bench.notes), indent=1, default=str)
     leaked = bench.redact.found_in(text) + bench.redact.found_in(blob)
     print(bench.redact(text))
