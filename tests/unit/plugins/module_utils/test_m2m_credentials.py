@@ -433,12 +433,14 @@ def test_pem_values_of_the_wrong_type_or_size(values, value, problem):
 
 # --- IDs, algorithm, scope ---------------------------------------------------------------------------
 
+# Fixed values: pytest-xdist workers must collect the same test IDs.
 @pytest.mark.parametrize("client_id, problem", [
-    (secrets.token_hex(31), "client_id: expected 64 hexadecimal characters as NetSuite shows them (got 62 characters)"),
-    (secrets.token_urlsafe(48), "client_id: expected 64 hexadecimal characters as NetSuite shows them (got 64 characters, "
-                                "not all hexadecimal)"),
+    ("c1a4d61c69fadc766dee5e892009c83203de97010694b2e6a1a9ec60b65ef9",
+     "client_id: expected 64 hexadecimal characters as NetSuite shows them (got 62 characters)"),
+    ("PWyudmWndL-czmCYF7dI8s2NFSDbP-STiNFwhI2-K1R2Ubob3NmvwxomI4roz_Kz",
+     "client_id: expected 64 hexadecimal characters as NetSuite shows them (got 64 characters, not all hexadecimal)"),
     (None, "client_id: is required"),
-])
+], ids=["62 hex", "64 not hex", "missing"])
 def test_client_id_is_64_hex_characters(values, client_id, problem):
     values["client_id"] = client_id
     problems = problems_of(values)

@@ -22,7 +22,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 CASE_NAME = re.compile(r"\[(?P<host>[^\]]+)\] (?P<play>[^:]+): (?P<task>.*)\Z", re.S)
-HEADER = "NetSuite TBA credentials in Vault: "
+HEADER = "NetSuite credentials in Vault: "
 
 
 PLAY = "Verify the NetSuite TBA credentials stored in Vault"
