@@ -29,7 +29,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     OfAnAccount,
     _check_distinct,
     _clean_value,
-    check_environment,
+    declared_account,
     parse_account_id,
     secret_shape_rule,
 )
@@ -640,13 +640,7 @@ def build_m2m_credentials(values, *, environment=None, algorithm=None, scopes=("
     _crypto()
     describe = describe or (lambda name: name)
     problems, warnings = [], []
-    try:
-        account, account_warnings = parse_account_id(values.get("account_id"), describe("account_id"))
-        warnings.extend(account_warnings)
-        check_environment(account, environment)
-    except CredentialInputError as exc:
-        account = None
-        problems.extend(exc.problems)
+    account = declared_account(values, environment, describe, problems, warnings)
 
     client_id = _clean_value(describe("client_id"), values.get("client_id"), problems, warnings)
     if client_id is not None:

@@ -257,6 +257,19 @@ def _check_distinct(values, problems):
             seen[key] = name
 
 
+def declared_account(values, environment, describe, problems, warnings):
+    """The NetSuiteAccount of ``values['account_id']`` (checked against ``environment``), or None
+    with its problems added: shared by every kind of credentials."""
+    try:
+        account, account_warnings = parse_account_id(values.get("account_id"), describe("account_id"))
+        warnings.extend(account_warnings)
+        check_environment(account, environment)
+    except CredentialInputError as exc:
+        problems.extend(exc.problems)
+        return None
+    return account
+
+
 def build_credentials(values, environment=None, strict_format=True, describe=None):
     """Validate ``account_id`` and the four secrets from ``values`` into TbaCredentials.
 
@@ -265,13 +278,7 @@ def build_credentials(values, environment=None, strict_format=True, describe=Non
     """
     describe = describe or (lambda name: name)
     problems, warnings = [], []
-    try:
-        account, account_warnings = parse_account_id(values.get("account_id"), describe("account_id"))
-        warnings.extend(account_warnings)
-        check_environment(account, environment)
-    except CredentialInputError as exc:
-        account = None
-        problems.extend(exc.problems)
+    account = declared_account(values, environment, describe, problems, warnings)
 
     secrets = {}
     for name in SECRET_FIELDS:

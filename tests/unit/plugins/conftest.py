@@ -12,6 +12,18 @@ from emulator.netsuite_tba_emulator import NetSuiteEmulator
 from support.openbao import OpenBaoServer
 
 
+@pytest.fixture(autouse=True)
+def fresh_module_warnings():
+    """AnsibleModule keeps warnings in a process-wide store that a real module run starts empty;
+    running modules in-process, a test would otherwise see the warnings of the tests before it
+    (a list before ansible-core 2.19, a dict after)."""
+    from ansible.module_utils.common import warnings
+    for store in (getattr(warnings, "_global_warnings", None), getattr(warnings, "_global_deprecations", None)):
+        if store is not None:
+            store.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def openbao():
     with OpenBaoServer() as server:
