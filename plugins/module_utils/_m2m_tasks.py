@@ -24,6 +24,14 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_cred
     M2M_SECRET_FIELDS,
     SCOPES,
     build_m2m_credentials,
+    describe_certificate,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import (
+    NETSUITE_MAX_VALIDITY_DAYS as MAX_VALID_DAYS,  # NetSuite cuts a longer validity to two years
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_keygen import (
+    KEY_TYPES,
+    generate_key_and_certificate,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import stored_auth_type
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
@@ -49,10 +57,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_task
     probe_with_options,
 )
 
-KEY_TYPES = ("rsa3072", "rsa4096", "ec-p256", "ec-p384", "ec-p521")
-MAX_VALID_DAYS = 730  # NetSuite cuts a longer validity to two years
 PENDING_SUFFIX = "/pending"
-_PENDING_KEYS = ("account_id", "private_key", "certificate")
 
 M2M_DECLARED_ARGSPEC = dict(
     account_id=dict(type="str"),
@@ -242,9 +247,6 @@ def _subject_name(module, account):
 
 def _make_pending(module, account, pending, state):
     """Generate in memory, store at the pending path (check-and-set), return (data, version)."""
-    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_keygen import (
-        generate_key_and_certificate,
-    )
     private_key, certificate = generate_key_and_certificate(
         key_type=module.params["key_type"], valid_days=module.params["valid_days"],
         common_name=_subject_name(module, account), organization=module.params.get("organization"))
@@ -257,14 +259,13 @@ def _make_pending(module, account, pending, state):
     except Exception as exc:  # pylint: disable=broad-exception-caught
         if getattr(exc, "kind", None) != "permission_denied":
             raise
+        warn(module, ["Custom metadata of the pending key pair at %s could not be written: %s"
+                      % (pending.metadata_path, getattr(exc, "cause", "permission denied"))])
     return data, version
 
 
 def _certificate_summary(certificate_pem, account):
     """Fingerprint, subject and validity of a public certificate (its key is not needed)."""
-    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import (
-        describe_certificate,
-    )
     return dict(describe_certificate(certificate_pem).to_dict(), pem=certificate_pem, account=account.realm)
 
 
