@@ -79,8 +79,10 @@ nso_setup_venv() {
 }
 
 # Ansible finds the collection through a link: ansible_collections/netsuite_ops/credentials -> repo.
+# One link per checkout (keyed by its path), so two clones or worktrees tested at once never
+# re-point each other's link mid-run.
 nso_collection_tree() {
-  NSO_COLLECTIONS_ROOT="$NSO_CACHE/collections"
+  NSO_COLLECTIONS_ROOT="$NSO_CACHE/collections-$(printf '%s' "$NSO_REPO" | sha256sum | cut -c1-12)"
   local link="$NSO_COLLECTIONS_ROOT/ansible_collections/netsuite_ops/credentials"
   mkdir -p "$(dirname "$link")"
   ln -sfn "$NSO_REPO" "$link"
