@@ -37,13 +37,21 @@ from urllib.parse import parse_qsl, quote, unquote
 
 try:  # imported as the package tests/emulator (pytest, the test bed)
     from . import netsuite_m2m as m2m
+    from . import netsuite_services as services
 except ImportError:  # run as a script: its folder is on sys.path
     import netsuite_m2m as m2m
+    import netsuite_services as services
 
 SERVER_TIME_PATH = "/services/rest/system/v1/serverTime"
 METADATA_CATALOG_PATH = "/services/rest/record/v1/metadata-catalog"
 TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
 CONTROL_PREFIX = "/__emulator/"
+SUITEQL_PATH = services.SUITEQL_PATH
+RECORD_PREFIX = services.RECORD_PREFIX
+RESTLET_PATH = services.RESTLET_PATH
+RESTLET_SCOPE = "restlets"  # what an M2M token needs for RESTlets
+# Request kinds counted per account (stats()).
+REQUEST_KINDS = ("token", "server_time", "metadata", "suiteql", "record", "restlet", "other")
 ACCESS_TOKEN_LIFETIME_SECONDS = 3600  # Oracle: "The access token is valid for 60 minutes"
 BEARER_SCOPE = "rest_webservices"  # what a token needs for the REST web services paths
 
@@ -71,6 +79,7 @@ SCENARIO_FIELDS = {
     "clock_offset_seconds": (0, (int, float)),
     "m2m_grant_disabled": (False, bool),
 }
+ACCOUNT_FIELDS = ("scenario", "m2m", "role", "data")  # besides CREDENTIAL_KEYS
 MISSING_PERMISSION_KINDS = (None, "user_error", "forbidden", "invalid_login")
 
 ERROR_CONTENT_TYPE = "application/vnd.oracle.resource+json; type=error"
@@ -83,7 +92,10 @@ _STATUS_INFO = {
     401: ("Unauthorized", _RFC2616 + "sec10.4.2"),
     403: ("Forbidden", _RFC2616 + "sec10.4.4"),
     404: ("Not Found", _RFC2616 + "sec10.4.5"),
+    405: ("Method Not Allowed", _RFC2616 + "sec10.4.6"),
     429: ("Too Many Requests", "https://tools.ietf.org/html/rfc6585#section-4"),
+    500: ("Internal Server Error", _RFC2616 + "sec10.5.1"),
+    502: ("Bad Gateway", _RFC2616 + "sec10.5.3"),
     503: ("Service Unavailable", _RFC2616 + "sec10.5.4"),
 }
 INVALID_LOGIN_DETAIL = (
@@ -179,7 +191,7 @@ def normalize_account(account: dict) -> dict:
     scenario = account.get("scenario") or {}
     if not isinstance(scenario, dict):
         raise ValueError("scenario must be a JSON object")
-    unknown = set(account) - set(CREDENTIAL_KEYS) - {"scenario", "m2m"}
+    unknown = set(account) - set(CREDENTIAL_KEYS) - set(ACCOUNT_FIELDS)
     unknown |= {f"scenario.{k}" for k in set(scenario) - set(SCENARIO_FIELDS)}
     if isinstance(account.get("m2m"), dict):
         unknown |= {f"m2m.{k}" for k in set(account["m2m"]) - set(M2M_FIELDS)}
@@ -193,6 +205,8 @@ def normalize_account(account: dict) -> dict:
     normalized = {k: account.get(k) for k in CREDENTIAL_KEYS}
     normalized["m2m"] = normalize_m2m(account["m2m"]) if "m2m" in account else None
     normalized["scenario"] = {k: scenario.get(k, default) for k, (default, _types) in SCENARIO_FIELDS.items()}
+    normalized["role"] = services.normalize_role(account.get("role"))
+    normalized["data"] = services.normalize_data(account.get("data"))
     return normalized
 
 
@@ -266,8 +280,13 @@ class _AccountState:
     used_nonces: set = field(default_factory=set)  # (nonce, timestamp) pairs seen on this token
     mappings: dict = field(default_factory=dict)  # certificate ID -> _Mapping
     access_tokens: dict = field(default_factory=dict)  # bearer token -> _AccessToken
+    service: services.AccountServices | None = None  # the role and the records
+    in_flight: int = 0  # requests received and not yet answered
+    max_in_flight: int = 0  # the most at once since the last reset
+    counts: dict = field(default_factory=dict)  # request kind -> number, since the last reset
 
     def __post_init__(self):
+        self.service = services.AccountServices(self.config["role"], self.config["data"])
         integration = self.m2m or {"certificates": {}, "revoked_certificates": []}
         for certificate_id, pem in integration["certificates"].items():
             self.mappings[certificate_id] = _Mapping(_mapped_certificate(certificate_id, pem),
@@ -295,6 +314,9 @@ class _AccountState:
         self.busy_left = self.scenario["busy_times"]
         self.errors_left = self.scenario["server_error_times"]
         self.used_nonces.clear()
+        self.service.reset()
+        self.max_in_flight = self.in_flight  # requests still being served stay counted
+        self.counts = dict.fromkeys(REQUEST_KINDS, 0)
 
 
 def _take(counter: int) -> tuple[bool, int]:
@@ -312,7 +334,7 @@ class _Response:
     body: object
     headers: dict = field(default_factory=dict)
     date_epoch: float | None = None  # the Date header: the account's clock, else real now
-    delay_seconds: float = 0  # slow_seconds scenario: wait this long before answering
+    delay_seconds: float = 0  # slow_seconds scenario plus the hold: wait this long before answering
     media_type: str | None = None  # set for OAuth answers, which are plain JSON even as errors
 
     @property
@@ -322,11 +344,30 @@ class _Response:
         return ERROR_CONTENT_TYPE if self.status >= 400 else SUCCESS_CONTENT_TYPE
 
 
-def netsuite_error(status: int, code: str, detail: str, headers: dict | None = None) -> _Response:
+def netsuite_error(status: int, code: str, detail: str, headers: dict | None = None, **extra) -> _Response:
+    """REST web services error body; ``extra``: more members of the detail, e.g. o:errorQueryParam."""
     title, type_uri = _STATUS_INFO[status]
     body = {"type": type_uri, "title": title, "status": status,
-            "o:errorDetails": [{"detail": detail, "o:errorCode": code}]}
+            "o:errorDetails": [dict({"detail": detail}, **extra, **{"o:errorCode": code})]}
     return _Response(status, body, headers or {})
+
+
+RESTLET_INVALID_LOGIN = ("INVALID_LOGIN_ATTEMPT", "Invalid login attempt.")
+# REST web services codes -> what RESTlets say for the same condition.
+_RESTLET_CODES = {"CONCURRENCY_LIMIT_EXCEEDED": "SSS_REQUEST_LIMIT_EXCEEDED"}
+
+
+def restlet_error(status: int, code: str, message: str, headers: dict | None = None) -> _Response:
+    """RESTlets answer errors as {"error": {"code", "message"}} in plain JSON."""
+    return _Response(status, {"error": {"code": code, "message": message}}, headers or {},
+                     media_type=SUCCESS_CONTENT_TYPE)
+
+
+def as_restlet_error(response: _Response) -> _Response:
+    """The same condition (busy, 5xx, malformed header) in the RESTlet shape."""
+    detail = response.body["o:errorDetails"][0]
+    code = detail["o:errorCode"]
+    return restlet_error(response.status, _RESTLET_CODES.get(code, code), detail["detail"], response.headers)
 
 
 # RFC 6749 section 5.1: token endpoint answers must not be cached.
@@ -358,6 +399,7 @@ class _Request:
     authorization: str | None
     body: bytes = b""
     content_type: str | None = None
+    prefer: str | None = None
     # Filled in while authenticating, for the request log:
     realm: str | None = None
     nonce: str | None = None
@@ -371,7 +413,8 @@ def _utc_iso(epoch: float) -> str:
 class NetSuiteEmulator:
     """In-process NetSuite TBA emulator; ``start()`` serves it from a daemon thread."""
 
-    def __init__(self, accounts=(), host: str = "127.0.0.1", port: int = 0, clock=time.time):
+    def __init__(self, accounts=(), host: str = "127.0.0.1", port: int = 0, clock=time.time,
+                 hold_seconds: float = 0):
         # The control API can add accounts without authentication: never expose it off-host.
         if not ipaddress.IPv4Address(host).is_loopback:
             raise ValueError(f"refusing to bind to non-loopback address {host}")
@@ -381,6 +424,9 @@ class NetSuiteEmulator:
         self._accounts: dict[str, _AccountState] = {}
         self._requests: list[dict] = []
         self._audit: list[dict] = []
+        self._faults: list[dict] = []  # scripted answers, see add_fault()
+        self._hold_seconds = 0.0
+        self.set_hold(hold_seconds)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         for account in accounts:
@@ -456,13 +502,103 @@ class NetSuiteEmulator:
             return _filter_by_realm(self._audit, realm)
 
     def reset_log(self):
-        """Clear request log and audit trail, forget used nonces, re-arm busy/5xx counters.
-        Access tokens already issued stay valid, as they would on NetSuite."""
+        """Clear request log and audit trail, forget used nonces, re-arm busy/5xx counters, drop
+        scripted faults, zero the per-account stats and restore each account's records.
+        Access tokens already issued stay valid, as they would on NetSuite. The hold stays."""
         with self._lock:
             self._requests.clear()
             self._audit.clear()
+            self._faults.clear()
             for state in self._accounts.values():
                 state.reset()
+
+    # -- observability and scripted faults --
+
+    def set_hold(self, seconds: float):
+        """Hold every NetSuite answer this long (slow NetSuite); other requests are served meanwhile."""
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds <= 60:
+            raise ValueError("hold_seconds must be a number from 0 to 60")
+        self._hold_seconds = float(seconds)
+
+    @property
+    def hold_seconds(self) -> float:
+        return self._hold_seconds
+
+    def add_fault(self, status: int, method: str | None = None, path: str | None = None, times: int = 1,
+                  account_id: str | None = None, retry_after: str | None = None):
+        """The next ``times`` authenticated requests matching method (None: any), path (exact, or a
+        prefix when it ends with "*"; None: any) and account (None: any) get ``status`` with
+        NetSuite's error body (429 CONCURRENCY_LIMIT_EXCEEDED, 5xx UNEXPECTED_ERROR). -1: forever."""
+        if status not in _STATUS_INFO or status < 429:
+            raise ValueError(f"fault status must be one of {sorted(s for s in _STATUS_INFO if s >= 429)}")
+        if not isinstance(times, int) or times == 0 or times < -1:
+            raise ValueError("fault times must be a positive integer or -1")
+        fault = {"status": status, "method": method.upper() if method else None, "path": path, "times": times,
+                 "account_id": account_id, "retry_after": retry_after}
+        with self._lock:
+            self._faults.append(fault)
+
+    def clear_faults(self):
+        with self._lock:
+            self._faults.clear()
+
+    def _take_fault(self, request: _Request) -> _Response | None:
+        with self._lock:
+            for fault in self._faults:
+                if _fault_matches(fault, request):
+                    fires, fault["times"] = _take(fault["times"])
+                    if fault["times"] == 0:
+                        self._faults.remove(fault)
+                    return _fault_response(fault) if fires else None
+        return None
+
+    def stats(self, account_id: str | None = None) -> dict:
+        """{account_id: {"requests": {kind: n}, "total": n, "max_in_flight": n, "in_flight": n}}
+        since the last reset; requests that could not be attributed to an account are not counted."""
+        with self._lock:
+            return {a.account_id: {"requests": dict(a.counts), "total": sum(a.counts.values()),
+                                   "max_in_flight": a.max_in_flight, "in_flight": a.in_flight}
+                    for a in self._accounts.values() if account_id in (None, a.account_id)}
+
+    def begin(self, request: _Request) -> _AccountState | None:
+        """A request arrived: count it in flight for the account it names (realm, bearer token,
+        host name or assertion issuer), before any check, so even refused requests count."""
+        account = self._attribute(request)
+        if account is not None:
+            with self._lock:
+                account.in_flight += 1
+                account.max_in_flight = max(account.max_in_flight, account.in_flight)
+        return account
+
+    def end(self, account: _AccountState | None):
+        """Called just before the answer is written: never later, so a client's next request can
+        never overlap this one in the count."""
+        if account is not None:
+            with self._lock:
+                account.in_flight -= 1
+
+    def _attribute(self, request: _Request) -> _AccountState | None:
+        scheme, _sep, credentials = (request.authorization or "").strip().partition(" ")
+        if scheme.lower() == "bearer":
+            with self._lock:
+                return next((a for a in self._accounts.values() if credentials.strip() in a.access_tokens), None)
+        if scheme.lower() == "oauth":
+            try:
+                realm = (parse_authorization(request.authorization) or {}).get("realm")
+            except MalformedHeader:
+                return None
+            return self._account_for_realm(realm)
+        host_account = self._account_for_host(request.host)
+        if host_account is not None or request.path != TOKEN_PATH:
+            return host_account
+        try:  # the assertion's issuer names the integration; nothing is verified here
+            issuer = m2m.parse_compact_jws(m2m.parse_token_form(request.content_type, request.body)
+                                           .get("client_assertion", "")).claims.get("iss")
+        except (ValueError, m2m.Refusal):
+            return None
+        with self._lock:
+            found = [a for a in self._accounts.values() if a.m2m and a.m2m["client_id"] == issuer]
+        return found[0] if len(found) == 1 else None
 
     # -- NetSuite behaviour (called by the handler thread) --
 
@@ -477,16 +613,25 @@ class NetSuiteEmulator:
                 response = self._serve_authenticated(request, real_now)
         except MalformedHeader:
             response = netsuite_error(400, "INVALID_REQUEST", MALFORMED_DETAIL)
+            if request.path == RESTLET_PATH:
+                response = as_restlet_error(response)
         except LoginFailure as failure:
             request.account = request.account or failure.account
             audit_detail = failure.detail
-            response = netsuite_error(401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL)
+            response = (restlet_error(401, *RESTLET_INVALID_LOGIN) if request.path == RESTLET_PATH
+                        else netsuite_error(401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL))
         except m2m.Refusal as refusal:
             audit_detail = refusal.detail
             response = oauth_error(refusal.error)
+        except services.RestletError as error:  # only after authentication
+            audit_detail = error.cause
+            response = restlet_error(error.status, error.code, error.message)
+        except services.NetSuiteError as error:
+            response = netsuite_error(error.status, error.code, error.detail, **error.extra)
         self._record(request, response, audit_detail, real_now)
         response.date_epoch = _account_now(request.account, real_now)
-        response.delay_seconds = request.account.scenario["slow_seconds"] if request.account else 0
+        slow = request.account.scenario["slow_seconds"] if request.account else 0
+        response.delay_seconds = slow + self._hold_seconds
         return response
 
     def _authenticate(self, request: _Request, real_now: float):
@@ -582,8 +727,9 @@ class NetSuiteEmulator:
         request.account = account
         if real_now >= grant.expires_at:
             raise LoginFailure("access token expired", request.account)
-        if BEARER_SCOPE not in grant.scopes:  # Oracle's ScopeMismatched
-            raise LoginFailure("access token scope lacks rest_webservices", request.account)
+        needed = RESTLET_SCOPE if request.path == RESTLET_PATH else BEARER_SCOPE
+        if needed not in grant.scopes:  # Oracle's ScopeMismatched
+            raise LoginFailure(f"access token scope lacks {needed}", request.account)
 
     # -- OAuth 2.0: the client credentials token endpoint --
 
@@ -685,11 +831,13 @@ class NetSuiteEmulator:
     # -- what authenticated requests get --
 
     def _serve_authenticated(self, request: _Request, real_now: float) -> _Response:
+        if request.path == RESTLET_PATH:
+            return self._serve_restlet(request)
         account = request.account
         route = self._route(request, account)
         if route is None:
             return netsuite_error(404, "NOT_FOUND", f"The requested resource {request.path} was not found.")
-        throttled = self._take_throttle(account)
+        throttled = self._take_throttle(account) or self._take_fault(request)
         if throttled:
             return throttled
         if account.scenario["missing_permission"] == "invalid_login":
@@ -698,17 +846,33 @@ class NetSuiteEmulator:
         denied = _permission_error(account.scenario["missing_permission"])
         if denied:
             return denied
-        return route(_account_now(account, real_now))
+        with self._lock:  # the role check and the record store share the emulator's lock
+            account.service.check_rest_web_services()
+            return route(_account_now(account, real_now))
+
+    def _serve_restlet(self, request: _Request) -> _Response:
+        """RESTlets need no REST Web Services permission; errors come in the RESTlet shape."""
+        throttled = self._take_throttle(request.account) or self._take_fault(request)
+        if throttled:
+            return as_restlet_error(throttled)
+        with self._lock:
+            answer = request.account.service.restlet(request.method, request.query, request.body)
+        return _Response(answer.status, answer.body, answer.headers)
 
     @staticmethod
     def _route(request: _Request, account: _AccountState):
-        """The endpoint function for this request, or None (404)."""
-        if request.method != "GET":
-            return None
-        if request.path == SERVER_TIME_PATH and not account.scenario["no_server_time"]:
+        """The endpoint function for this request (called with the account's now), or None (404)."""
+        service, base_url = account.service, f"http://{request.host}"
+        if request.path == SUITEQL_PATH:
+            return lambda _now: _answer(service.suiteql(request.method, request.query, request.prefer,
+                                                        request.body, base_url))
+        if request.method == "GET" and request.path == SERVER_TIME_PATH and not account.scenario["no_server_time"]:
             return _server_time  # no_server_time: releases before 2025.2 lack this endpoint
-        if request.path == METADATA_CATALOG_PATH:
+        if request.method == "GET" and request.path == METADATA_CATALOG_PATH:
             return _metadata_catalog
+        if request.path.startswith(RECORD_PREFIX) and request.path != METADATA_CATALOG_PATH:
+            rest = request.path[len(RECORD_PREFIX):]
+            return lambda _now: _answer(service.record(request.method, rest, request.query, request.body, base_url))
         return None
 
     def _take_throttle(self, account: _AccountState) -> _Response | None:
@@ -733,6 +897,9 @@ class NetSuiteEmulator:
                  "audit_detail": audit_detail, "nonce": request.nonce}
         with self._lock:
             self._requests.append(entry)
+            if request.account is not None:
+                kind = _request_kind(request.path)
+                request.account.counts[kind] = request.account.counts.get(kind, 0) + 1
             if audit_detail:
                 self._audit.append({"time": when, "realm": request.realm, "account_id": account_id,
                                     "detail": audit_detail})
@@ -761,7 +928,39 @@ class NetSuiteEmulator:
             return _Response(200, {"account_id": account["account_id"]})
         if method == "POST" and path in (CONTROL_PREFIX + "m2m/certificates", CONTROL_PREFIX + "m2m/revoke"):
             return self._control_mapping(path, realm, body)
+        if (method, path) == ("GET", CONTROL_PREFIX + "stats"):
+            return _Response(200, self.stats(realm))
+        if path == CONTROL_PREFIX + "faults" and method in ("POST", "DELETE"):
+            return self._control_faults(method, realm, body)
+        if path == CONTROL_PREFIX + "settings" and method in ("GET", "POST"):
+            return self._control_settings(method, body)
         return _Response(404, {"error": f"unknown control endpoint {method} {path}"})
+
+    def _control_faults(self, method: str, realm: str | None, body: bytes) -> _Response:
+        """POST {"status", "method", "path", "times", "retry_after"} [?realm=X]: add; DELETE: clear all."""
+        if method == "DELETE":
+            self.clear_faults()
+            return _Response(200, {"faults": 0})
+        try:
+            fault = json.loads(body or b"null")
+            if not isinstance(fault, dict) or set(fault) - {"status", "method", "path", "times", "retry_after"}:
+                raise ValueError("needs a JSON object with status and optional method, path, times, retry_after")
+            self.add_fault(account_id=realm, **fault)
+        except (ValueError, TypeError) as exc:
+            return _Response(400, {"error": str(exc)})
+        return _Response(200, {"added": True})
+
+    def _control_settings(self, method: str, body: bytes) -> _Response:
+        """GET: {"hold_seconds"}; POST {"hold_seconds": 0.3}: hold every NetSuite answer."""
+        if method == "POST":
+            try:
+                settings = json.loads(body or b"null")
+                if not isinstance(settings, dict) or set(settings) != {"hold_seconds"}:
+                    raise ValueError('needs {"hold_seconds": <number>}')
+                self.set_hold(settings["hold_seconds"])
+            except ValueError as exc:
+                return _Response(400, {"error": str(exc)})
+        return _Response(200, {"hold_seconds": self._hold_seconds})
 
     def _control_mapping(self, path: str, realm: str | None, body: bytes) -> _Response:
         """Add (body {"certificate_id", "certificate"}) or revoke (body {"certificate_id"}) a mapping."""
@@ -806,6 +1005,40 @@ def _metadata_catalog(_account_now: float) -> _Response:
     return _Response(200, {"items": [{"name": "customer", "links": []}]})
 
 
+def _answer(answer: services.Answer) -> _Response:
+    return _Response(answer.status, answer.body, answer.headers)
+
+
+def _request_kind(path: str) -> str:
+    if path == TOKEN_PATH:
+        return "token"
+    if path == SERVER_TIME_PATH:
+        return "server_time"
+    if path == METADATA_CATALOG_PATH:
+        return "metadata"
+    if path == SUITEQL_PATH:
+        return "suiteql"
+    if path == RESTLET_PATH:
+        return "restlet"
+    return "record" if path.startswith(RECORD_PREFIX) else "other"
+
+
+def _fault_matches(fault: dict, request: _Request) -> bool:
+    path = fault["path"]
+    path_ok = path is None or request.path == path or (path.endswith("*") and request.path.startswith(path[:-1]))
+    return (path_ok and fault["method"] in (None, request.method)
+            and fault["account_id"] in (None, request.account.account_id))
+
+
+def _fault_response(fault: dict) -> _Response:
+    if fault["status"] == 429:
+        return netsuite_error(429, "CONCURRENCY_LIMIT_EXCEEDED", "Concurrent request limit exceeded. Request blocked.",
+                              {"Retry-After": fault["retry_after"] or "1"})
+    headers = {"Retry-After": fault["retry_after"]} if fault["retry_after"] else {}
+    return netsuite_error(fault["status"], "UNEXPECTED_ERROR",
+                          "An unexpected error occurred. Please try again later.", headers)
+
+
 def _permission_error(kind: str | None) -> _Response | None:
     """Role lacks REST permissions: reported only after the signature was accepted (brief §4.1)."""
     if kind == "user_error":
@@ -826,6 +1059,8 @@ def _filter_by_realm(entries: list[dict], realm: str | None) -> list[dict]:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The standard library's backlog of 5 makes a fleet's bursts wait for SYN retries (seconds).
+    request_queue_size = 256
 
     def __init__(self, address, handler, emulator: NetSuiteEmulator):
         super().__init__(address, handler)
@@ -848,24 +1083,39 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self._serve()
 
+    def do_PUT(self):
+        self._serve()
+
+    def do_PATCH(self):
+        self._serve()
+
+    def do_DELETE(self):
+        self._serve()
+
     def _serve(self):
         emulator: NetSuiteEmulator = self.server.emulator
         path, _sep, query = self.path.partition("?")
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if path.startswith(CONTROL_PREFIX):
-            response = emulator.handle_control(self.command, path, query, body)
-        else:
-            host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
-            response = emulator.handle(_Request(self.command, path, query, host, self.headers.get("Authorization"),
-                                                body, self.headers.get("Content-Type")))
-        time.sleep(response.delay_seconds)
+            self._send(emulator.handle_control(self.command, path, query, body))
+            return
+        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
+        request = _Request(self.command, path, query, host, self.headers.get("Authorization"), body,
+                           self.headers.get("Content-Type"), self.headers.get("Prefer"))
+        account = emulator.begin(request)
+        try:
+            response = emulator.handle(request)
+            time.sleep(response.delay_seconds)  # this thread only: the server keeps serving others
+        finally:
+            emulator.end(account)
         self._send(response)
 
     def _send(self, response: _Response):
-        payload = json.dumps(response.body).encode()
+        payload = b"" if response.body is None else json.dumps(response.body).encode()
         self._date_epoch = response.date_epoch
         self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
+        if response.body is not None:
+            self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(payload)))
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -897,13 +1147,15 @@ def main(argv=None) -> int:
     parser.add_argument("--accounts", required=True, help="JSON file: list of accounts or {\"accounts\": [...]}")
     parser.add_argument("--port", type=int, default=0, help="TCP port (0 = pick a free one)")
     parser.add_argument("--url-file", help="write the base URL here once listening")
+    parser.add_argument("--hold-ms", type=float, default=0, help="hold every NetSuite answer this long (slow NetSuite)")
     args = parser.parse_args(argv)
 
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda _signum, _frame: stopping.set())
     try:
-        emulator = NetSuiteEmulator(load_accounts(args.accounts), port=args.port).start()
+        emulator = NetSuiteEmulator(load_accounts(args.accounts), port=args.port,
+                                    hold_seconds=args.hold_ms / 1000).start()
     except (OSError, ValueError) as exc:  # unreadable/invalid accounts file, port in use
         parser.error(str(exc))
     try:
