@@ -36,14 +36,18 @@ def next_account_id(suffix="_SB1"):
     return "%d%s" % (next(_account_numbers), suffix)
 
 
-def fake_account(account_id=None, **scenario):
-    """An account as the NetSuite emulator and the test bed take it: ID, four secrets, scenario."""
-    return dict(token_values(), account_id=account_id or next_account_id(), scenario=scenario)
+def fake_account(account_id=None, role=None, **scenario):
+    """An account as the NetSuite emulator and the test bed take it: ID, four secrets, scenario,
+    and the emulator's ``role`` when given (tests/emulator/README.md, "The role")."""
+    account = dict(token_values(), account_id=account_id or next_account_id(), scenario=scenario)
+    if role is not None:
+        account["role"] = role
+    return account
 
 
 def stored_values(account):
-    """What Vault holds for ``account``: the ID and the four secrets, without the scenario."""
-    return {key: value for key, value in account.items() if key != "scenario"}
+    """What Vault holds for ``account``: the ID and the four secrets, without the scenario or role."""
+    return {key: value for key, value in account.items() if key not in ("scenario", "role", "data")}
 
 
 def new_credentials(account_id=None):
@@ -55,10 +59,13 @@ def new_credentials(account_id=None):
     return build_credentials(dict(token_values(), account_id=account_id or next_account_id()))[0]
 
 
-def emulator_account(credentials, **scenario):
-    """The emulator's account for validated credentials."""
+def emulator_account(credentials, role=None, **scenario):
+    """The emulator's account for validated credentials (with the emulator's ``role`` when given)."""
     values = {name: getattr(credentials, name) for name in SECRET_FIELDS}
-    return dict(values, account_id=credentials.realm, scenario=scenario)
+    account = dict(values, account_id=credentials.realm, scenario=scenario)
+    if role is not None:
+        account["role"] = role
+    return account
 
 
 def module_args(url, account_id="1234567_SB1", path="netsuite/x"):

@@ -195,6 +195,7 @@ class M2mTestAccount:
     mapped_certificate_id: str = ""  # the ID the emulator maps the certificate under
     revoked: bool = False
     scenario: dict = field(default_factory=dict)
+    role: dict | None = None  # the emulator's role (tests/emulator/README.md); None: full permissions
 
     @property
     def private_key_pem(self):
@@ -211,12 +212,15 @@ class M2mTestAccount:
     def emulator_account(self, **tba):
         """The emulator's account dict (fresh each call). ``tba``: the four TBA secrets as well,
         for an account that has both kinds of integration."""
-        return dict(tba, account_id=self.account_id, scenario=dict(self.scenario), m2m={
+        account = dict(tba, account_id=self.account_id, scenario=dict(self.scenario), m2m={
             "client_id": self.client_id,
             "certificates": {self.mapped_certificate_id: self.certificate_pem},
             "scopes": list(self.integration_scopes),
             "revoked_certificates": [self.mapped_certificate_id] if self.revoked else [],
         })
+        if self.role is not None:
+            account["role"] = dict(self.role)
+        return account
 
     def module_values(self):
         """What m2m_credential is given (and Vault stores): the five M2M keys."""
@@ -241,7 +245,7 @@ class M2mTestAccount:
         new_id = certificate_id()
         return M2mTestAccount(self.account_id, self.client_id, new_id, key_type, DEFAULT_ALGORITHM[key_type], key,
                               self_signed_certificate(key, **certificate_options), self.integration_scopes,
-                              self.scopes, new_id, False, dict(self.scenario))
+                              self.scopes, new_id, False, dict(self.scenario), self.role)
 
 
 def make_m2m_account(account_id=None, key_type="rsa3072", scopes=("rest_webservices",), integration_scopes=None,

@@ -65,8 +65,28 @@ path "secret/metadata/*" { capabilities = ["read", "list"] }
 }
 
 
+# name -> (account ID, emulator role): TBA accounts whose role lacks one thing (tests/emulator/README.md,
+# "The role"). Their testbed.json values carry no role; only the emulator's account does.
+ROLE_SCENARIOS = {
+    "role_no_rest_web_services": ("2000013", {"rest_web_services": False}),
+    "role_no_workbook": ("2000014", {"suiteanalytics_workbook": False}),
+    "role_customer_view": ("2000015", {"records": {"customer": "view", "subsidiary": "view"}}),
+    "role_customer_none": ("2000016", {"records": {"subsidiary": "view"}}),
+    "role_restlet_testing": ("2000017", {"restlets": [{"script": 100, "deploy": 1, "status": "testing"}]}),
+    "role_restlet_audience": ("2000018", {"id": 1001, "restlets": [{"script": 100, "deploy": 1, "audience": [1002]}]}),
+}
+
+
 def build_accounts():
-    return {name: fake_account(account_id, **scenario) for name, (account_id, scenario) in SCENARIOS.items()}
+    accounts = {name: fake_account(account_id, **scenario) for name, (account_id, scenario) in SCENARIOS.items()}
+    accounts.update((name, fake_account(account_id)) for name, (account_id, _role) in ROLE_SCENARIOS.items())
+    return accounts
+
+
+def emulator_accounts(accounts):
+    """The emulator's accounts for build_accounts(): the role scenarios get their role."""
+    return [dict(values, role=ROLE_SCENARIOS[name][1]) if name in ROLE_SCENARIOS else values
+            for name, values in accounts.items()]
 
 
 # OAuth 2.0 M2M accounts: name -> make_m2m_account/expiring_account options. EC keys where the key
@@ -166,7 +186,7 @@ class TestBed:
         try:
             self.hostile = [EchoServer(mode).start() for mode in HOSTILE_MODES]
             self.vault = OpenBaoServer(audit=self.audit).start()
-            self.emulator = NetSuiteEmulator(accounts=list(accounts.values()) + m2m_emulator_accounts).start()
+            self.emulator = NetSuiteEmulator(accounts=emulator_accounts(accounts) + m2m_emulator_accounts).start()
             self.state = {
                 "hostile_netsuite_urls": {server.mode: server.url for server in self.hostile},
                 "awkward_credentials": awkward,
