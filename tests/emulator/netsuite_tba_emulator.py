@@ -761,7 +761,7 @@ class NetSuiteEmulator:
         scopes = m2m.requested_scopes(jws.claims["scope"])
         if not scopes <= set(account.m2m["scopes"]):  # Oracle's ScopeMismatched
             raise m2m.Refusal("invalid_scope", "scope not enabled on the integration")
-        throttled = self._take_throttle(account)
+        throttled = self._take_throttle(account) or self._take_fault(request)
         if throttled:
             return throttled
         return self._issue_access_token(account, scopes, real_now)

@@ -564,3 +564,13 @@ def test_cli_takes_a_hold(tmp_path):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_a_fault_on_the_token_endpoint(emu, m2m_key_account):
+    account = dataclasses.replace(m2m_key_account, account_id=next_account_id())
+    emu.add_account(account.emulator_account())
+    emu.add_fault(503, method="POST", path=TOKEN_PATH)
+    failed = requests.post(emu.url + TOKEN_PATH, data=token_request_form(account.assertion(emu.url)), timeout=5)
+    assert error_of(failed, 503)[0] == "UNEXPECTED_ERROR"
+    Bearer(emu, account)  # the next token request succeeds
+    assert emu.stats(account.account_id)[account.account_id]["requests"]["token"] == 2
