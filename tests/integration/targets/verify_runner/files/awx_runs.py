@@ -27,6 +27,7 @@ import glob
 import json
 import os
 import secrets
+import shutil
 import stat
 import subprocess
 import sys
@@ -62,6 +63,8 @@ FLEET_TASK = "Check the stored credentials of every account"
 # What may differ between two runs of the same account: the secret's age and the time it took.
 VOLATILE = ("age_days", "seconds")
 PLAYBOOK = "nightly_verify.yml"
+# docs/verify.md, "Job slicing": the slices' JSON reports merged into one.
+DOCS_JQ_MERGE = "{ok: all(.[]; .ok), failed: (map(.failed) | add | sort), accounts: (map(.accounts) | add | sort_by(.host))}"
 
 
 class Http:
@@ -411,6 +414,14 @@ def main(config_path, work, count="3"):
     if sorted(sum((part["failed"] for part in reports), [])) != sorted(report["failed"]):
         problems.append("the slices failed %r, the unsliced job %r" % (
             sorted(sum((part["failed"] for part in reports), [])), report["failed"]))
+    if shutil.which("jq"):
+        merged_report = json.loads(subprocess.run(
+            ["jq", "-s", DOCS_JQ_MERGE] + sorted(glob.glob(os.path.join(work, "reports", "verify-report-20*.json"))),
+            check=True, capture_output=True, text=True).stdout)
+        if ([comparable(row) for row in merged_report["accounts"]] != [whole[host] for host in sorted(whole)]
+                or merged_report["failed"] != sorted(report["failed"]) or merged_report["ok"] != report["ok"]):
+            problems.append("the guide's jq merge of the slices' reports differs from the unsliced report")
+        print("the guide's jq merge of the %d slices' reports equals the unsliced report" % count)
     if unsliced_requests != sliced_requests:
         problems.append("NetSuite requests per account differ: sliced %r, unsliced %r"
                         % (dict(sliced_requests), dict(unsliced_requests)))
