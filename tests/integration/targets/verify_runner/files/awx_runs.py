@@ -111,7 +111,7 @@ def checker_policy(prefix):
 def set_up(config, work):
     vault = Http(config["vault_url"] + "/v1/", config["vault_root_token"])
     emulator = Http(config["netsuite_url"] + "/__emulator/")
-    run = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(10))
+    run = secrets.token_hex(5)
     prefix, policy, mount = "netsuite-runner/%s" % run, "nso-checker-%s" % run, "approle-runner-%s" % run
     vault("PUT", "sys/policies/acl/" + policy, {"policy": checker_policy(prefix)})
     vault("POST", "sys/auth/" + mount, {"type": "approle"})
@@ -439,8 +439,8 @@ def main(config_path, work, count="3"):
     # as in env/envvars; AWX deletes the private data directory after the job).
     leak_files = list(junit_unsliced) + list(junit_sliced) + glob.glob(os.path.join(work, "reports", "*.json"))
     leak_files += glob.glob(os.path.join(work, "runner-*.log"))
-    for one in [job] + [j for _, j in jobs]:
-        for directory, _, files in os.walk(one["artifacts"]):
+    for one in [job] + [pair[1] for pair in jobs]:
+        for directory, dummy, files in os.walk(one["artifacts"]):
             leak_files += [os.path.join(directory, name) for name in files if name != "command"]
         command = os.path.join(one["artifacts"], "command")
         if stat.S_IMODE(os.stat(command).st_mode) != 0o600:
