@@ -401,13 +401,24 @@ def repro_7(bed, report):
 
 
 def _baseline(bed, report):
-    """What ansible-playbook itself costs here: the floor under every measured run."""
-    for execution in PATHS:
-        _result, seconds, run = _run_task(bed, "baseline", execution, {
-            "name": "nothing", "ansible.builtin.debug": {"msg": "baseline"}})
-        report.count("bounds_baseline_peak_mib.%s" % execution, int(round(run.peak_mib)))
-        print("[INFO] %s / ansible-playbook baseline (%s): run %.1f s, process tree peak %.0f MiB"
-              % (PART, execution, run.seconds, run.peak_mib), flush=True)
+    """What this machine gives right now, to read the measured runs against: ansible-playbook
+    with one debug task, and the same check of a normal-size stored secret (the path every CI
+    run takes), on each execution path."""
+    account = bed.state["netsuite_accounts"]["good_sandbox"]
+    path = "reliability/bounds/normal-%s" % secrets.token_hex(4)
+    bed.vault.kv2_write_raw("secret", path, {key: value for key, value in account.items() if key != "scenario"})
+    controls = (("debug task", {"name": "nothing", "ansible.builtin.debug": {"msg": "baseline"}}),
+                ("normal stored secret", {"name": "check a normal secret", "netsuite_ops.credentials.tba_connection_test": {
+                    "path": path, "netsuite_url": "{{ netsuite_url }}",
+                    "vault": {"url": "{{ vault_url }}", "token": "{{ vault_root_token }}"}}}))
+    for label, task in controls:
+        for execution in PATHS:
+            _result, seconds, run = _run_task(bed, "baseline-%s" % label.split()[0], execution, task)
+            key = "%s_%s" % (label.replace(" ", "_"), execution)
+            report.count("bounds_baseline_ms.%s" % key, int(round((seconds or 0) * 1000)))
+            report.count("bounds_baseline_peak_mib.%s" % key, int(round(run.peak_mib)))
+            print("[INFO] %s / baseline, %s (%s): task %.2f s, run %.1f s, process tree peak %.0f MiB"
+                  % (PART, label, execution, seconds or 0, run.seconds, run.peak_mib), flush=True)
 
 
 def run(bed, report):
