@@ -36,6 +36,11 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_secrets import (
+    is_short_secret,
+    short_secret_options,
+    short_secret_warning,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import NETSUITE_ARGSPEC, option_problem
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_auth import SECRET_ENV_VARS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
@@ -94,16 +99,36 @@ def _plain(value):
     return str(value)
 
 
-def _host_settings(host, hostvars, scrubber, default_vault=None):
+def _hide(scrubber, short_secrets, value):
+    """Register a secret: a short one (_short_secrets) is masked as a whole value only."""
+    if value in (None, ""):
+        return
+    if is_short_secret(str(value)) and short_secrets is not None:
+        short_secrets.add(str(value))
+    else:
+        scrubber.add(value)
+
+
+def _short_secret_warnings(params, own_vault):
+    """One warning per setting that holds a secret too short to hide reliably (never the value)."""
+    prefix = "tba_verify_" if own_vault else "the task's "
+    return [short_secret_warning(prefix + name)
+            for name in sorted({name for name, _value in short_secret_options(HOST_ARGSPEC, params)})]
+
+
+def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=None):
     """AccountSettings for one host, from its variables; a problem with them becomes its row.
     ``default_vault``: the task's own O(vault) (from module_defaults, say), for hosts without
-    tba_verify_vault; like module_defaults, a host's dict replaces it whole."""
+    tba_verify_vault; like module_defaults, a host's dict replaces it whole. ``short_secrets``
+    collects secrets too short to be searched for inside text."""
+    own_vault = False
     try:
         variables = hostvars[host]
         raw = {}
         for variable, option in HOST_VARIABLES.items():
             if variable in variables:
                 raw[option] = _plain(variables[variable])
+        own_vault = "vault" in raw
         if "vault" not in raw and default_vault:
             raw["vault"] = _plain(default_vault)
     except Exception as exc:  # pylint: disable=broad-exception-caught
@@ -113,14 +138,14 @@ def _host_settings(host, hostvars, scrubber, default_vault=None):
     vault = raw.get("vault")
     if isinstance(vault, dict):
         for value in connection_secrets(vault):
-            scrubber.add(value)
+            _hide(scrubber, short_secrets, value)
     elif vault is not None:
         return AccountSettings(host=host, problem=(
             "tba_verify_vault must be a dictionary of connection options (url, token, ...), not a %s"
             % type(vault).__name__, _SETTINGS_HINT))
     validated = ArgumentSpecValidator(HOST_ARGSPEC).validate(raw)
     for value in validated._no_log_values:  # pylint: disable=protected-access
-        scrubber.add(value)
+        _hide(scrubber, short_secrets, value)
     params = validated.validated_parameters
     if validated.error_messages:
         # ansible-core's messages quote the refused value (a token pasted into the wrong
@@ -131,7 +156,8 @@ def _host_settings(host, hostvars, scrubber, default_vault=None):
         host=host, path=params.get("path"), engine_mount_point=params.get("engine_mount_point") or "secret",
         version=params.get("version"), max_age_days=params.get("max_age_days"),
         min_certificate_days=params.get("min_certificate_days"), netsuite_url=params.get("netsuite_url"), netsuite_timeout=params.get("netsuite_timeout"),
-        netsuite_validate_certs=params.get("netsuite_validate_certs"), vault=params.get("vault") or {})
+        netsuite_validate_certs=params.get("netsuite_validate_certs"), vault=params.get("vault") or {},
+        warnings=_short_secret_warnings(params, own_vault))
 
 
 def _problems_without_values(raw):
@@ -204,16 +230,18 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         result["changed"] = False
         # Every secret a fleet may take from the environment (tokens, secret IDs, passwords, JWTs).
-        scrubber = Scrubber(os.environ.get(name) for name in SECRET_ENV_VARS)
+        scrubber, short_secrets = Scrubber(), set()
+        for name in SECRET_ENV_VARS:
+            _hide(scrubber, short_secrets, os.environ.get(name))
         try:
-            result.update(self._run(task_vars or {}, scrubber))
+            result.update(self._run(task_vars or {}, scrubber, short_secrets))
         except Exception as exc:  # pylint: disable=broad-exception-caught
             text = " ".join(str(exc).split())[:1000]
             result.update(failed=True, msg=scrubber.scrub("credential_fleet_check failed: %s%s" % (
                 "" if isinstance(exc, (AnsibleError, OSError, ValueError)) else type(exc).__name__ + ": ", text)))
         return result
 
-    def _run(self, task_vars, scrubber):
+    def _run(self, task_vars, scrubber, short_secrets):
         started = time.monotonic()
         _validation, options = self.validate_argument_spec(argument_spec=PLUGIN_ARGSPEC)
         for name in ("concurrency", "per_account_concurrency"):
@@ -227,11 +255,12 @@ class ActionModule(ActionBase):
         task_vault = self._task.args.get("vault")
         if isinstance(task_vault, dict):
             for value in connection_secrets(task_vault):
-                scrubber.add(value)
-        accounts = [_host_settings(host, hostvars, scrubber, task_vault if isinstance(task_vault, dict) else None)
+                _hide(scrubber, short_secrets, value)
+        accounts = [_host_settings(host, hostvars, scrubber, task_vault if isinstance(task_vault, dict) else None,
+                                   short_secrets)
                     for host in hosts]
 
-        checker = FleetChecker(options["concurrency"], options["per_account_concurrency"], scrubber)
+        checker = FleetChecker(options["concurrency"], options["per_account_concurrency"], scrubber, short_secrets)
         rows = checker.check(accounts)
         for warning in checker.warnings:
             display.warning(warning)

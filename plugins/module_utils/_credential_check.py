@@ -17,6 +17,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import (
     stored_auth_type,
     stored_keys,
+    stored_size_problem,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import SECRET_FIELDS as TBA_SECRET_FIELDS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
@@ -94,6 +95,10 @@ def load_stored(data, auth_type, hide, custom_metadata=None):
         secret_fields, load = M2M_SECRET_FIELDS, load_stored_m2m
     else:
         secret_fields, load = TBA_SECRET_FIELDS, build_credentials
+    # A caller that read the data itself (not through Kv2Secret.read) gets the same bound.
+    oversized = stored_size_problem(data)
+    if oversized:
+        raise CredentialInputError([oversized])
     hide([data.get(name) for name in secret_fields])
     options = {}
     if auth_type == "m2m":
@@ -183,6 +188,12 @@ def _check_state(store, state, validate, probe_for, version, max_age_days, now):
             "Store them with netsuite_ops.credentials.tba_credential or m2m_credential, or the "
             "tba_bootstrap role; check engine_mount_point and path."))
 
+    if state.oversized:
+        # Refused from the raw answer (Kv2Secret.read): nothing of it was parsed or registered.
+        return outcome.fail(Failure(
+            "stored:malformed", "Stored secret %s is too large: %s" % (label, state.oversized),
+            "Re-store the credentials with netsuite_ops.credentials.tba_credential or m2m_credential; "
+            "a stored value holds at most the size its field allows."))
     outcome.account = _account_if_valid(state.data.get("account_id"))
     auth_type = outcome.auth_type = stored_auth_type(state.data, state.custom_metadata)
     expected = stored_keys(auth_type)

@@ -36,6 +36,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credenti
     load_stored,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_secrets import is_short_secret, mask_whole
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     CredentialInputError,
     resolve_netsuite_url,
@@ -90,6 +91,7 @@ class AccountSettings:
     netsuite_validate_certs: bool = True
     vault: dict = field(default_factory=dict, repr=False)
     problem: Optional[tuple] = None
+    warnings: list = field(default_factory=list)  # the caller's, about these settings (a short secret)
 
 
 def _text(value):
@@ -116,7 +118,7 @@ def new_row(settings):
         "error_code": None,
         "failure_code": None,
         "attempts": None,
-        "warnings": [],
+        "warnings": list(settings.warnings),
     }
 
 
@@ -132,13 +134,16 @@ class FleetChecker:
     """One fleet check: the shared connections, the per-account slots and the secrets seen."""
 
     def __init__(self, concurrency=DEFAULT_CONCURRENCY, per_account_concurrency=DEFAULT_PER_ACCOUNT_CONCURRENCY,
-                 scrubber=None):
+                 scrubber=None, short_secrets=None):
         for name, value in (("concurrency", concurrency), ("per_account_concurrency", per_account_concurrency)):
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CONCURRENCY:
                 raise ValueError("%s must be a whole number from 1 to %d" % (name, MAX_CONCURRENCY))
         self.concurrency = concurrency
         self.per_account_concurrency = per_account_concurrency
         self.scrubber = scrubber if scrubber is not None else Scrubber()
+        # Secrets too short to search for inside text: masked as whole values only, so a
+        # one-character role_id never turns the key or value 'host' into 'ho********t'.
+        self.short_secrets = short_secrets if short_secrets is not None else set()
         self._lock = threading.Lock()
         self._secrets_lock = threading.Lock()
         self._vault_clients = {}
@@ -150,10 +155,14 @@ class FleetChecker:
     # -- secrets --------------------------------------------------------------------------
 
     def hide(self, values):
-        # Its own lock: connect() calls this while _vault_client holds self._lock.
+        # Its own lock, held for no I/O: logins of many connections call this at once.
         with self._secrets_lock:
             for value in values:
-                if value not in (None, ""):
+                if value in (None, ""):
+                    continue
+                if is_short_secret(str(value)):
+                    self.short_secrets.add(str(value))
+                else:
                     self.scrubber.add(str(value))
 
     def _hide_settings(self, settings):
@@ -172,23 +181,28 @@ class FleetChecker:
 
     def _vault_client(self, options):
         """(client, warnings) for these connection options, built once; a configuration error is
-        raised again for every account that uses the same options."""
+        raised again for every account that uses the same options.
+
+        No lock is held while logging in: the first account of a connection logs in, accounts of
+        the same connection wait for that one login, every other connection goes on (a login
+        that stalls delays only the accounts that need it)."""
         key = json.dumps(options, sort_keys=True, default=str)
         with self._lock:
-            if key not in self._vault_clients:
-                warnings = _RowWarnings(self._current)
-                try:
-                    # One login per distinct connection, shared by its accounts; revoked in close().
-                    client = connect(options, warnings, hide=self.hide)
-                    self._pooled(client.adapter.session)
-                    warnings.connected()
-                    self._vault_clients[key] = (client, warnings.first)
-                except VaultConnectionError as exc:
-                    self._vault_clients[key] = exc
-            entry = self._vault_clients[key]
-        if isinstance(entry, VaultConnectionError):
-            raise entry
-        return entry
+            login = self._vault_clients.get(key)
+            first = login is None
+            if first:
+                login = self._vault_clients[key] = _Once()
+        if first:
+            login.run(lambda: self._connect(options))
+        return login.result()
+
+    def _connect(self, options):
+        warnings = _RowWarnings(self._current)
+        # One login per distinct connection, shared by its accounts; revoked in close().
+        client = connect(options, warnings, hide=self.hide)
+        self._pooled(client.adapter.session)
+        warnings.connected()
+        return client, warnings.first
 
     def _netsuite_session(self, base_url, timeout):
         """One session per NetSuite host (and timeout), with the limits probe_connection gives
@@ -215,7 +229,7 @@ class FleetChecker:
         behind), then close every connection. Returns the warnings of failed revocations."""
         with self._lock:
             sessions = list(self._netsuite_sessions.values())
-            clients = [entry[0] for entry in self._vault_clients.values() if not isinstance(entry, VaultConnectionError)]
+            clients = [entry.value[0] for entry in self._vault_clients.values() if entry.value is not None]
             self._netsuite_sessions.clear()
             self._vault_clients.clear()
         warnings = []
@@ -307,8 +321,37 @@ class FleetChecker:
         finally:
             self.warnings.extend(self.close())
         # Scrubbed only now: a secret read for one account must be hidden in every row.
-        self.warnings = self.scrubber.scrub_all(self.warnings)
-        return [self.scrubber.scrub_all(row) for row in rows]
+        self.warnings = self.scrubbed(self.warnings)
+        return [{key: self.scrubbed(value) for key, value in row.items()} for row in rows]
+
+    def scrubbed(self, value):
+        """``value`` scrubbed of every secret seen; a row's keys are never touched."""
+        return mask_whole(self.scrubber.scrub_all(value), self.short_secrets)
+
+
+class _Once:
+    """One job's outcome for every thread that asks: the thread that calls ``run`` does it
+    (holding no lock), the others wait in ``result`` for it. A VaultConnectionError is raised
+    again for each; anything else is a bug and raised as well."""
+
+    def __init__(self):
+        self._done = threading.Event()
+        self.value = None
+        self._error = None
+
+    def run(self, job):
+        try:
+            self.value = job()
+        except BaseException as exc:  # pylint: disable=broad-exception-caught
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self):
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self.value
 
 
 class _RowWarnings:

@@ -57,6 +57,11 @@ _B64TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")
 # NetSuite's access tokens are JWTs of several hundred characters. A few characters are no token,
 # and scrubbing them from the result (as every token is) would blank ordinary words.
 _TOKEN_MIN_CHARS = 16
+# NetSuite's access tokens are a few KB. A longer one is refused before anything registers it as
+# a secret (a scrub's cost grows with it) or sends it back (a header of that size): a 1 MiB token
+# cost 350-400 MiB per task. The answer holding it is bounded before it is parsed.
+ACCESS_TOKEN_MAX = 16 * 1024
+TOKEN_ANSWER_MAX_BYTES = 64 * 1024
 
 
 def missing_m2m_library():
@@ -87,15 +92,32 @@ def token_request(credentials, base_url, now):
     return TokenRequest(url, body, assertion)
 
 
+def token_answer_problem(body_size, payload):
+    """Why a successful token answer of ``body_size`` bytes cannot be used, before or after it
+    is parsed (``payload`` None: not parsed yet); None when it may be. Never quotes the answer."""
+    if body_size > TOKEN_ANSWER_MAX_BYTES:
+        return "the token endpoint's answer is %d bytes, more than the %d this collection reads" % (
+            body_size, TOKEN_ANSWER_MAX_BYTES)
+    token = payload.get("access_token") if isinstance(payload, dict) else None
+    if isinstance(token, str) and len(token) > ACCESS_TOKEN_MAX:
+        return "the access token is %d characters, more than the %d accepted (NetSuite's are a few KB)" % (
+            len(token), ACCESS_TOKEN_MAX)
+    return None
+
+
 def access_token_from(payload):
     """The access token of a successful token answer (parsed JSON), else None: a token_type
-    other than bearer, or a token that is not an RFC 6750 b64token of a plausible length, is
-    not one this probe can send (a line break in it would even break the header)."""
+    other than bearer, or a token that is not an RFC 6750 b64token of a plausible length (at
+    most ACCESS_TOKEN_MAX), is not one this probe can send (a line break in it would even break
+    the header)."""
     if not isinstance(payload, dict):
         return None
     token = payload.get("access_token")
     token_type = payload.get("token_type", "bearer")
-    if not isinstance(token, str) or not _B64TOKEN.fullmatch(token) or len(token) < _TOKEN_MIN_CHARS:
+    # The length first: the pattern's cost grows with the text.
+    if not isinstance(token, str) or not _TOKEN_MIN_CHARS <= len(token) <= ACCESS_TOKEN_MAX:
+        return None
+    if not _B64TOKEN.fullmatch(token):
         return None
     return token if isinstance(token_type, str) and token_type.lower() == "bearer" else None
 

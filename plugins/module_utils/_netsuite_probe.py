@@ -53,6 +53,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_toke
     bearer_headers,
     missing_m2m_library,
     oauth_error_from,
+    token_answer_problem,
     token_request,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 import parse_time
@@ -215,6 +216,10 @@ _CODE_HINTS = {
     "RESPONSE_TOO_LARGE": (
         "{host} sent an answer far larger than NetSuite's REST web services send for this request: "
         "check netsuite_url (" + _COMPANY_URLS + ") and any proxy in between."
+    ),
+    "TOKEN_TOO_LARGE": (
+        "{host} issued an access token far larger than NetSuite's (a few KB): it was not used. Check "
+        "netsuite_url (" + _COMPANY_URLS + ") and any proxy in between."
     ),
     "MISSING_DEPENDENCY": (
         "Install requests where the module runs (pip install requests-oauthlib brings it)."
@@ -721,8 +726,15 @@ def _response_error(response, probe, body_time, auth_type):
         # (e.g. a proxy's page).
         if probe == SERVER_TIME_PROBE and body_time is None:
             return "UNEXPECTED_RESPONSE", _unexpected_detail(response)
-        if probe == TOKEN_PROBE and access_token_from(_json_or_none(response)) is None:
-            return "UNEXPECTED_RESPONSE", _unexpected_detail(response)
+        if probe == TOKEN_PROBE:
+            # Sizes before parsing, and no word of an oversized answer: it holds the token.
+            problem = token_answer_problem(len(response.content), None)
+            payload = None if problem else _json_or_none(response)
+            problem = problem or token_answer_problem(len(response.content), payload)
+            if problem:
+                return "TOKEN_TOO_LARGE", problem
+            if access_token_from(payload) is None:
+                return "UNEXPECTED_RESPONSE", _unexpected_detail(response)
         return None, None
     if 300 <= status < 400:
         return "REDIRECTED", "HTTP %s redirect to %s" % (status, _redirect_target(response))

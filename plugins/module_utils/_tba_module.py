@@ -20,6 +20,11 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import load_stored
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, vault_failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_secrets import (
+    is_short_secret,
+    mask_whole,
+    set_aside,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     ENVIRONMENTS,
     SECRET_FIELDS,
@@ -264,8 +269,28 @@ def vault_secret(module, path=None):
 
 def scrubbed(module, value):
     """``value`` with every registered secret hidden in every form (percent-encoded, JSON-escaped,
-    partial...). AnsibleModule masks only whole raw values; this covers text from servers."""
-    return Scrubber(module.no_log_values, public=getattr(module, "_nso_public_text", ())).scrub_all(value)
+    partial...). AnsibleModule masks only whole raw values; this covers text from servers. A
+    secret too short to be searched for inside text is masked where it is a whole value only
+    (_short_secrets): keys and the words around it keep their shape."""
+    short = _short_secrets(module)
+    secrets = [secret for secret in module.no_log_values if secret not in short]
+    return mask_whole(Scrubber(secrets, public=getattr(module, "_nso_public_text", ())).scrub_all(value), short)
+
+
+def _short_secrets(module):
+    return set(getattr(module, "_nso_short_secrets", ())) | {
+        secret for secret in module.no_log_values if is_short_secret(secret)}
+
+
+def release_short_secrets(module):
+    """Before the result leaves: take short secrets out of the module's no_log values (Ansible
+    would mask them inside keys and words: ``changed`` became ``********d``), warn about each
+    option that holds one, and return them for whole-value masking."""
+    short, warnings = set_aside(module.no_log_values, getattr(module, "argument_spec", None), module.params)
+    module._nso_short_secrets = set(getattr(module, "_nso_short_secrets", ())) | short
+    for warning in warnings:
+        module.warn(warning)
+    return module._nso_short_secrets
 
 
 def publish(module, values):
@@ -282,7 +307,11 @@ def warn(module, warnings):
 def finish(module, failed=False, **result):
     """The one exit of every module: scrubbed, then exit_json or fail_json."""
     _end_vault_session(module)
+    short = release_short_secrets(module)
     result = scrubbed(module, result)
+    if short:
+        # Ansible's own invocation would show them: they are no longer no_log values.
+        result["invocation"] = {"module_args": mask_whole(module.params, short)}
     if failed:
         module.fail_json(**result)
     module.exit_json(**result)

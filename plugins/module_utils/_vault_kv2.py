@@ -12,6 +12,7 @@ modules' cost budget) and raises VaultConnectionError, never an hvac or requests
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import stored_size_problem
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VaultConnectionError,
     import_hvac,
@@ -89,6 +90,9 @@ class KvSecretState:
     data: the stored data when exists, else None. Left out of repr().
     custom_metadata: the path's custom metadata, {} when there is none.
     created_time: when the version read was created, None when nothing was written.
+    oversized: why the stored data is too large to work on (names the key and the limit), or
+        None. Such data is never handed out: ``data`` is then {}, so a check refuses it and a
+        write may replace it, and no value of it is registered as a secret or parsed.
     """
 
     exists: bool
@@ -96,6 +100,7 @@ class KvSecretState:
     data: Optional[dict] = field(repr=False)
     custom_metadata: dict
     created_time: Optional[str]
+    oversized: Optional[str] = None
 
 
 class Kv2Secret:
@@ -268,12 +273,16 @@ def _state_from_body(body, live, path='the secret'):
     metadata = _typed(block.get('metadata'), dict, path, 'data.metadata')
     if not metadata:
         return KvSecretState(exists=False, current_version=None, data=None, custom_metadata={}, created_time=None)
+    data = dict(_typed(block.get('data'), dict, path, 'data.data') or {}) if live else None
+    # Sizes first, on the raw answer: nothing else may touch a value before its size is known.
+    oversized = stored_size_problem(data)
     return KvSecretState(
         exists=live,
         current_version=_typed(metadata.get('version'), int, path, 'data.metadata.version'),
-        data=dict(_typed(block.get('data'), dict, path, 'data.data') or {}) if live else None,
+        data={} if oversized else data,
         custom_metadata=dict(_typed(metadata.get('custom_metadata'), dict, path, 'custom_metadata') or {}),
         created_time=_typed(metadata.get('created_time'), str, path, 'data.metadata.created_time'),
+        oversized=oversized,
     )
 
 

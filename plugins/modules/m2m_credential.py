@@ -24,6 +24,8 @@ description:
     C(private_key) (PKCS#8 PEM) and C(certificate). Custom metadata holds C(auth_type=m2m),
     C(certificate_not_after), C(environment), C(managed_by) and O(integration_name)."
   - The access token lives in memory for the one test; it is never stored, cached or returned.
+    One longer than 16384 characters (NetSuite's are a few KB), or a token answer over 65536
+    bytes, is refused before it is used or sent (C(failure_code=netsuite:TOKEN_TOO_LARGE)).
 author:
   - netsuite_ops.credentials contributors (@netsuite-ops)
 requirements:

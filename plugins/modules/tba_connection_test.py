@@ -85,6 +85,13 @@ notes:
     retried, at most 3 attempts.
   - The stored secret is read once, with the C(read) capability on the data path; nothing else
     is needed in Vault.
+  - A stored value longer than its field allows (1024 characters for a TBA value or a client ID,
+    16384 for a PEM, 128 for a certificate ID), or a secret holding more than 65536 characters in
+    all, is refused from Vault's answer before anything parses it, naming the key and the limit
+    (C(failure_code=stored:malformed)).
+  - For stored M2M credentials, an access token longer than 16384 characters (NetSuite's are a
+    few KB), or a token answer over 65536 bytes, is refused before it is used or sent
+    (C(failure_code=netsuite:TOKEN_TOO_LARGE)).
 seealso:
   - module: netsuite_ops.credentials.tba_credential
 """

@@ -22,6 +22,11 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_secrets import (
+    is_short_secret,
+    mask_whole,
+    set_aside,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import run_task
 
 # auto: in the controller when the task runs there, else the module; module / controller force one.
@@ -44,6 +49,7 @@ class ControllerModule:
 
     def __init__(self, argument_spec, args, name, check_mode=False, diff=False, inject_invocation=False,
                  supports_check_mode=True, **rules):
+        self.argument_spec = argument_spec
         self.check_mode = check_mode
         self._diff = diff
         self._inject_invocation = inject_invocation
@@ -74,12 +80,20 @@ class ControllerModule:
         raise TaskExit(self._finished(result))
 
     def _finished(self, result):
-        """As AnsibleModule returns it: no_log values masked; then scrubbed in every form."""
+        """As AnsibleModule returns it: no_log values masked; then scrubbed in every form. Short
+        secrets only as whole values (_short_secrets: keys and words keep their shape), also when
+        the task fails before its own finish set them aside."""
+        short, warnings = set_aside(self.no_log_values, self.argument_spec, self.params)
+        short |= set(getattr(self, "_nso_short_secrets", ()))
+        for warning in warnings:
+            self.warn(warning)
         if self._warnings:
             result["warnings"] = list(self._warnings)
         if self._inject_invocation:
-            result["invocation"] = {"module_args": self.params}
-        masked = remove_values(result, self.no_log_values)
+            result.setdefault("invocation", {"module_args": mask_whole(self.params, short)})
+        else:
+            result.pop("invocation", None)
+        masked = mask_whole(remove_values(result, self.no_log_values), short)
         return Scrubber(self.no_log_values, public=getattr(self, "_nso_public_text", ())).scrub_all(masked)
 
 
@@ -101,6 +115,7 @@ def run_in_controller(definition, args, check_mode, diff, inject_invocation):
         # A bug: say what it was, scrubbed of every secret registered so far, with no traceback.
         module = module_holder.get("module")
         secrets = module.no_log_values if module is not None else _secret_like_values(args)
+        secrets = {secret for secret in secrets if not is_short_secret(secret)}
         message = "Unexpected %s in %s: %s" % (type(exc).__name__, definition.name, exc)
         return {"failed": True, "changed": False,
                 "msg": Scrubber(secrets).scrub(remove_values(message, secrets))}

@@ -57,9 +57,14 @@ def _patched_args(args):
 
 
 @pytest.fixture
-def run_module(capsys):
+def run_module(capsys, monkeypatch):
     """run_module(main, args) -> (the result JSON the module printed, the raw text)."""
+    from ansible.module_utils import _internal
+
     def run(main, args):
+        # A module's process is never the controller; in this one, a test that loaded controller
+        # code would otherwise send the module's warnings to the display, not its result.
+        monkeypatch.setattr(_internal, "is_controller", False)
         with _patched_args(args):
             with pytest.raises(SystemExit):
                 main()

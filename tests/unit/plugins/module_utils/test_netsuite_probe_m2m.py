@@ -22,8 +22,11 @@ import pytest
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import build_m2m_credentials
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_keygen import generate_key_and_certificate
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_token import (
+    ACCESS_TOKEN_MAX,
     CLIENT_ASSERTION_TYPE,
     OAUTH_ERROR_CODES,
+    TOKEN_ANSWER_MAX_BYTES,
+    access_token_from,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
     CATALOG_PROBE,
@@ -539,6 +542,28 @@ def test_a_transport_failure_after_the_token_keeps_the_token_answers_clock(m2m):
 
 # --- answers that are not a token ---------------------------------------------------------------
 
+def test_an_access_token_longer_than_the_bound_is_refused():
+    assert access_token_from({"access_token": "a" * ACCESS_TOKEN_MAX}) == "a" * ACCESS_TOKEN_MAX
+    assert access_token_from({"access_token": "a" * (ACCESS_TOKEN_MAX + 1)}) is None
+
+
+@pytest.mark.parametrize("size, words", [
+    (ACCESS_TOKEN_MAX + 1, "more than the %d accepted" % ACCESS_TOKEN_MAX),
+    # Under the 1 MiB every NetSuite answer is capped at: the token's own bound refuses it.
+    (1000 * 1000, "more than the %d this collection reads" % TOKEN_ANSWER_MAX_BYTES),
+], ids=["just over", "a megabyte"])
+def test_an_oversized_token_is_never_sent_or_shown(m2m, size, words):
+    """Refused before it is registered, parsed further or sent back as a header (repro 9)."""
+    token = base64.urlsafe_b64encode(secrets.token_bytes(size)).decode()[:size]
+    with ScriptedServer({TOKEN_PATH: [token_answer(token)], SERVER_TIME_PATH: [server_time_answer()]}) as server:
+        result = probe(m2m(), server)
+    assert not result.ok and (result.error_code, result.probe, result.attempts) == ("TOKEN_TOO_LARGE", TOKEN_PROBE, 1)
+    assert words in result.detail and "few KB" in result.hint
+    assert server.sent() == [("POST", TOKEN_PATH)]
+    shown = json.dumps(dataclasses.asdict(result))
+    assert not [token[i:i + 16] for i in range(0, len(token) - 16, 997) if token[i:i + 16] in shown]
+
+
 @pytest.mark.parametrize("body", [
     json.dumps({"token_type": "bearer"}),
     json.dumps({"access_token": "short", "token_type": "bearer"}),
@@ -546,7 +571,7 @@ def test_a_transport_failure_after_the_token_keeps_the_token_answers_clock(m2m):
     json.dumps({"access_token": "a" * 40, "token_type": "mac"}),
     json.dumps({"access_token": ["a" * 40]}),
     "<html>welcome to the portal</html>",
-    "[" * 100000,
+    "[" * 60000,  # deep enough for RecursionError, within TOKEN_ANSWER_MAX_BYTES
 ], ids=["no token", "too short", "a line break", "not bearer", "not a string", "html", "nested json"])
 def test_a_token_answer_without_a_usable_token_is_unexpected(m2m, body):
     with ScriptedServer({TOKEN_PATH: [(200, JSON_TYPE, body)]}) as server:
