@@ -9,6 +9,7 @@ The units (_tba_credentials, _netsuite_probe, _vault_*) know nothing of AnsibleM
 the only module_utils file that does.
 """
 
+import difflib
 import os
 from collections.abc import Mapping
 
@@ -18,7 +19,7 @@ from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.parsing.convert_bool import BOOLEANS
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import load_stored
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, vault_failure
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, failure_of
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     ENVIRONMENTS,
@@ -26,6 +27,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     CredentialInputError,
     build_credentials,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import timeout_problem
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     URL_ENV_VARS,
@@ -72,15 +74,26 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
         problems.append("vault must be a dictionary of connection options (url, token, ...), not a %s"
                         % type(vault).__name__)
         guarded["vault"] = dict(type="raw", no_log=True)
+    elif isinstance(vault, str):
+        # JSON or key=value text: checked as the dict ansible-core will make of it.
+        params = dict(params, vault=check_type_dict(vault))
+    keys_guard = None
+    if "vault" in argument_spec and isinstance(params.get("vault"), Mapping):
+        unknown = unknown_vault_keys(argument_spec["vault"], params["vault"])
+        if unknown:
+            problems.extend(problem for _key, problem, _masked in unknown)
+            # Unknown to ansible-core too, which would print them unmasked in the invocation.
+            guarded["vault"] = keys_guard = dict(argument_spec["vault"], options=dict(
+                argument_spec["vault"]["options"],
+                **{key: dict(type="raw", no_log=masked) for key, _problem, masked in unknown}))
     for name, spec in argument_spec.items():
         value = params.get(name)
         if name == "vault" and isinstance(value, Mapping):
-            found = [option_problem("vault." + key, spec["options"][key], value.get(key))
-                     for key in sorted(spec.get("options") or {}) if key in value]
+            found = vault_option_problems(spec, value)
         else:
             found = [option_problem(name, spec, value)]
         found = [problem for problem in found if problem]
-        if found and guarded.get(name) is spec:
+        if found and (guarded.get(name) is spec or (keys_guard is not None and guarded.get(name) is keys_guard)):
             problems.extend(found)
             guarded[name] = dict(type="raw", no_log=spec.get("no_log", False) or _may_be_secret(value))
     # A private key pasted into an option that is not secret (a certificate swapped with its key,
@@ -112,6 +125,29 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
 
 
 _PRIVATE_KEY_MARK = "PRIVATE KEY-----"
+
+
+def vault_option_problems(spec, vault):
+    """option_problem of every known key of a ``vault`` dict (without values)."""
+    return [option_problem("vault." + key, spec["options"][key], vault.get(key))
+            for key in sorted(spec.get("options") or {}) if key in vault]
+
+
+def unknown_vault_keys(spec, vault):
+    """(key, problem, mask) for every key of a ``vault`` dict that is no option: the problem names
+    the closest option; ``mask`` when its value may be a secret (a misspelled ``secretid``)."""
+    options = spec.get("options") or {}
+    known = set(options)
+    for option in options.values():
+        known.update(option.get("aliases") or ())
+    found = []
+    for key in sorted(str(key) for key in vault if str(key) not in known):
+        close = difflib.get_close_matches(key.lower(), sorted(options), n=1, cutoff=0.6)
+        problem = "vault.%s: is not a Vault connection option%s" % (
+            key, "; did you mean vault.%s?" % close[0] if close else "")
+        secret_like = bool(close) and bool(options[close[0]].get("no_log"))
+        found.append((key, problem, secret_like or _may_be_secret(vault.get(key))))
+    return found
 
 
 def _url_options(params):
@@ -224,6 +260,9 @@ def check_minimums(module, **minimums):
     """Numbers Ansible's type checks let through but that make no sense (a timeout of 0)."""
     for name, minimum in minimums.items():
         value = module.params.get(name)
+        if name.endswith("timeout") and timeout_problem(name, value):
+            # Also bounded above: a timeout of 10^10 overflows the socket layer.
+            fail_input(module, timeout_problem(name, value))
         if value is not None and value < minimum:
             fail_input(module, "%s: must be at least %d" % (name, minimum))
 
@@ -305,7 +344,6 @@ def _known_before(exc):
 
 
 _INPUT_HINT = "Nothing was tested or written: fix the option(s) named and run again."
-_BUG_HINT = "This is a bug in netsuite_ops.credentials: please report it with this reason."
 
 
 def fail_input(module, problems):
@@ -325,13 +363,12 @@ def run_guarded(module, body):
         body()
         return
     except VaultConnectionError as exc:
-        failure, result = vault_failure(exc), dict(_known_before(exc), vault_error=exc.kind)
+        failure, result = failure_of(exc, _INPUT_HINT), dict(_known_before(exc), vault_error=exc.kind)
     except CredentialInputError as exc:
         failure, result = None, {"problems": str(exc)}
     except Exception as exc:  # pylint: disable=broad-exception-caught
-        # An unexpected error is a bug; its text may quote data, and fail_json scrubs every
-        # registered secret from msg, so the type and the scrubbed text are safe to show.
-        failure, result = Failure("internal:error", "Unexpected %s: %s" % (type(exc).__name__, exc), _BUG_HINT), {}
+        # failure_of: a transport failure by setting, or a bug (its text scrubbed by fail_json).
+        failure, result = failure_of(exc, _INPUT_HINT), {}
     # Outside the except clauses on purpose: before ansible-core 2.19, fail_json attaches the
     # exception being handled, as a traceback, to the result at -vvv.
     if failure is None:

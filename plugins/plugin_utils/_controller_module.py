@@ -21,6 +21,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.common.parameters import remove_values
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import failure_of
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import run_task
 
@@ -101,9 +102,11 @@ def run_in_controller(definition, args, check_mode, diff, inject_invocation):
         # A bug: say what it was, scrubbed of every secret registered so far, with no traceback.
         module = module_holder.get("module")
         secrets = module.no_log_values if module is not None else _secret_like_values(args)
-        message = "Unexpected %s in %s: %s" % (type(exc).__name__, definition.name, exc)
+        failure = failure_of(exc, "Fix the option(s) named and run again.")
+        message = "%s (in %s)" % (failure.reason, definition.name)
+        result = dict(failure.fields(), reason=message, msg=message)
         return {"failed": True, "changed": False,
-                "msg": Scrubber(secrets).scrub(remove_values(message, secrets))}
+                **{key: Scrubber(secrets).scrub(remove_values(value, secrets)) for key, value in result.items()}}
     return {"failed": True, "changed": False, "msg": "%s finished without a result" % definition.name}
 
 
