@@ -23,6 +23,7 @@ Codes are namespaced by where the failure was found:
 fleet check all use it). Standard library only at import time.
 """
 
+import ssl
 from dataclasses import dataclass
 
 
@@ -83,23 +84,24 @@ def failure_of(exc, input_hint, settings=None):
     if isinstance(exc, CredentialInputError):
         return Failure("input:invalid", "Invalid input: %s" % exc, input_hint)
     settings = settings or _transport_errors.VAULT_SETTINGS
-    problem = _transport_errors.describe(exc, settings) if _is_library_error(exc) else None
+    library_error = _is_library_error(exc)
+    # Not a bare OSError: outside a request (the boundaries describe theirs) it is about a file.
+    problem = _transport_errors.describe(exc, settings) if library_error or isinstance(
+        exc, (UnicodeError, OverflowError, ValueError)) else None
     if problem is not None:
-        prefix = "netsuite:%s" % problem.code if settings is _transport_errors.NETSUITE_SETTINGS else "vault:%s" % problem.kind
-        return Failure(prefix, ("NetSuite: " if prefix.startswith("netsuite") else "Vault: ") + problem.reason,
-                       problem.hint)
-    if _is_library_error(exc):
+        on_netsuite = settings is _transport_errors.NETSUITE_SETTINGS
+        return Failure("netsuite:%s" % problem.code if on_netsuite else "vault:%s" % problem.kind,
+                       ("NetSuite: " if on_netsuite else "Vault: ") + problem.reason, problem.hint)
+    if library_error:
         return Failure("internal:error", "Unexpected %s (its text is withheld: it may quote a URL or a header)"
                        % type(exc).__name__, BUG_HINT)
     # A bug; its text may quote data: callers scrub every registered secret from it.
     return Failure("internal:error", "Unexpected %s: %s" % (type(exc).__name__, exc), BUG_HINT)
 
 
-_LIBRARY_MODULES = ("requests", "urllib3", "hvac", "ssl", "socket", "http", "encodings")
+_LIBRARY_MODULES = ("requests", "urllib3", "hvac", "ssl", "socket", "http")
 
 
 def _is_library_error(exc):
-    """An exception raised for a request: by an HTTP or TLS library, the socket layer (OSError),
-    a header's encoding or the timeout checks (OverflowError)."""
-    module = type(exc).__module__.split(".")[0]
-    return (module in _LIBRARY_MODULES or isinstance(exc, (OSError, UnicodeError, OverflowError)))
+    """An exception class of an HTTP or TLS library or the socket layer."""
+    return type(exc).__module__.split(".")[0] in _LIBRARY_MODULES or isinstance(exc, ssl.SSLError)

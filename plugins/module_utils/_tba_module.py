@@ -77,6 +77,7 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
     elif isinstance(vault, str):
         # JSON or key=value text: checked as the dict ansible-core will make of it.
         params = dict(params, vault=check_type_dict(vault))
+    vault_text = vault if isinstance(vault, str) and isinstance(params.get("vault"), Mapping) else None
     keys_guard = None
     if "vault" in argument_spec and isinstance(params.get("vault"), Mapping):
         unknown = unknown_vault_keys(argument_spec["vault"], params["vault"])
@@ -119,6 +120,11 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
         if url_secrets(url):
             module.no_log_values.discard(url)
             hide(module, url_secrets(url))
+    if vault_text is not None and vault_text in module.no_log_values:
+        # Masked whole while the constructor ran; from here on its values that may be secret,
+        # or every run of the text (option names too) would be hidden in our own message.
+        module.no_log_values.discard(vault_text)
+        hide(module, _secret_like_leaves(argument_spec["vault"], params["vault"]))
     if problems:
         fail_input(module, "; ".join(problems))
     return module
@@ -131,6 +137,19 @@ def vault_option_problems(spec, vault):
     """option_problem of every known key of a ``vault`` dict (without values)."""
     return [option_problem("vault." + key, spec["options"][key], vault.get(key))
             for key in sorted(spec.get("options") or {}) if key in vault]
+
+
+def _secret_like_leaves(spec, vault):
+    """The values of a ``vault`` dict to mask: secret options', refused ones' (a secret pasted in
+    the wrong place), unknown keys' and any that looks like a secret."""
+    options = spec.get("options") or {}
+    found = []
+    for key, value in vault.items():
+        option = options.get(key)
+        if (option is None or option.get("no_log") or option_problem(key, option, value)
+                or _may_be_secret(value)) and isinstance(value, (str, int, float)):
+            found.append(value)
+    return found
 
 
 def unknown_vault_keys(spec, vault):

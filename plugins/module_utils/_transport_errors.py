@@ -222,7 +222,7 @@ def _proxy_rule(exc, settings, url, rex, uex):
 
 def _tls_rule(exc, settings, _url, rex, _uex):
     if isinstance(exc, ssl.SSLError) or (rex is not None and isinstance(exc, rex.SSLError)):
-        return TransportProblem('TLS_ERROR', 'tls', settings.ca, 'the TLS handshake failed',
+        return TransportProblem('TLS_ERROR', 'tls', settings.ca, 'the TLS handshake failed; check %s' % settings.ca,
                                 'Check the URL scheme and %s (the CA that signed the server certificate)' % settings.ca)
     # requests raises a bare OSError for a CA path it cannot use; open() the others.
     file_errors = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
