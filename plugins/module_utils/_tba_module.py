@@ -279,11 +279,11 @@ def check_minimums(module, **minimums):
     """Numbers Ansible's type checks let through but that make no sense (a timeout of 0)."""
     for name, minimum in minimums.items():
         value = module.params.get(name)
+        if value is not None and value < minimum:
+            fail_input(module, "%s: must be at least %d" % (name, minimum))
         if name.endswith("timeout") and timeout_problem(name, value):
             # Also bounded above: a timeout of 10^10 overflows the socket layer.
             fail_input(module, timeout_problem(name, value))
-        if value is not None and value < minimum:
-            fail_input(module, "%s: must be at least %d" % (name, minimum))
 
 
 class _ModuleWarnings:
