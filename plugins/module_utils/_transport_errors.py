@@ -235,8 +235,9 @@ def _tls_rule(exc, settings, _url, rex, _uex):
 
 
 def _url_rule(exc, settings, _url, rex, uex):
-    url_classes = (UnicodeError,) + ((rex.InvalidURL, rex.InvalidSchema, rex.MissingSchema, rex.URLRequired,
-                                       uex.LocationValueError) if rex is not None else ())
+    url_classes = (UnicodeError,)
+    if rex is not None:
+        url_classes += (rex.InvalidURL, rex.InvalidSchema, rex.MissingSchema, rex.URLRequired, uex.LocationValueError)
     if isinstance(exc, url_classes) and not isinstance(exc, UnicodeDecodeError):  # decoding is about an answer
         return TransportProblem('INVALID_URL', 'config', settings.url, '%s is not a usable URL' % settings.url,
                                 'Set %s to https://host[:port], with a valid host name' % settings.url)

@@ -188,9 +188,9 @@ def _run_playbook(bed, report, mode, playbook, secret_proxy, secret):
 
 
 def _run_verify(bed, report, mode, secret_proxy, secret):
-    bed.vault.kv2_write_raw("secret", "reliability/errors/stored", {key: bed.state["netsuite_accounts"]["good_production"][key]
-                                                                   for key in ("account_id", "consumer_key", "consumer_secret",
-                                                                               "token_id", "token_secret")})
+    stored = bed.state["netsuite_accounts"]["good_production"]
+    bed.vault.kv2_write_raw("secret", "reliability/errors/stored", {key: stored[key] for key in (
+        "account_id", "consumer_key", "consumer_secret", "token_id", "token_secret")})
     inventory = bed.write("errors_verify_inventory.yml", VERIFY_INVENTORY)
     report_path = os.path.join(bed.out, "errors-verify-report-%s.json" % mode)
     before = bed.netsuite_requests()
