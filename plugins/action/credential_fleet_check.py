@@ -41,7 +41,12 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_se
     short_secret_options,
     short_secret_warning,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import NETSUITE_ARGSPEC, option_problem
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import (
+    NETSUITE_ARGSPEC,
+    option_problem,
+    unknown_vault_keys,
+    vault_option_problems,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_auth import SECRET_ENV_VARS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VAULT_CONNECTION_ARGSPEC,
@@ -165,10 +170,8 @@ def _problems_without_values(raw):
     for name, spec in HOST_ARGSPEC.items():
         value = raw.get(name)
         if name == "vault" and isinstance(value, dict):
-            problems += [option_problem("vault." + key, spec["options"][key], value.get(key))
-                         for key in sorted(spec.get("options") or {}) if key in value]
-            problems += ["vault.%s: is not a Vault connection option" % key
-                         for key in sorted(value) if key not in (spec.get("options") or {})]
+            problems += vault_option_problems(spec, value)
+            problems += [problem for _key, problem, _masked in unknown_vault_keys(spec, value)]
         else:
             problems.append(option_problem(name, spec, value))
     return [problem for problem in problems if problem] or ["a value of the wrong type (not shown)"]

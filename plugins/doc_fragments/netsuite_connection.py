@@ -21,7 +21,7 @@ options:
     type: str
   netsuite_timeout:
     description:
-      - Seconds to wait for each NetSuite response.
+      - Seconds to wait for each NetSuite response, from 1 to 3600.
     type: int
     default: 30
   netsuite_validate_certs:

@@ -138,6 +138,7 @@ options:
         description:
           - Vault Enterprise or HCP Vault namespace for every request, logins included. Leave unset
             for OpenBao and Vault Community Edition.
+          - ASCII letters, digits and C(- _ . /) only; it is sent as an HTTP header.
           - 'Environment: E(ANSIBLE_HASHI_VAULT_NAMESPACE), E(VAULT_NAMESPACE), E(BAO_NAMESPACE).'
         type: str
       validate_certs:
@@ -165,7 +166,7 @@ options:
         type: raw
       timeout:
         description:
-          - Seconds to wait for the server to connect and to answer each request.
+          - Seconds to wait for the server to connect and to answer each request, from 1 to 3600.
           - 'Environment: E(ANSIBLE_HASHI_VAULT_TIMEOUT).'
         type: int
         default: 30

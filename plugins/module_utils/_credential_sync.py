@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
 
 MANAGED_BY = "netsuite_ops.credentials"
+# Vault's and OpenBao's limits for KV v2 custom metadata: past them the metadata write is
+# refused after the data version is written, and every re-run fails the same way.
+CUSTOM_METADATA_MAX_KEYS = 64
+CUSTOM_METADATA_KEY_MAX_BYTES = 128
+CUSTOM_METADATA_VALUE_MAX_BYTES = 512
 _STORED = "<stored>"
 _CHANGED = "<changed>"
 _ADDED = "<added>"
@@ -56,6 +61,24 @@ def desired_custom_metadata(credentials, token_name=None, labels=None):
     labels = dict(labels or {}, token_name=token_name)
     metadata.update((key, value) for key, value in labels.items() if value)
     return metadata
+
+
+def custom_metadata_problems(metadata, source=None):
+    """Where ``metadata`` breaks Vault's custom metadata limits, naming the key (or the option
+    ``source`` maps it to), never the value."""
+    source = source or {}
+    problems = []
+    if len(metadata) > CUSTOM_METADATA_MAX_KEYS:
+        problems.append("custom metadata: at most %d keys in Vault (%d here)" % (CUSTOM_METADATA_MAX_KEYS, len(metadata)))
+    for key, value in metadata.items():
+        name = source.get(key, key)
+        if len(str(key).encode("utf-8")) > CUSTOM_METADATA_KEY_MAX_BYTES:
+            problems.append("custom metadata key %s: at most %d bytes in UTF-8 (Vault's limit)"
+                            % (str(key)[:40], CUSTOM_METADATA_KEY_MAX_BYTES))
+        elif len(str(value).encode("utf-8")) > CUSTOM_METADATA_VALUE_MAX_BYTES:
+            problems.append("%s: must be at most %d bytes in UTF-8 (Vault's limit for a custom metadata value)"
+                            % (name, CUSTOM_METADATA_VALUE_MAX_BYTES))
+    return problems
 
 
 def _own_metadata(credentials):
@@ -120,9 +143,15 @@ def ensure_present(credentials, store, probe, *, token_name=None, labels=None, t
     """Make ``store`` hold ``credentials``. Returns a SyncOutcome; Vault errors propagate, with
     what was known when they happened (versions read, connection test) as their ``outcome``."""
     outcome = SyncOutcome()
+    desired_meta = desired_custom_metadata(credentials, token_name, labels)
+    problems = custom_metadata_problems(desired_meta)
+    if problems:  # before the first read: a refused metadata write would follow the data write
+        outcome.fail(Failure("input:invalid", "Invalid input: %s" % "; ".join(problems),
+                             "Nothing was tested or written: shorten the value(s) named and run again."))
+        return outcome
     try:
         return _ensure_present(outcome, credentials, store, probe, test_connection=test_connection,
-                               check_mode=check_mode, desired_meta=desired_custom_metadata(credentials, token_name, labels))
+                               check_mode=check_mode, desired_meta=desired_meta)
     except Exception as exc:
         if _error_kind(exc) is not None:
             exc.outcome = outcome
@@ -145,6 +174,13 @@ def _ensure_present(outcome, credentials, store, probe, *, test_connection, chec
     outcome.diff = masked_diff(label, current_data, desired if data_changes else current_data,
                                state.custom_metadata, merged_meta)
 
+    if meta_changes and len(merged_meta) > CUSTOM_METADATA_MAX_KEYS:
+        # Other tools' keys plus ours: Vault would refuse the metadata after the data write.
+        outcome.fail(Failure(
+            "vault:invalid_request", "The custom metadata of %s would have %d keys; Vault allows %d"
+            % (label, len(merged_meta), CUSTOM_METADATA_MAX_KEYS),
+            "Nothing was tested or written: remove custom metadata keys other tools put on the path."))
+        return outcome
     if data_changes:
         store.ensure_writable(state)
     if test_connection and not _run_probe(probe, outcome):

@@ -19,9 +19,11 @@ Codes are namespaced by where the failure was found:
   stored:missing | stored:malformed | stored:too_old   what a check found in Vault
   stored:certificate_expired | stored:certificate_expiring   an M2M certificate's validity
   internal:error           a bug in the collection
-Standard library only.
+``failure_of`` is the one mapping of an exception to this shape (modules, action plugins and the
+fleet check all use it). Standard library only at import time.
 """
 
+import ssl
 from dataclasses import dataclass
 
 
@@ -56,3 +58,50 @@ def netsuite_failure(status_code, error_code, detail, hint):
 def vault_failure(exc):
     """A VaultConnectionError (or anything with kind, cause and hint) as a Failure."""
     return Failure("vault:%s" % exc.kind, "Vault: %s" % exc.cause, exc.hint or "")
+
+
+BUG_HINT = "This is a bug in netsuite_ops.credentials: please report it with this reason."
+
+
+def failure_of(exc, input_hint, settings=None):
+    """The Failure of any exception a task or an account check raised: Vault's and input errors
+    as they say; an exception of requests, urllib3, ssl, the socket layer or a header encoding
+    that escaped the Vault and NetSuite boundaries (which describe their own) as a transport
+    failure of ``settings`` (_transport_errors.VAULT_SETTINGS by default: every request outside
+    the NetSuite test goes to Vault); anything else is a bug. Never the text of an exception that
+    may quote a URL or a header."""
+    # pylint: disable=import-outside-toplevel  # they import this module
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import CredentialInputError
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _transport_errors
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
+        VaultConnectionError,
+        translate_error,
+    )
+    if isinstance(exc, VaultConnectionError):
+        return vault_failure(exc)
+    if type(exc).__module__.startswith("hvac."):
+        return vault_failure(translate_error(exc, "use", "the Vault API"))
+    if isinstance(exc, CredentialInputError):
+        return Failure("input:invalid", "Invalid input: %s" % exc, input_hint)
+    settings = settings or _transport_errors.VAULT_SETTINGS
+    library_error = _is_library_error(exc)
+    # Not a bare OSError: outside a request (the boundaries describe theirs) it is about a file.
+    problem = _transport_errors.describe(exc, settings) if library_error or isinstance(
+        exc, (UnicodeError, OverflowError, ValueError)) else None
+    if problem is not None:
+        on_netsuite = settings is _transport_errors.NETSUITE_SETTINGS
+        return Failure("netsuite:%s" % problem.code if on_netsuite else "vault:%s" % problem.kind,
+                       ("NetSuite: " if on_netsuite else "Vault: ") + problem.reason, problem.hint)
+    if library_error:
+        return Failure("internal:error", "Unexpected %s (its text is withheld: it may quote a URL or a header)"
+                       % type(exc).__name__, BUG_HINT)
+    # A bug; its text may quote data: callers scrub every registered secret from it.
+    return Failure("internal:error", "Unexpected %s: %s" % (type(exc).__name__, exc), BUG_HINT)
+
+
+_LIBRARY_MODULES = ("requests", "urllib3", "hvac", "ssl", "socket", "http")
+
+
+def _is_library_error(exc):
+    """An exception class of an HTTP or TLS library or the socket layer."""
+    return type(exc).__module__.split(".")[0] in _LIBRARY_MODULES or isinstance(exc, ssl.SSLError)

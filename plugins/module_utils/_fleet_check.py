@@ -41,12 +41,13 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     CredentialInputError,
     resolve_netsuite_url,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, vault_failure
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, failure_of
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import bounded_session
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
     NETSUITE_ANSWER_MAX_BYTES,
     probe_connection,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import timeout_problem
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VaultConnectionError,
@@ -64,7 +65,6 @@ NO_PATH_REASON = "tba_verify_path is not set for this host"
 NO_PATH_HINT = ("Set tba_verify_path in the inventory: the path of the secret under the KV v2 mount, "
                 "e.g. netsuite/1234567/tba.")
 _INPUT_HINT = "Fix this host's tba_verify_* settings in the inventory; nothing was tested."
-_BUG_HINT = "This is a bug in netsuite_ops.credentials: please report it with this reason."
 _MINIMUMS = (("version", 1), ("max_age_days", 0), ("min_certificate_days", 0), ("netsuite_timeout", 1))
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else (control
@@ -250,13 +250,9 @@ class FleetChecker:
         try:
             self._hide_settings(settings)
             self._check_into(row, settings)
-        except VaultConnectionError as exc:
-            _failed(row, vault_failure(exc), exc.kind)
-        except CredentialInputError as exc:
-            _failed(row, Failure("input:invalid", "Invalid input: %s" % exc, _INPUT_HINT))
         except Exception as exc:  # pylint: disable=broad-exception-caught
-            # A bug; its text may quote data, and every row is scrubbed before it leaves.
-            _failed(row, Failure("internal:error", "Unexpected %s: %s" % (type(exc).__name__, exc), _BUG_HINT))
+            # The modules' one mapping (run_guarded); every row is scrubbed before it leaves.
+            _failed(row, failure_of(exc, _INPUT_HINT), exc.kind if isinstance(exc, VaultConnectionError) else None)
         self._current.row = None
         row["seconds"] = round(time.monotonic() - started, 3)
         return row
@@ -272,6 +268,8 @@ class FleetChecker:
             value = getattr(settings, name)
             if value is not None and value < minimum:
                 raise CredentialInputError(["%s: must be at least %d" % (name, minimum)])
+        if timeout_problem("netsuite_timeout", settings.netsuite_timeout):
+            raise CredentialInputError([timeout_problem("netsuite_timeout", settings.netsuite_timeout)])
 
         client, vault_warnings = self._vault_client(settings.vault if isinstance(settings.vault, dict) else {})
         row["warnings"].extend(vault_warnings)

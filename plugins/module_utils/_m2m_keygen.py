@@ -59,6 +59,24 @@ def _name_part(name, value, required):
     return text
 
 
+def subject_problems(integration_name, realm, organization):
+    """What m2m_key_pair's options would break in the certificate subject, naming the option:
+    the common name is "<integration_name> <account>" (at most NAME_MAX characters in all)."""
+    problems = []
+    room = NAME_MAX - len(" " + realm)
+    name = integration_name.strip() if isinstance(integration_name, str) else ""
+    if name and (len(name) > room or not name.isprintable()):
+        problems.append("integration_name: must be printable text (no tabs or line breaks) of at most %d "
+                        "characters (the certificate's common name is '<integration_name> %s', at most %d)"
+                        % (room, realm, NAME_MAX))
+    if organization is not None:
+        text = organization.strip() if isinstance(organization, str) else ""
+        if not text or len(text) > NAME_MAX or not text.isprintable():
+            problems.append("organization: must be printable text (no tabs or line breaks) of 1 to %d characters"
+                            % NAME_MAX)
+    return problems
+
+
 def _start(now):
     if now is None:
         now = datetime.now(timezone.utc)

@@ -32,11 +32,13 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_cred
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_keygen import (
     KEY_TYPES,
     generate_key_and_certificate,
+    subject_problems,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import stored_auth_type
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     ENVIRONMENTS,
     CredentialInputError,
+    clean_token_name,
     parse_account_id,
     resolve_netsuite_url,
 )
@@ -155,6 +157,8 @@ def _store_m2m(module):
         _remove_pending_too(module, vault_secret(module, pending_path_of(module)), outcome)
         finish_sync(module, outcome)
         return
+    # Offline: the name goes to custom metadata, which Vault bounds (512 bytes, one line).
+    integration_name = clean_token_name(module.params["integration_name"], name="integration_name")
     _require_declared_key(module)
     secret = vault_secret(module)
     pending = vault_secret(module, pending_path_of(module)) if module.params["use_pending_key"] else None
@@ -166,7 +170,7 @@ def _store_m2m(module):
     base_url = resolve_netsuite_url(credentials.account, module.params["netsuite_url"])
     outcome = ensure_present(
         credentials, secret, lambda: probe_with_options(module, credentials, base_url),
-        labels={"integration_name": module.params["integration_name"]},
+        labels={"integration_name": integration_name},
         test_connection=module.params["test_connection"], check_mode=module.check_mode)
     if pending is not None and not outcome.failed and not module.check_mode:
         _retire_pending(pending, outcome)
@@ -304,6 +308,9 @@ def _write_certificate_file(module, path, certificate_pem):
 def _key_pair(module):
     account, account_warnings = parse_account_id(module.params["account_id"])
     warn(module, account_warnings)
+    problems = subject_problems(module.params.get("integration_name"), account.realm, module.params.get("organization"))
+    if problems:
+        raise CredentialInputError(problems)
     valid_days = module.params["valid_days"]
     if not 1 <= valid_days <= MAX_VALID_DAYS:
         raise CredentialInputError(["valid_days: must be from 1 to %d (NetSuite accepts certificates valid for at "

@@ -59,6 +59,12 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_toke
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 import parse_time
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import (
+    NETSUITE_SETTINGS,
+    describe,
+    environment_proxy_problem,
+    transport_exceptions,
+)
 
 AUTH_TBA = "tba"
 AUTH_M2M = "m2m"
@@ -436,11 +442,13 @@ def _missing_dependency_result(library, reason):
 class _Attempt:
     """One HTTP exchange: either a response or a transport error code with its cause."""
 
-    def __init__(self, response=None, error_code=None, detail=None, local_midpoint=None):
+    def __init__(self, response=None, error_code=None, detail=None, local_midpoint=None, hint=None, retryable=None):
         self.response = response
         self.error_code = error_code
         self.detail = detail
         self.local_midpoint = local_midpoint
+        self.hint = hint
+        self._retryable = retryable
 
     @property
     def status_code(self):
@@ -448,6 +456,8 @@ class _Attempt:
 
     def is_retryable(self):
         if self.response is None:
+            if self._retryable is not None:
+                return self._retryable
             return self.error_code in _RETRYABLE_TRANSPORT_CODES
         return self.status_code == 429 or self.status_code >= 500
 
@@ -478,6 +488,10 @@ class _Sender:
             self._errors.TooManyRedirects, response_too_large_error(),
         ) as exc:
             return _Attempt(error_code=self._transport_code(exc), detail=_transport_cause(exc))
+        except transport_exceptions() as exc:
+            # Everything else requests, urllib3, ssl or the socket layer raise (an unparsable
+            # proxy URL, a CA path that is a directory...): named by setting, never by its text.
+            return _described_attempt(exc, url)
         return _Attempt(response=response, local_midpoint=(sent_at + self._clock()) / 2)
 
     def _transport_code(self, exc):
@@ -493,6 +507,13 @@ class _Sender:
         if any(isinstance(inner, socket.gaierror) for inner in _exception_chain(exc)):
             return "DNS_FAILURE"
         return "CONNECTION_ERROR"
+
+
+def _described_attempt(exc, url):
+    problem = describe(exc, NETSUITE_SETTINGS, url)
+    if problem is None:
+        raise exc  # not about the transport: a bug, reported as one
+    return _Attempt(error_code=problem.code, detail=problem.reason, hint=problem.hint, retryable=problem.retryable)
 
 
 def _signed_get(send, credentials):
@@ -688,7 +709,7 @@ def _attempt_result(attempt, probe, context):
 def _transport_failure(attempt, probe, context):
     return ProbeResult(
         ok=False, probe=probe, error_code=attempt.error_code, detail=attempt.detail,
-        hint=_hint(context, None, attempt.error_code, probe, None),
+        hint=attempt.hint or _hint(context, None, attempt.error_code, probe, None),
     )
 
 
@@ -847,6 +868,10 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
         getattr(credentials, "environment", None),
     )
     secrets = _secret_values(credentials, auth_type)
+    proxy_problem = environment_proxy_problem(base_url, NETSUITE_SETTINGS)
+    if proxy_problem is not None:  # found offline: no request could be sent
+        return ProbeResult(ok=False, error_code=proxy_problem.code, detail=proxy_problem.reason,
+                           hint=proxy_problem.hint)
     retry = (max_attempts, sleep, rng)
     # NetSuite's REST answers here are a few hundred bytes: 1 MiB is generous, and every attempt
     # ends within the timeout whatever the server does.

@@ -9,6 +9,7 @@ The units (_tba_credentials, _netsuite_probe, _vault_*) know nothing of AnsibleM
 the only module_utils file that does.
 """
 
+import difflib
 import os
 from collections.abc import Mapping
 
@@ -18,7 +19,7 @@ from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.parsing.convert_bool import BOOLEANS
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import load_stored
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, vault_failure
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, failure_of
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_secrets import (
     is_short_secret,
@@ -31,6 +32,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     CredentialInputError,
     build_credentials,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import timeout_problem
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     URL_ENV_VARS,
@@ -77,15 +79,27 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
         problems.append("vault must be a dictionary of connection options (url, token, ...), not a %s"
                         % type(vault).__name__)
         guarded["vault"] = dict(type="raw", no_log=True)
+    elif isinstance(vault, str):
+        # JSON or key=value text: checked as the dict ansible-core will make of it.
+        params = dict(params, vault=check_type_dict(vault))
+    vault_text = vault if isinstance(vault, str) and isinstance(params.get("vault"), Mapping) else None
+    keys_guard = None
+    if "vault" in argument_spec and isinstance(params.get("vault"), Mapping):
+        unknown = unknown_vault_keys(argument_spec["vault"], params["vault"])
+        if unknown:
+            problems.extend(problem for _key, problem, _masked in unknown)
+            # Unknown to ansible-core too, which would print them unmasked in the invocation.
+            guarded["vault"] = keys_guard = dict(argument_spec["vault"], options=dict(
+                argument_spec["vault"]["options"],
+                **{key: dict(type="raw", no_log=masked) for key, _problem, masked in unknown}))
     for name, spec in argument_spec.items():
         value = params.get(name)
         if name == "vault" and isinstance(value, Mapping):
-            found = [option_problem("vault." + key, spec["options"][key], value.get(key))
-                     for key in sorted(spec.get("options") or {}) if key in value]
+            found = vault_option_problems(spec, value)
         else:
             found = [option_problem(name, spec, value)]
         found = [problem for problem in found if problem]
-        if found and guarded.get(name) is spec:
+        if found and (guarded.get(name) is spec or (keys_guard is not None and guarded.get(name) is keys_guard)):
             problems.extend(found)
             guarded[name] = dict(type="raw", no_log=spec.get("no_log", False) or _may_be_secret(value))
     # A private key pasted into an option that is not secret (a certificate swapped with its key,
@@ -111,12 +125,53 @@ def new_module(argument_spec, module_class=AnsibleModule, params=None, **kwargs)
         if url_secrets(url):
             module.no_log_values.discard(url)
             hide(module, url_secrets(url))
+    if vault_text is not None and vault_text in module.no_log_values:
+        # Masked whole while the constructor ran; from here on its values that may be secret,
+        # or every run of the text (option names too) would be hidden in our own message.
+        module.no_log_values.discard(vault_text)
+        hide(module, _secret_like_leaves(argument_spec["vault"], params["vault"]))
     if problems:
         fail_input(module, "; ".join(problems))
     return module
 
 
 _PRIVATE_KEY_MARK = "PRIVATE KEY-----"
+
+
+def vault_option_problems(spec, vault):
+    """option_problem of every known key of a ``vault`` dict (without values)."""
+    return [option_problem("vault." + key, spec["options"][key], vault.get(key))
+            for key in sorted(spec.get("options") or {}) if key in vault]
+
+
+def _secret_like_leaves(spec, vault):
+    """The values of a ``vault`` dict to mask: secret options', refused ones' (a secret pasted in
+    the wrong place), unknown keys' and any that looks like a secret."""
+    options = spec.get("options") or {}
+    found = []
+    for key, value in vault.items():
+        option = options.get(key)
+        if (option is None or option.get("no_log") or option_problem(key, option, value)
+                or _may_be_secret(value)) and isinstance(value, (str, int, float)):
+            found.append(value)
+    return found
+
+
+def unknown_vault_keys(spec, vault):
+    """(key, problem, mask) for every key of a ``vault`` dict that is no option: the problem names
+    the closest option; ``mask`` when its value may be a secret (a misspelled ``secretid``)."""
+    options = spec.get("options") or {}
+    known = set(options)
+    for option in options.values():
+        known.update(option.get("aliases") or ())
+    found = []
+    for key in sorted(str(key) for key in vault if str(key) not in known):
+        close = difflib.get_close_matches(key.lower(), sorted(options), n=1, cutoff=0.6)
+        problem = "vault.%s: is not a Vault connection option%s" % (
+            key, "; did you mean vault.%s?" % close[0] if close else "")
+        secret_like = bool(close) and bool(options[close[0]].get("no_log"))
+        found.append((key, problem, secret_like or _may_be_secret(vault.get(key))))
+    return found
 
 
 def _url_options(params):
@@ -231,6 +286,9 @@ def check_minimums(module, **minimums):
         value = module.params.get(name)
         if value is not None and value < minimum:
             fail_input(module, "%s: must be at least %d" % (name, minimum))
+        if name.endswith("timeout") and timeout_problem(name, value):
+            # Also bounded above: a timeout of 10^10 overflows the socket layer.
+            fail_input(module, timeout_problem(name, value))
 
 
 class _ModuleWarnings:
@@ -334,7 +392,6 @@ def _known_before(exc):
 
 
 _INPUT_HINT = "Nothing was tested or written: fix the option(s) named and run again."
-_BUG_HINT = "This is a bug in netsuite_ops.credentials: please report it with this reason."
 
 
 def fail_input(module, problems):
@@ -354,13 +411,12 @@ def run_guarded(module, body):
         body()
         return
     except VaultConnectionError as exc:
-        failure, result = vault_failure(exc), dict(_known_before(exc), vault_error=exc.kind)
+        failure, result = failure_of(exc, _INPUT_HINT), dict(_known_before(exc), vault_error=exc.kind)
     except CredentialInputError as exc:
         failure, result = None, {"problems": str(exc)}
     except Exception as exc:  # pylint: disable=broad-exception-caught
-        # An unexpected error is a bug; its text may quote data, and fail_json scrubs every
-        # registered secret from msg, so the type and the scrubbed text are safe to show.
-        failure, result = Failure("internal:error", "Unexpected %s: %s" % (type(exc).__name__, exc), _BUG_HINT), {}
+        # failure_of: a transport failure by setting, or a bug (its text scrubbed by fail_json).
+        failure, result = failure_of(exc, _INPUT_HINT), {}
     # Outside the except clauses on purpose: before ansible-core 2.19, fail_json attaches the
     # exception being handled, as a traceback, to the result at -vvv.
     if failure is None:

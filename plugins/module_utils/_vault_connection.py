@@ -25,6 +25,15 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_lim
     response_too_large_error,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import (
+    VAULT_SETTINGS,
+    describe,
+    environment_proxy_problem,
+    header_value_problem,
+    proxy_url_problem,
+    timeout_problem,
+    transport_exceptions,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_auth import (
     AUTH_ENV_VARS,
     AUTH_METHODS,
@@ -180,6 +189,9 @@ def connect(options, warnings=None, hide=None):
     timeout = _checked_timeout(options.get('timeout'))
     retries = _checked_retries(options.get('retries'))
     proxies = checked_proxies(options.get('proxies'))
+    if proxies is None:
+        _check_environment_proxy(url)
+    namespace = _checked_namespace(options.get('namespace'))
     revoke = _checked_revoke(options.get('revoke_login_token'))
     auth = _auth_method(options, hide)
     auth.validate()
@@ -205,7 +217,7 @@ def connect(options, warnings=None, hide=None):
     client = hvac.Client(
         url=url,
         token='',
-        namespace=options.get('namespace') or None,
+        namespace=namespace,
         verify=verify,
         timeout=timeout,
         # Per request, so they win over HTTP(S)_PROXY in the environment (requests lets the
@@ -280,9 +292,26 @@ def _checked_url(url):
 def _checked_timeout(timeout):
     if timeout is None:
         return DEFAULT_TIMEOUT
-    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
-        raise config_error('timeout', 'must be a whole number of seconds, at least 1')
+    problem = timeout_problem('vault.timeout', timeout)
+    if problem:
+        raise config_error('timeout', problem.split(': ', 1)[1])
     return timeout
+
+
+def _checked_namespace(namespace):
+    """vault.namespace travels as an HTTP header: refused offline if it cannot (an en dash)."""
+    namespace = str(namespace).strip() if namespace not in (None, '') else None
+    problem = header_value_problem('vault.namespace', namespace)
+    if problem:
+        raise config_error('namespace', problem.split(': ', 1)[1], NAMESPACE_ENV_VARS)
+    return namespace or None
+
+
+def _check_environment_proxy(url):
+    """The environment's proxy for vault.url, when vault.proxies does not replace it."""
+    problem = environment_proxy_problem(url, VAULT_SETTINGS)
+    if problem is not None:
+        raise VaultConnectionError(problem.kind, problem.reason, problem.hint)
 
 
 def _checked_retries(retries):
@@ -302,7 +331,6 @@ def _checked_revoke(revoke):
 
 
 _PROXY_KEYS = ('http', 'https', 'all')
-_PROXY_SCHEMES = ('http', 'https', 'socks5', 'socks5h')
 
 
 def checked_proxies(proxies):
@@ -335,20 +363,9 @@ def _checked_proxy_url(option, proxy):
     if url_secrets(proxy):
         raise config_error(option, 'must not contain user information (user:password@); give proxy '
                            'credentials in the HTTPS_PROXY environment variable of the host running the module')
-    try:
-        parts = urlsplit(proxy)
-        parts.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
-    except ValueError:
-        parts = None
-    if (parts is None or parts.scheme not in _PROXY_SCHEMES or not parts.hostname
-            or any(char.isspace() or not char.isprintable() for char in proxy)):
-        raise config_error(option, 'must look like http://proxy.example.com:3128 (schemes: %s)' % ', '.join(_PROXY_SCHEMES))
-    if parts.scheme.startswith('socks'):
-        try:
-            import socks  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
-        except ImportError:
-            raise config_error(option, "is a SOCKS proxy, which needs the Python library 'PySocks' "
-                               '(pip install requests[socks]) where the module runs') from None
+    problem = proxy_url_problem(proxy)
+    if problem:
+        raise config_error(option, problem)
     return proxy
 
 
@@ -398,6 +415,8 @@ def translated_errors(action, path, capability=None):
     except client_errors() as exc:
         # from None: the original exception's text never reaches a traceback.
         raise translate_error(exc, action, path, capability) from None
+    except transport_exceptions() as exc:
+        raise _described_error(exc, action, path) from None
     except RecursionError:
         # hvac decoding absurdly nested JSON: not an answer Vault gives.
         raise not_vault_error(action, path) from None
@@ -410,6 +429,8 @@ def _login_errors(auth):
         yield
     except client_errors() as exc:
         raise login_error(exc, auth) from None
+    except transport_exceptions() as exc:
+        raise _described_error(exc, 'log in at', auth.login_path) from None
     except RecursionError:
         raise not_vault_error('log in at', auth.login_path) from None
 
@@ -523,10 +544,19 @@ def _transport_error(exc, action, path):
             'server_error', "Vault at %s answered the %s of '%s' with more than %d MiB"
             % (server, action, path, VAULT_ANSWER_MAX_BYTES // MIB),
             'Check that vault.url is the Vault or OpenBao API address and that no proxy sits in between')
-    # Never str(exc): requests quotes header values (the token) in some of its messages.
+    # Never str(exc): requests quotes header values (the token) and proxy URLs in its messages.
+    return _described_error(exc, action, path)
+
+
+def _described_error(exc, action, path):
+    """Any other exception of a request (requests, urllib3, ssl, OSError, header encoding, a
+    timeout the socket layer refuses), naming the setting to fix; re-raised when it is none of them."""
+    problem = describe(exc, VAULT_SETTINGS)
+    if problem is None:
+        raise exc
     return VaultConnectionError(
-        'unreachable', "The request to %s '%s' at %s failed (%s)" % (action, path, server, type(exc).__name__),
-        'Check vault.url and any proxy between this host and Vault')
+        problem.kind, "The request to %s '%s' at %s failed: %s" % (action, path, _server_label(exc), problem.reason),
+        problem.hint)
 
 
 def _forbidden_error(exc, action, path, capability):

@@ -73,6 +73,7 @@ options:
     description:
       - A label for the credentials, usually the integration record's name. Kept in the secret's
         custom metadata, not in its data.
+      - One line of at most 512 bytes in UTF-8 (Vault's limit for a custom metadata value).
     type: str
   test_connection:
     description:

@@ -49,10 +49,11 @@ options:
   integration_name:
     description:
       - The integration record's name, for the certificate's subject (C(CN=<name> <realm>)).
+      - Printable text without tabs or line breaks; the common name is at most 64 characters.
     type: str
   organization:
     description:
-      - The organization (C(O=)) in the certificate's subject.
+      - The organization (C(O=)) in the certificate's subject, 1 to 64 printable characters.
     type: str
   key_type:
     description:

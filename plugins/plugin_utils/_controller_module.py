@@ -21,6 +21,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.common.parameters import remove_values
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import failure_of
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_secrets import (
     is_short_secret,
@@ -116,9 +117,11 @@ def run_in_controller(definition, args, check_mode, diff, inject_invocation):
         module = module_holder.get("module")
         secrets = module.no_log_values if module is not None else _secret_like_values(args)
         secrets = {secret for secret in secrets if not is_short_secret(secret)}
-        message = "Unexpected %s in %s: %s" % (type(exc).__name__, definition.name, exc)
+        failure = failure_of(exc, "Fix the option(s) named and run again.")
+        message = "%s (in %s)" % (failure.reason, definition.name)
+        result = dict(failure.fields(), reason=message, msg=message)
         return {"failed": True, "changed": False,
-                "msg": Scrubber(secrets).scrub(remove_values(message, secrets))}
+                **{key: Scrubber(secrets).scrub(remove_values(value, secrets)) for key, value in result.items()}}
     return {"failed": True, "changed": False, "msg": "%s finished without a result" % definition.name}
 
 

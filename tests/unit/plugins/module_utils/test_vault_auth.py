@@ -489,7 +489,7 @@ class TestProxies:
         ('proxy.example.com:3128', 'vault.proxies must look like http://proxy.example.com:3128'),
         ('ftp://proxy.example.com', 'vault.proxies must look like'),
         ({'ftp': 'http://proxy.example.com'}, "vault.proxies has the key 'ftp'"),
-        ({'https': 'http://proxy:port'}, 'vault.proxies.https must look like'),
+        ({'https': 'http://proxy:port'}, 'vault.proxies.https is not a valid proxy URL: its port'),
         (['http://proxy.example.com'], 'vault.proxies must be a proxy URL or a mapping'),
         ('{"https": ', 'vault.proxies looks like a JSON object but is not valid JSON'),
     ])
