@@ -211,7 +211,8 @@ def hint_for(kind, status, error_code, target=None, method="GET"):
     if code == "INVALID_PARAMETER" and kind == "suiteql":
         return ("check the query's table and column names, and that %s may View each table's record type "
                 "(NetSuite reports a table the role cannot read as not found)" % _ROLE)
-    if code in ("NONEXISTENT_ID", "RCRD_DSNT_EXIST") or (status == 404 and getattr(target, "record_id", None)):
+    if code in ("NONEXISTENT_ID", "RCRD_DSNT_EXIST") or (
+            status == 404 and code != "NOT_FOUND" and getattr(target, "record_id", None)):
         return "check the record ID: no %s record with that ID exists in this account" % (record or "such")
     if status == 404 or code == "NOT_FOUND":
         if kind == "record":

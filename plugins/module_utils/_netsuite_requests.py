@@ -290,18 +290,20 @@ def _clean_path(path, name, problems):
 
 
 def parse_rest_path(value, name, problems, allow_restlet=False):
-    """A path (with an optional query string, kept as signed params) under /services/rest/, or with
-    ``allow_restlet`` the RESTlet path. Not a URL: ``parse_target_url`` handles full URLs."""
+    """A path under /services/rest/ (with ``allow_restlet``, or the RESTlet path); not a URL:
+    ``parse_target_url`` handles those. A query string is allowed: the host comes from the
+    account's bases, never from this text, so it cannot move the request; NetSuite's collection
+    filters live there (q, limit, offset, fields); and it becomes ``params``, signed like any."""
     text = _text(value, name, URL_MAX, problems)
     if text is None:
         return None
-    if any(c.isspace() or c == "\\" for c in text):
-        problems.append("%s: must not contain whitespace or backslashes" % name)
+    path, _, query = text.partition("?")
+    if any(c.isspace() or c == "\\" for c in path):
+        problems.append("%s: the path must not contain whitespace or backslashes" % name)
         return None
     if "#" in text:
         problems.append("%s: must not contain a fragment (#)" % name)
         return None
-    path, _, query = text.partition("?")
     try:
         path = _clean_path(path, name, problems)
     except UnicodeDecodeError:
@@ -327,7 +329,7 @@ def parse_target_url(value, hosts, name, problems):
     allowed = " or ".join(hosts.bases())
     refused = ("%s: must be a path such as %s... or a URL on the account's own NetSuite domains (%s)"
                % (name, REST_PREFIX, allowed))
-    if len(text) > URL_MAX or any(c.isspace() or c == "\\" or not c.isprintable() for c in text):
+    if len(text) > URL_MAX or any(c.isspace() or c == "\\" or not c.isprintable() for c in text.split("?")[0]):
         problems.append(refused)
         return None
     try:

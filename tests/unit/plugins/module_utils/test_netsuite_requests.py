@@ -172,7 +172,7 @@ def test_restlet_params_follow_script_and_deploy_in_declared_order():
     ([{"name": "a", "path": "/services/rest/a%2fb" + MARK}], "probes[0].path: must not contain dot"),
     ([{"name": "a", "path": "/services/rest/a%5c..%5cb"}], "probes[0].path: must not contain dot"),
     ([{"name": "a", "path": "/services/rest/%252e%252e/x"}], "probes[0].path: must not contain dot"),
-    ([{"name": "a", "path": "/services/rest\\..\\x"}], "probes[0].path: must not contain whitespace or backslashes"),
+    ([{"name": "a", "path": "/services/rest\\..\\x"}], "probes[0].path: the path must not contain whitespace or backslashes"),
     ([{"name": "a", "path": "/services/rest/@evil.example/" + MARK}], "probes[0].path: must be a path starting"),
     ([{"name": "a", "path": "/app/site/hosting/restlet.nl?script=1"}], "probes[0].path: must be a path under"),
     ([{"name": "a", "path": "/services/rest/x#" + MARK}], "probes[0].path: must not contain a fragment"),
@@ -557,3 +557,8 @@ def test_a_user_write_and_read_back_through_the_builder(emulator):
     location = created.headers["Location"]
     read = send(credentials, build_user_request(parse_user_request({"url": location}, hosts), hosts))
     assert read.status_code == 200 and json.loads(read.text)["companyname"] == "New"
+
+
+def test_an_unknown_record_type_with_an_id_points_at_the_type():
+    assert "record type name" in hint_for("record", 404, "NOT_FOUND", RecordRef("opportunity", "5"))
+    assert "check the record ID" in hint_for("record", 404, None, RecordRef("customer", "5"))
