@@ -239,6 +239,6 @@ def first_failure(outcomes):
     or None when every probe passed."""
     for outcome in outcomes:
         if not outcome.ok:
-            return Failure(outcome.failure_code, "probe %s (%s) failed: %s" % (outcome.name, outcome.kind,
-                                                                              outcome.reason), outcome.hint)
+            reason = "probe %s (%s) failed: %s" % (outcome.name, outcome.kind, outcome.reason)
+            return Failure(outcome.failure_code, reason, outcome.hint)
     return None

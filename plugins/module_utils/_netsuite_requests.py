@@ -263,7 +263,7 @@ def parse_restlet(value, name, problems):
 
 def _query_pairs(query, name, problems):
     pairs = parse_qsl(query, keep_blank_values=True)
-    names = [key for key, _ in pairs]
+    names = [pair[0] for pair in pairs]
     if len(pairs) > PARAMS_MAX or len(set(names)) != len(names):
         problems.append("%s: the query string must have at most %d parameters, each once" % (name, PARAMS_MAX))
         return None
@@ -297,7 +297,7 @@ def parse_rest_path(value, name, problems, allow_restlet=False):
     text = _text(value, name, URL_MAX, problems)
     if text is None:
         return None
-    path, _, query = text.partition("?")
+    path, query = (text.split("?", 1) + [""])[:2]
     if any(c.isspace() or c == "\\" for c in path):
         problems.append("%s: the path must not contain whitespace or backslashes" % name)
         return None

@@ -109,8 +109,8 @@ def parse_user_request(values, hosts):
     if body is not None and method in ("GET", "DELETE"):
         problems.append("body: a %s sends no body" % method)
     if target is not None and params:
-        own = {key for key, _ in getattr(target, "params", ())}
-        if own & {key for key, _ in params}:
+        own = {pair[0] for pair in getattr(target, "params", ())}
+        if own & {pair[0] for pair in params}:
             problems.append("params: a parameter is also in the url's query string; give it once")
     if problems:
         raise RequestInputError(problems)

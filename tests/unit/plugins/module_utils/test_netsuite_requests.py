@@ -246,8 +246,10 @@ def test_the_refusal_names_the_allowed_domains():
 ])
 def test_paths_and_urls_on_the_accounts_domains_are_accepted(url, expected_url, params):
     problems = []
-    request = build_request(parse_target_url(url, HOSTS, "url", problems), HOSTS)
-    assert problems == [] and (request.url, request.params) == (expected_url, params)
+    target = parse_target_url(url, HOSTS, "url", problems)
+    assert isinstance(target, RestPath) and problems == []
+    request = build_request(target, HOSTS)
+    assert (request.url, request.params) == (expected_url, params)
 
 
 # --- netsuite_request's input, idempotency and check mode ----------------------------------------
@@ -469,8 +471,7 @@ def error_of(response):
     return body["error"]["code"], body["error"]["message"]
 
 
-def run_probes(emulator, role, probes):
-    account = fake_account(role=role)
+def run_probes(emulator, account, probes):
     emulator.add_account(account)
     credentials = build_credentials(stored_values(account))[0]
     hosts = account_hosts(credentials.account, emulator.url)
@@ -479,11 +480,12 @@ def run_probes(emulator, role, probes):
         response = send(credentials, build_request(probe.target, hosts))
         code, detail = (None, None) if response.ok else error_of(response)
         outcomes.append(probe_outcome(probe, response.status_code, code, detail))
-    return outcomes, emulator.requests(realm=account["account_id"])
+    return outcomes
 
 
 def test_every_probe_kind_passes_on_a_role_that_allows_it(emulator):
-    outcomes, log = run_probes(emulator, ROLE, [
+    account = fake_account(role=ROLE)
+    outcomes = run_probes(emulator, account, [
         {"name": "subs", "suiteql": "SELECT id FROM subsidiary WHERE id = 1"},
         {"name": "customers", "record": "customer"},
         {"name": "customer 101", "record": "customer", "id": "101"},
@@ -494,6 +496,7 @@ def test_every_probe_kind_passes_on_a_role_that_allows_it(emulator):
         {"name": "two subsidiaries", "path": "/services/rest/record/v1/subsidiary?limit=2&offset=1"},
     ])
     assert [(o.name, o.ok, o.status) for o in outcomes if not o.ok] == []
+    log = emulator.requests(realm=account["account_id"])
     assert [(entry["method"], entry["status"]) for entry in log] == [("POST", 200)] + [("GET", 200)] * 6
 
 
@@ -513,14 +516,14 @@ def test_every_probe_kind_passes_on_a_role_that_allows_it(emulator):
     ({}, {"restlet": {"script": 100, "deploy": 1}}, 400, "SSS_INVALID_SCRIPTLET_ID", ["Deployed"]),
 ])
 def test_each_denial_maps_to_its_failure_code_and_hint(emulator, role_change, probe, status, code, hint_words):
-    outcomes, _ = run_probes(emulator, dict(ROLE, **role_change), [dict(probe, name="the probe")])
+    outcomes = run_probes(emulator, fake_account(role=dict(ROLE, **role_change)), [dict(probe, name="the probe")])
     outcome = outcomes[0]
     assert (outcome.ok, outcome.status, outcome.failure_code) == (False, status, "netsuite:" + code)
     assert all(word in outcome.hint for word in hint_words), outcome.hint
 
 
 def test_restlets_do_not_need_rest_web_services(emulator):
-    outcomes, _ = run_probes(emulator, dict(ROLE, rest_web_services=False),
+    outcomes = run_probes(emulator, fake_account(role=dict(ROLE, rest_web_services=False)),
                              [{"name": "sync", "restlet": {"script": 200, "deploy": 2}}])
     assert outcomes[0].ok
 
