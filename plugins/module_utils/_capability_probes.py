@@ -6,8 +6,7 @@
 """Capability probes: what an integration needs its role to allow, proved by read-only requests.
 
 ``parse_probes`` validates the ``probes`` option into immutable Probes (a name and one target:
-suiteql, record, restlet or path); ``build_request(probe.target, hosts)`` (_netsuite_requests)
-makes its request, which is read-only by construction: a GET, or SuiteQL's POST with only
+suiteql, record, restlet or path); ``probe_request(probe, hosts)`` makes its request, which is read-only by construction: a GET, or SuiteQL's POST with only
 ``{"q": ...}``. ``probe_outcome`` turns NetSuite's answer into the outcome row the results and
 reports show, with a hint naming what to check in the role; ``first_failure`` gives the account's
 failure (the first failed probe, in declared order). A probe's query text, record type and IDs
@@ -22,6 +21,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_requests import (
     _FIELD_NAME,
     RequestInputError,
+    build_request,
     parse_record,
     parse_rest_path,
     parse_restlet,
@@ -123,6 +123,12 @@ def parse_probes(value, name="probes"):
     if problems:
         raise RequestInputError(problems)
     return tuple(probes)
+
+
+def probe_request(probe, hosts):
+    """The probe's Request: read-only by construction (no method or body can be given: a GET, or
+    SuiteQL's POST with only ``{"q": ...}`` and ``Prefer: transient``, limit 1)."""
+    return build_request(probe.target, hosts)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 """The pure core of capability probes and netsuite_request: probe and request input, the hosts a
 request may reach, the requests built, idempotency and check mode, SuiteQL pagination, hints; and
 end to end against the NetSuite emulator, signing the built requests with the collection's signer."""
+import dataclasses
 import json
 
 import pytest
@@ -16,6 +17,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capabili
     hint_for,
     parse_probes,
     probe_outcome,
+    probe_request,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_requests import (
     AccountHosts,
@@ -43,7 +45,9 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     parse_account_id,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
-from support.accounts import fake_account, stored_values
+from emulator.netsuite_tba_emulator import TOKEN_PATH
+from support.accounts import fake_account, next_account_id, stored_values
+from support.m2m_accounts import make_m2m_account, token_request_form
 
 PROD = parse_account_id("1234567")[0]
 SANDBOX = parse_account_id("1234567_SB1")[0]
@@ -101,7 +105,7 @@ PROBES = [
 def test_every_probe_kind_builds_its_read_only_request():
     probes = parse_probes(PROBES)
     assert [p.kind for p in probes] == ["suiteql", "record", "record", "record", "restlet", "path", "path"]
-    built = [build_request(p.target, HOSTS) for p in probes]
+    built = [probe_request(p, HOSTS) for p in probes]
     suiteql = built[0]
     assert (suiteql.method, suiteql.url, suiteql.params) == (
         "POST", REST + "/services/rest/query/v1/suiteql", (("limit", "1"), ("offset", "0")))
@@ -477,7 +481,7 @@ def run_probes(emulator, account, probes):
     hosts = account_hosts(credentials.account, emulator.url)
     outcomes = []
     for probe in parse_probes(probes):
-        response = send(credentials, build_request(probe.target, hosts))
+        response = send(credentials, probe_request(probe, hosts))
         code, detail = (None, None) if response.ok else error_of(response)
         outcomes.append(probe_outcome(probe, response.status_code, code, detail))
     return outcomes
@@ -565,3 +569,26 @@ def test_a_user_write_and_read_back_through_the_builder(emulator):
 def test_an_unknown_record_type_with_an_id_points_at_the_type():
     assert "record type name" in hint_for("record", 404, "NOT_FOUND", RecordRef("opportunity", "5"))
     assert "check the record ID" in hint_for("record", 404, None, RecordRef("customer", "5"))
+
+
+@pytest.mark.parametrize("scopes, restlet_ok", [(("rest_webservices", "restlets"), True), (("rest_webservices",), False)])
+def test_m2m_bearer_probes_on_one_base_and_the_restlet_scope_hint(emulator, scopes, restlet_ok):
+    account = dataclasses.replace(make_m2m_account(account_id=next_account_id(), key_type="ec-p256", scopes=scopes),
+                                  role=ROLE)
+    emulator.add_account(account.emulator_account())
+    token = requests.post(emulator.url + TOKEN_PATH, data=token_request_form(account.assertion(emulator.url)),
+                          timeout=10).json()["access_token"]
+    hosts = account_hosts(parse_account_id(account.account_id)[0], emulator.url)
+    outcomes = []
+    for probe in parse_probes([{"name": "subs", "suiteql": "SELECT id FROM subsidiary"},
+                               {"name": "customer", "record": "customer", "id": 101},
+                               {"name": "sync", "restlet": {"script": 200, "deploy": 2, "params": {"a": "b c"}}}]):
+        request = probe_request(probe, hosts)
+        response = requests.request(request.method, request.url, params=list(request.params),
+                                    headers=dict(request.headers, Authorization="Bearer " + token),
+                                    data=request.body_text, timeout=10)
+        code, detail = (None, None) if response.ok else error_of(response)
+        outcomes.append(probe_outcome(probe, response.status_code, code, detail))
+    assert [o.ok for o in outcomes] == [True, True, restlet_ok]
+    if not restlet_ok:
+        assert outcomes[2].failure_code == "netsuite:INVALID_LOGIN_ATTEMPT" and "RESTlets scope" in outcomes[2].hint
