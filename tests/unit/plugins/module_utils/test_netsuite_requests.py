@@ -527,8 +527,8 @@ def test_each_denial_maps_to_its_failure_code_and_hint(emulator, role_change, pr
 
 
 def test_restlets_do_not_need_rest_web_services(emulator):
-    outcomes = run_probes(emulator, fake_account(role=dict(ROLE, rest_web_services=False)),
-                             [{"name": "sync", "restlet": {"script": 200, "deploy": 2}}])
+    account = fake_account(role=dict(ROLE, rest_web_services=False))
+    outcomes = run_probes(emulator, account, [{"name": "sync", "restlet": {"script": 200, "deploy": 2}}])
     assert outcomes[0].ok
 
 
