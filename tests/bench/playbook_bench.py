@@ -22,6 +22,12 @@ fleet   ``ansible-playbook netsuite_ops.credentials.verify`` over generated inve
         hosts and paths, same forks.
 remote  both of the above with every Vault request delayed by 25 ms (a delaying TCP proxy in
         front of OpenBao), so round trips, not CPU, dominate.
+slow    the verify playbook over 1000 accounts (all TBA, and mixed) with every NetSuite answer held
+        300 ms (the emulator's hold) and every Vault request delayed 25 ms, at the playbook's default
+        concurrency and at chosen tba_verify_concurrency values; a run with more than 2 requests
+        in flight to one account (the emulator's max_in_flight) or a wrong result in the
+        playbook's JSON report is broken. It also records the most requests and connections in
+        flight at once at Vault (the proxy).
 
 The test bed (a real OpenBao dev server with an audit log, the NetSuite TBA emulator) runs inside
 this process; requests per run are counted at the servers: OpenBao's audit log and the
@@ -336,20 +342,25 @@ class Case:
     the slow part's keys also name the concurrency passed (None: the playbook's default) and the
     probes per account (0 until probes exist), so every configuration has samples of its own."""
 
-    def __init__(self, part, key, label, size=None, role="ours", kind=None, concurrency=None, probes=0):
+    def __init__(self, part, key, label, size=None, role="ours", kind=None, concurrency=None, probes=0,
+                 hold_ms=None):
         self.part, self.key, self.label, self.size, self.role = part, key, label, size, role
         self.kind = kind or key
         self.concurrency, self.probes = concurrency, probes
+        self.hold_ms = hold_ms  # the slow part's NetSuite hold for this case; None: --hold-ms
 
     @property
     def ident(self):
         return (self.part, self.key, self.size)
 
 
-def slow_case(kind, size, concurrency, probes=0):
+def slow_case(kind, size, concurrency, probes=0, hold_ms=None):
+    """A slow-part case; hold_ms=0 is the reference: the same run with NetSuite answering at
+    once, so the table shows what waiting adds on the machine as loaded at the time."""
     key = "%s c=%s" % (kind, concurrency or "default") + (" p=%d" % probes if probes else "")
+    key += " no hold" if hold_ms == 0 else ""
     label = "verify playbook%s, slow NetSuite" % (", half M2M" if kind == "mixed" else "")
-    return Case("slow", key, label, size, kind=kind, concurrency=concurrency, probes=probes)
+    return Case("slow", key, label, size, kind=kind, concurrency=concurrency, probes=probes, hold_ms=hold_ms)
 
 
 TASK_CASES = (
@@ -706,7 +717,8 @@ class Bench:
             problems.append("%d accounts not ok in the report (first: %s %s %s)" % (
                 len(wrong), wrong[0], row.get("result"), row.get("failure_code")))
         if report.get("ok") is not True or report.get("failed"):
-            problems.append("the report says ok=%s with %d failed" % (report.get("ok"), len(report.get("failed") or [])))
+            problems.append("the report says ok=%s with %d failed" % (
+                report.get("ok"), len(report.get("failed") or [])))
         return problems
 
     def _check(self, variant, case, result, before, seeding=False):
@@ -872,6 +884,8 @@ class Bench:
                  for size in kind_sizes for concurrency in concurrencies]
         if not cases:
             return []
+        if self.args.slow_reference:
+            cases += [slow_case("verify", size, None, hold_ms=0) for size in sizes]
         self.slow_cases.update(((case.key, case.size), case) for case in cases)
         self.bed.emulator.set_hold(self.args.hold_ms / 1000.0)
         try:
@@ -883,6 +897,7 @@ class Bench:
                 order = list(cases)
                 shuffle.shuffle(order)
                 for case in order:
+                    self.bed.emulator.set_hold((self.args.hold_ms if case.hold_ms is None else case.hold_ms) / 1000.0)
                     result, problems = self.run_case("slow", case)
                     self.progress("slow %s %d accounts: %.1f s%s" % (
                         case.key, case.size, result["wall"], " BROKEN" if problems else ""))
@@ -1021,11 +1036,12 @@ def slow_rows(bench, stats):
         used = case.concurrency or default
         # The least a run can take: every account's round trips (NetSuite held, Vault delayed)
         # spread over `used` workers, nothing else.
-        per_account = s["netsuite"] / size * bench.args.hold_ms + s["vault"] / size * bench.args.delay_ms
+        hold = bench.args.hold_ms if case.hold_ms is None else case.hold_ms
+        per_account = s["netsuite"] / size * hold + s["vault"] / size * bench.args.delay_ms
         floor = size * per_account / 1000.0 / used if used else None
         rows.append((case, s, used, floor))
-    rows.sort(key=lambda r: (r[0].kind != "verify", r[0].probes, r[0].size, r[0].concurrency is not None,
-                             r[0].concurrency or 0))
+    rows.sort(key=lambda r: (r[0].kind != "verify", r[0].probes, r[0].size, r[0].hold_ms is None,
+                             r[0].concurrency is not None, r[0].concurrency or 0))
     return rows
 
 
@@ -1035,7 +1051,7 @@ def slow_goals(bench, stats):
     if not rows:
         return []
     goals = []
-    default = {(c.kind, c.probes, c.size): s for c, s, _u, _f in rows if c.concurrency is None}
+    default = {(c.kind, c.probes, c.size): s for c, s, _u, _f in rows if c.concurrency is None and c.hold_ms is None}
     for probes, limit in sorted(SLOW_GOALS.items()):
         text = "%d accounts %s, default settings: wall <= %.0f s" % (
             SLOW_GOAL_SIZE, "with %d probes each" % probes if probes else "without probes", limit)
@@ -1052,7 +1068,8 @@ def slow_goals(bench, stats):
     goals.append(dict(text="peak memory of the whole process tree at %d accounts" % peak[0][0].size, met=None,
                       value=", ".join("%s %.0f MB" % (c.key, s["tree"]) for c, s in peak)))
     fast = [(u, c, s) for c, s, u, _f in rows
-            if c.kind == "verify" and c.probes == 0 and c.size == SLOW_GOAL_SIZE and s["wall"] <= SLOW_GOALS[0]]
+            if c.kind == "verify" and c.probes == 0 and c.size == SLOW_GOAL_SIZE and c.hold_ms is None
+            and s["wall"] <= SLOW_GOALS[0]]
     if fast:
         used, case, s = min(fast, key=lambda x: x[0])
         goals.append(dict(text="smallest concurrency measured that meets %.0f s at %d accounts" % (
@@ -1067,28 +1084,31 @@ def slow_lines(bench, stats):
     rows = slow_rows(bench, stats)
     if not rows:
         return []
-    out = ["", "SLOW NETSUITE: every NetSuite answer held %.0f ms (emulator), every Vault request %.0f ms later (proxy);"
+    out = ["", "SLOW NETSUITE: every NetSuite answer held %.0f ms (emulator), every Vault request %.0f ms later"
+           " (proxy);"
            " verify playbook, medians of %d runs; conc = tba_verify_concurrency (the playbook's default: %s)" % (
                bench.args.hold_ms, bench.args.delay_ms, max(s["n"] for _c, s, _u, _f in rows),
                bench.slow_default_concurrency or "unknown")]
-    header = "%-18s %5s %5s %4s %7s %6s %7s %6s %6s %7s %6s %5s %6s %6s %7s %7s %5s" % (
+    header = "%-24s %5s %5s %4s %7s %6s %7s %6s %6s %7s %6s %5s %6s %6s %7s %7s %5s" % (
         "case", "N", "conc", "runs", "wall s", "p90 s", "floor s", "CPU s", "RSS MB", "tree MB", "procs", "NS/a",
         "Vault/a", "NS/acct", "Vault", "Vault", "goal")
     out.append(header)
-    out.append("%-18s %5s %5s %4s %7s %6s %7s %6s %6s %7s %6s %5s %6s %6s %7s %7s %5s" % (
+    out.append("%-24s %5s %5s %4s %7s %6s %7s %6s %6s %7s %6s %5s %6s %6s %7s %7s %5s" % (
         "", "", "", "", "", "", "", "", "", "", "", "", "", "in fl.", "in fl.", "conns", ""))
     out.append("-" * len(header))
     for case, s, used, floor in rows:
-        limit = SLOW_GOALS.get(case.probes) if case.size == SLOW_GOAL_SIZE and case.kind == "verify" else None
+        limit = SLOW_GOALS.get(case.probes) if (case.size, case.kind, case.hold_ms) == (
+            SLOW_GOAL_SIZE, "verify", None) else None
         broken = bench.problems.get(("slow", "slow", case.key, case.size))
-        out.append("%-18s %5d %5s %4d %7.2f %6.2f %7s %6.2f %6.1f %7.1f %6d %5.2f %6.2f %6d %7d %7d %5s%s" % (
+        out.append("%-24s %5d %5s %4d %7.2f %6.2f %7s %6.2f %6.1f %7.1f %6d %5.2f %6.2f %6d %7d %7d %5s%s" % (
             case.key, case.size, "%s%s" % (used or "?", "" if case.concurrency else "*"), s["n"], s["wall"], s["p90"],
             "%.2f" % floor if floor else "-", s["cpu"], s["rss"], s["tree"], s["procs"], s["netsuite"] / case.size,
             s["vault"] / case.size, s["netsuite_max_in_flight"], s["vault_max_in_flight"], s["vault_max_connections"],
             "-" if limit is None else "met" if s["wall"] <= limit else "MISS",
             "  BROKEN: " + bench.redact(broken[0])[:150] if broken else ""))
     out.append("  (* the playbook's default; floor = N x (NetSuite requests x hold + Vault requests x delay) / conc:"
-               " the wait alone, no CPU; NS/acct in fl. = most requests in flight to one account (emulator);"
+               " the wait alone, no CPU; no hold = the reference: NetSuite answering at once, same load;"
+               " NS/acct in fl. = most requests in flight to one account (emulator);"
                " Vault in fl. / conns = most requests in flight / connections open at once at Vault (proxy))")
     return out
 
@@ -1305,6 +1325,8 @@ def main(argv=None):
     parser.add_argument("--slow-concurrency", default="default,32,64,128",
                         help="tba_verify_concurrency values for the slow part; 'default' passes none")
     parser.add_argument("--slow-rounds", type=int, default=2)
+    parser.add_argument("--no-slow-reference", dest="slow_reference", action="store_false",
+                        help="leave out the slow part's reference run (default concurrency, no hold)")
     parser.add_argument("--forks", type=int, default=5, help="ansible-playbook forks, both fleets (default 5)")
     parser.add_argument("--concurrency", type=int, default=0,
                         help="also pass -e tba_verify_concurrency=N to the verify playbook (default: its own)")
@@ -1377,7 +1399,8 @@ def main(argv=None):
             versions=bench.versions, args={k: sorted(v) if isinstance(v, set) else v for k, v in vars(args).items()},
             stats={"|".join(str(x) for x in k): v for k, v in stats.items()},
             samples={"|".join(str(x) for x in k): v for k, v in bench.samples.items()},
-            goals=goals, slow_goals=slow_goals(bench, stats), skipped={"|".join(str(x) for x in k): v for k, v in bench.skipped.items()},
+            goals=goals, slow_goals=slow_goals(bench, stats),
+            skipped={"|".join(str(x) for x in k): v for k, v in bench.skipped.items()},
             m2m_costs=bench.costs,
             notes=bench.notes), indent=1, default=str)
     leaked = bench.redact.found_in(text) + bench.redact.found_in(blob)
