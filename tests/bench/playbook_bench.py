@@ -22,6 +22,12 @@ fleet   ``ansible-playbook netsuite_ops.credentials.verify`` over generated inve
         hosts and paths, same forks.
 remote  both of the above with every Vault request delayed by 25 ms (a delaying TCP proxy in
         front of OpenBao), so round trips, not CPU, dominate.
+slow    the verify playbook over 1000 accounts (all TBA, and mixed) with every NetSuite answer held
+        300 ms (the emulator's hold) and every Vault request delayed 25 ms, at the playbook's default
+        concurrency and at chosen tba_verify_concurrency values; a run with more than 2 requests
+        in flight to one account (the emulator's max_in_flight) or a wrong result in the
+        playbook's JSON report is broken. It also records the most requests and connections in
+        flight at once at Vault (the proxy).
 
 The test bed (a real OpenBao dev server with an audit log, the NetSuite TBA emulator) runs inside
 this process; requests per run are counted at the servers: OpenBao's audit log and the
@@ -73,6 +79,13 @@ M2M_FLEET_KEYS = ("rsa3072", "ec-p256")
 TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
 SERVER_TIME_PATH = "/services/rest/system/v1/serverTime"
 DELAY_MS = 25.0
+HOLD_MS = 300.0  # the slow part: every NetSuite answer held this long (real NetSuite: 200-800 ms)
+PER_ACCOUNT_LIMIT = 2  # the verify playbook's per-account concurrency: never more in flight per account
+# The slow part's goals at 1000 accounts and default settings, by probes per account: wall seconds.
+# Probes (issue 17) are not built yet: the 2-probe goal is listed, not measured.
+SLOW_GOAL_SIZE = 1000
+SLOW_GOALS = {0: 10.0, 2: 20.0}
+SLOW_WARMUP_SIZE = 20
 RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
 # (variant, part, case, size or None, against, size or None, limit, what it says)
@@ -112,12 +125,16 @@ class DelayProxy:
     """127.0.0.1 TCP proxy in front of one server that holds each HTTP request back by `delay`
     seconds. A request starts with the first bytes the client sends after the server last
     answered (clients do not pipeline), so a keep-alive connection's every request is delayed
-    once, however many chunks it arrives in."""
+    once, however many chunks it arrives in. It also counts what a fleet costs the server: the
+    most requests in flight at once (from a request's first bytes to its answer's first bytes,
+    the delay included) and the most connections open at once, since the last reset_peaks()."""
 
     def __init__(self, target_port, delay):
         self.target = ("127.0.0.1", target_port)
         self.delay = delay
         self.requests = 0
+        self.in_flight = self.max_in_flight = 0
+        self.connections = self.max_connections = 0
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._stop = threading.Event()
@@ -130,6 +147,17 @@ class DelayProxy:
     def start(self):
         self._thread.start()
         return self
+
+    def reset_peaks(self):
+        with self._lock:
+            self.max_in_flight, self.max_connections = self.in_flight, self.connections
+
+    def _count(self, name, step):
+        with self._lock:
+            value = getattr(self, name) + step
+            setattr(self, name, value)
+            peak = "max_" + name
+            setattr(self, peak, max(getattr(self, peak), value))
 
     def stop(self):
         self._stop.set()
@@ -155,6 +183,7 @@ class DelayProxy:
         selector.register(client, selectors.EVENT_READ, upstream)
         selector.register(upstream, selectors.EVENT_READ, client)
         awaiting_answer = False
+        self._count("connections", 1)
         try:
             while not self._stop.is_set():
                 for key, _events in selector.select(timeout=60):
@@ -163,16 +192,21 @@ class DelayProxy:
                         return
                     if key.fileobj is client:
                         if not awaiting_answer:
+                            self._count("in_flight", 1)
+                            awaiting_answer = True
                             time.sleep(self.delay)
                             with self._lock:
                                 self.requests += 1
-                            awaiting_answer = True
-                    else:
+                    elif awaiting_answer:
+                        self._count("in_flight", -1)
                         awaiting_answer = False
                     key.data.sendall(data)
         except OSError:
             return
         finally:
+            if awaiting_answer:
+                self._count("in_flight", -1)
+            self._count("connections", -1)
             selector.close()
             client.close()
             upstream.close()
@@ -304,12 +338,29 @@ class Runner:
 # --- the cases ----------------------------------------------------------------------------------
 
 class Case:
-    def __init__(self, part, key, label, size=None, role="ours"):
+    """One measured configuration. `kind` is what runs (verify, mixed, peer; the key by default);
+    the slow part's keys also name the concurrency passed (None: the playbook's default) and the
+    probes per account (0 until probes exist), so every configuration has samples of its own."""
+
+    def __init__(self, part, key, label, size=None, role="ours", kind=None, concurrency=None, probes=0,
+                 hold_ms=None):
         self.part, self.key, self.label, self.size, self.role = part, key, label, size, role
+        self.kind = kind or key
+        self.concurrency, self.probes = concurrency, probes
+        self.hold_ms = hold_ms  # the slow part's NetSuite hold for this case; None: --hold-ms
 
     @property
     def ident(self):
         return (self.part, self.key, self.size)
+
+
+def slow_case(kind, size, concurrency, probes=0, hold_ms=None):
+    """A slow-part case; hold_ms=0 is the reference: the same run with NetSuite answering at
+    once, so the table shows what waiting adds on the machine as loaded at the time."""
+    key = "%s c=%s" % (kind, concurrency or "default") + (" p=%d" % probes if probes else "")
+    key += " no hold" if hold_ms == 0 else ""
+    label = "verify playbook%s, slow NetSuite" % (", half M2M" if kind == "mixed" else "")
+    return Case("slow", key, label, size, kind=kind, concurrency=concurrency, probes=probes, hold_ms=hold_ms)
 
 
 TASK_CASES = (
@@ -401,6 +452,8 @@ class Bench:
         self.notes = []
         self.skipped = {}  # (variant, part, key, size) -> reason
         self.costs = None  # m2m_costs.py's numbers, when the task part ran
+        self.slow_cases = {}  # (key, size) -> Case of the slow part
+        self.slow_default_concurrency = playbook_default_concurrency(args.collections)
 
     # -- set-up --
 
@@ -418,7 +471,7 @@ class Bench:
         self.redact.add(*state["extra_secrets"].values())
         self.proxy = DelayProxy(self.bed.vault.port, args.delay_ms / 1000.0).start()
         stack.append(self.proxy.stop)
-        self.vault_urls = {"local": self.bed.vault.url, "remote": self.proxy.url}
+        self.vault_urls = {"local": self.bed.vault.url, "remote": self.proxy.url, "slow": self.proxy.url}
         self.runner = Runner(self.workdir)
         stack.append(self.runner.close)
         self._audit_offset = 0
@@ -480,11 +533,15 @@ class Bench:
 
     def _prepare_fleet(self):
         args = self.args
-        fleet_parts = bool(args.parts & {"fleet", "remote"})
-        mixed = set(args.mixed_sizes) | set(args.remote_mixed_sizes) if fleet_parts else set()
-        sizes = set(args.fleet_sizes) | set(args.peer_sizes) | set(args.remote_fleet_sizes)
-        sizes |= set(args.remote_peer_sizes) | mixed
-        self.fleet_max = max(sizes) if sizes and fleet_parts else 0
+        sizes, mixed = set(), set()
+        if args.parts & {"fleet", "remote"}:
+            mixed = set(args.mixed_sizes) | set(args.remote_mixed_sizes)
+            sizes = set(args.fleet_sizes) | set(args.peer_sizes) | set(args.remote_fleet_sizes)
+            sizes |= set(args.remote_peer_sizes) | mixed
+        if "slow" in args.parts:
+            mixed |= set(args.slow_mixed_sizes)
+            sizes |= set(args.slow_sizes) | set(args.slow_mixed_sizes) | {SLOW_WARMUP_SIZE}
+        self.fleet_max = max(sizes) if sizes else 0
         for number in range(self.fleet_max):
             account = dict(new_secrets(), account_id="7%06d" % number, scenario={})
             self.redact.add(*(account[name] for name in SECRET_KEYS))
@@ -581,20 +638,33 @@ class Bench:
                 before = self._version(case.key)
         else:
             vault_vars = os.path.join(self.workdir, "vault-%s.json" % variant)
-            inventory = self.inventories[("mixed" if case.key == "mixed" else "tba", case.size)]
-            if case.key in ("verify", "mixed"):
+            inventory = self.inventories[("mixed" if case.kind == "mixed" else "tba", case.size)]
+            if case.kind in ("verify", "mixed"):
                 argv = [self.playbook, "netsuite_ops.credentials.verify", "-i", inventory, "-e", "@" + vault_vars]
-                if args.concurrency:
-                    argv += ["-e", "tba_verify_concurrency=%d" % args.concurrency]
+                concurrency = case.concurrency if case.part == "slow" else args.concurrency
+                if concurrency:
+                    argv += ["-e", "tba_verify_concurrency=%d" % concurrency]
+                if case.part == "slow":  # every account's result, checked in _check
+                    argv += ["-e", "tba_verify_report_path=" + os.path.join(self.workdir, "report.json")]
             else:
                 argv = [self.playbook, os.path.join(self.workdir, "peer-fleet.yml"), "-i", inventory,
                         "-e", "@" + vault_vars]
         self.bed.emulator.reset_log()
         self._audit_mark()
         proxied_before = self.proxy.requests
+        self.proxy.reset_peaks()
         result = self.runner.run(argv, self.env, args.run_timeout)
         result["vault_requests"], result["fleet_paths_read"] = self._audit_since_mark()
         result["proxied"] = self.proxy.requests - proxied_before
+        if variant in ("remote", "slow"):  # what the run cost Vault at once (through the proxy)
+            result["vault_max_in_flight"] = self.proxy.max_in_flight
+            result["vault_max_connections"] = self.proxy.max_connections
+        if case.part == "slow":
+            per_account = self.bed.emulator.stats()
+            result["netsuite_max_in_flight"] = max((a["max_in_flight"] for a in per_account.values()), default=0)
+            result["netsuite_accounts_over_limit"] = sum(1 for a in per_account.values()
+                                                         if a["max_in_flight"] > PER_ACCOUNT_LIMIT)
+            result["report"] = self._take_report()
         netsuite = self.bed.emulator.requests()
         result["netsuite_requests"] = len(netsuite)
         result["netsuite_ok"] = sum(1 for entry in netsuite if entry["status"] == 200)
@@ -610,12 +680,46 @@ class Bench:
             os.unlink(vars_file)
         if record:
             slot = self.samples.setdefault((variant,) + case.ident, [])
-            slot.append(dict((k, v) for k, v in result.items() if k not in ("stdout", "stderr")))
+            slot.append(dict((k, v) for k, v in result.items() if k not in ("stdout", "stderr", "report")))
             if problems:
                 self.problems.setdefault((variant,) + case.ident, []).append(problems)
         elif problems:
             raise SystemExit("warm-up run of %s (%s) failed: %s" % (case.label, variant, self.redact(problems)))
         return result, problems
+
+    def _take_report(self):
+        """The verify playbook's JSON report of the run (then deleted), or None."""
+        path = os.path.join(self.workdir, "report.json")
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return json.load(handle)
+        except (OSError, ValueError):
+            return None
+        finally:
+            if os.path.exists(path):
+                os.unlink(path)
+
+    @staticmethod
+    def _report_problems(case, report):
+        """Every account of the inventory reported once, ok, with the kind it is stored as."""
+        if not isinstance(report, dict) or not isinstance(report.get("accounts"), list):
+            return ["no JSON report"]
+        rows = {row.get("host"): row for row in report["accounts"] if isinstance(row, dict)}
+        want = {FLEET_HOST % n: "m2m" if case.kind == "mixed" and n % 2 else "tba" for n in range(case.size)}
+        problems = []
+        if set(rows) != set(want) or len(report["accounts"]) != case.size:
+            problems.append("the report has %d rows for %d of the %d hosts" % (
+                len(report["accounts"]), len(set(rows) & set(want)), case.size))
+        wrong = [host for host, kind in want.items() if host in rows and not (
+            rows[host].get("ok") is True and rows[host].get("result") == "ok" and rows[host].get("auth_type") == kind)]
+        if wrong:
+            row = rows[wrong[0]]
+            problems.append("%d accounts not ok in the report (first: %s %s %s)" % (
+                len(wrong), wrong[0], row.get("result"), row.get("failure_code")))
+        if report.get("ok") is not True or report.get("failed"):
+            problems.append("the report says ok=%s with %d failed" % (
+                report.get("ok"), len(report.get("failed") or [])))
+        return problems
 
     def _check(self, variant, case, result, before, seeding=False):
         problems = []
@@ -655,16 +759,23 @@ class Bench:
             if result["fleet_paths_read"] != case.size:
                 problems.append("OpenBao audit log shows %d distinct fleet paths read (expected %d)"
                                 % (result["fleet_paths_read"], case.size))
-            if case.key == "peer":
+            if case.kind == "peer":
                 accounts = [h for h in hosts if h.startswith("acct")]
                 if len(accounts) != case.size:
                     problems.append("%d account hosts in the recap (expected %d)" % (len(accounts), case.size))
             elif result["netsuite_time_accounts_ok"] != case.size:
                 problems.append("the emulator answered serverTime of %d accounts with 200 (expected %d)"
                                 % (result["netsuite_time_accounts_ok"], case.size))
-            if case.key == "mixed" and result["netsuite_token_accounts_ok"] != case.size // 2:
+            if case.kind == "mixed" and result["netsuite_token_accounts_ok"] != case.size // 2:
                 problems.append("the emulator answered token requests of %d M2M accounts with 200 (expected %d)"
                                 % (result["netsuite_token_accounts_ok"], case.size // 2))
+            if case.part == "slow":
+                # NetSuite's per-account governance, counted by the emulator: a run that breaks
+                # it is broken, however fast.
+                if result["netsuite_accounts_over_limit"]:
+                    problems.append("%d accounts had more than %d requests in flight at once (most: %d)" % (
+                        result["netsuite_accounts_over_limit"], PER_ACCOUNT_LIMIT, result["netsuite_max_in_flight"]))
+                problems.extend(self._report_problems(case, result["report"]))
         if problems:
             tail = [line for line in result["stdout"].splitlines() + result["stderr"].splitlines()
                     if "fatal" in line or "ERROR" in line or "msg" in line][:3]
@@ -764,6 +875,37 @@ class Bench:
             self.progress("%s fleet round %d/%d" % (variant, number + 1, rounds))
         return cases
 
+    def slow_part(self, sizes, mixed_sizes, concurrencies, rounds):
+        """Slow NetSuite: every NetSuite answer held --hold-ms (the emulator's hold), every Vault
+        request delayed --delay-ms (the proxy), the verify playbook at its default settings and
+        at each concurrency passed. Cases run in an order shuffled per round."""
+        cases = [slow_case(kind, size, concurrency)
+                 for kind, kind_sizes in (("verify", sizes), ("mixed", mixed_sizes))
+                 for size in kind_sizes for concurrency in concurrencies]
+        if not cases:
+            return []
+        if self.args.slow_reference:
+            cases += [slow_case("verify", size, None, hold_ms=0) for size in sizes]
+        self.slow_cases.update(((case.key, case.size), case) for case in cases)
+        self.bed.emulator.set_hold(self.args.hold_ms / 1000.0)
+        try:
+            # Warm-up (byte-code cache, first Vault login): a small fleet, untimed.
+            self.run_case("slow", slow_case("verify", SLOW_WARMUP_SIZE, max(c or 0 for c in concurrencies) or None),
+                          record=False)
+            shuffle = random.Random(self.args.seed + 2)
+            for number in range(rounds):
+                order = list(cases)
+                shuffle.shuffle(order)
+                for case in order:
+                    self.bed.emulator.set_hold((self.args.hold_ms if case.hold_ms is None else case.hold_ms) / 1000.0)
+                    result, problems = self.run_case("slow", case)
+                    self.progress("slow %s %d accounts: %.1f s%s" % (
+                        case.key, case.size, result["wall"], " BROKEN" if problems else ""))
+                self.progress("slow round %d/%d" % (number + 1, rounds))
+        finally:
+            self.bed.emulator.set_hold(0)
+        return cases
+
     def progress(self, text):
         if not self.args.quiet:
             print("[%s] %s" % (time.strftime("%H:%M:%S"), text), file=sys.stderr, flush=True)
@@ -800,7 +942,9 @@ def stats_of(runs):
         vault=statistics.median(sum(r["vault_requests"].values()) for r in runs),
         vault_kinds={k: statistics.median(v + [0] * (len(runs) - len(v))) for k, v in kinds.items()},
         netsuite=statistics.median(r["netsuite_requests"] for r in runs),
-        proxied=statistics.median(r["proxied"] for r in runs))
+        proxied=statistics.median(r["proxied"] for r in runs),
+        **{name: max(r[name] for r in runs) for name in (
+            "vault_max_in_flight", "vault_max_connections", "netsuite_max_in_flight") if name in runs[0]})
 
 
 def analyse(bench):
@@ -866,6 +1010,107 @@ def cause(stats, variant, goal):
                      n, big["wall"], big["cpu"], big["cpu"] / big["wall"], big["wall"] * 1000 / n,
                      big["cpu"] * 1000 / n, big["procs"], big["vault"] / n, big["netsuite"] / n))
     return lines
+
+
+def playbook_default_concurrency(collections):
+    """The concurrency the verify playbook uses when none is passed (read from the playbook
+    under test, so the table stays right when the default changes), or None."""
+    path = os.path.join(collections, "ansible_collections", "netsuite_ops", "credentials", "playbooks", "verify.yml")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            found = re.search(r"tba_verify_concurrency\s*\|\s*default\((\d+)\)", handle.read())
+    except OSError:
+        return None
+    return int(found.group(1)) if found else None
+
+
+def slow_rows(bench, stats):
+    """(case, stats, concurrency used, floor seconds) of the slow part, in table order: kind,
+    probes, size, concurrency (the default first)."""
+    rows = []
+    default = bench.slow_default_concurrency
+    for (variant, _part, key, size), s in stats.items():
+        case = bench.slow_cases.get((key, size)) if variant == "slow" else None
+        if case is None:
+            continue
+        used = case.concurrency or default
+        # The least a run can take: every account's round trips (NetSuite held, Vault delayed)
+        # spread over `used` workers, nothing else.
+        hold = bench.args.hold_ms if case.hold_ms is None else case.hold_ms
+        per_account = s["netsuite"] / size * hold + s["vault"] / size * bench.args.delay_ms
+        floor = size * per_account / 1000.0 / used if used else None
+        rows.append((case, s, used, floor))
+    rows.sort(key=lambda r: (r[0].kind != "verify", r[0].probes, r[0].size, r[0].hold_ms is None,
+                             r[0].concurrency is not None, r[0].concurrency or 0))
+    return rows
+
+
+def slow_goals(bench, stats):
+    """The slow part's goals (issue 17): met True/False, or None for shown / not measured."""
+    rows = slow_rows(bench, stats)
+    if not rows:
+        return []
+    goals = []
+    default = {(c.kind, c.probes, c.size): s for c, s, _u, _f in rows if c.concurrency is None and c.hold_ms is None}
+    for probes, limit in sorted(SLOW_GOALS.items()):
+        text = "%d accounts %s, default settings: wall <= %.0f s" % (
+            SLOW_GOAL_SIZE, "with %d probes each" % probes if probes else "without probes", limit)
+        s = default.get(("verify", probes, SLOW_GOAL_SIZE))
+        if s is None:
+            why = "probes are not built yet" if probes else "not run at %d accounts" % SLOW_GOAL_SIZE
+            goals.append(dict(text=text, met=None, value="not measured (%s)" % why))
+            continue
+        goals.append(dict(text=text, met=s["wall"] <= limit, value="%.1f s" % s["wall"]))
+    worst = max(s["netsuite_max_in_flight"] for _c, s, _u, _f in rows)
+    goals.append(dict(text="never more than %d requests in flight per account (emulator, every run)"
+                      % PER_ACCOUNT_LIMIT, met=worst <= PER_ACCOUNT_LIMIT, value="most seen %d" % worst))
+    peak = [(c, s) for c, s, _u, _f in rows if c.size == max(r[0].size for r in rows)]
+    goals.append(dict(text="peak memory of the whole process tree at %d accounts" % peak[0][0].size, met=None,
+                      value=", ".join("%s %.0f MB" % (c.key, s["tree"]) for c, s in peak)))
+    fast = [(u, c, s) for c, s, u, _f in rows
+            if c.kind == "verify" and c.probes == 0 and c.size == SLOW_GOAL_SIZE and c.hold_ms is None
+            and s["wall"] <= SLOW_GOALS[0]]
+    if fast:
+        used, case, s = min(fast, key=lambda x: x[0])
+        goals.append(dict(text="smallest concurrency measured that meets %.0f s at %d accounts" % (
+            SLOW_GOALS[0], SLOW_GOAL_SIZE), met=None, value="%d (%.1f s; Vault: %d requests in flight at most, %d"
+                                                            " connections)" % (used, s["wall"],
+                                                                               s["vault_max_in_flight"],
+                                                                               s["vault_max_connections"])))
+    return goals
+
+
+def slow_lines(bench, stats):
+    rows = slow_rows(bench, stats)
+    if not rows:
+        return []
+    out = ["", "SLOW NETSUITE: every NetSuite answer held %.0f ms (emulator), every Vault request %.0f ms later"
+           " (proxy);"
+           " verify playbook, medians of %d runs; conc = tba_verify_concurrency (the playbook's default: %s)" % (
+               bench.args.hold_ms, bench.args.delay_ms, max(s["n"] for _c, s, _u, _f in rows),
+               bench.slow_default_concurrency or "unknown")]
+    header = "%-24s %5s %5s %4s %7s %6s %7s %6s %6s %7s %6s %5s %6s %6s %7s %7s %5s" % (
+        "case", "N", "conc", "runs", "wall s", "p90 s", "floor s", "CPU s", "RSS MB", "tree MB", "procs", "NS/a",
+        "Vault/a", "NS/acct", "Vault", "Vault", "goal")
+    out.append(header)
+    out.append("%-24s %5s %5s %4s %7s %6s %7s %6s %6s %7s %6s %5s %6s %6s %7s %7s %5s" % (
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "in fl.", "in fl.", "conns", ""))
+    out.append("-" * len(header))
+    for case, s, used, floor in rows:
+        limit = SLOW_GOALS.get(case.probes) if (case.size, case.kind, case.hold_ms) == (
+            SLOW_GOAL_SIZE, "verify", None) else None
+        broken = bench.problems.get(("slow", "slow", case.key, case.size))
+        out.append("%-24s %5d %5s %4d %7.2f %6.2f %7s %6.2f %6.1f %7.1f %6d %5.2f %6.2f %6d %7d %7d %5s%s" % (
+            case.key, case.size, "%s%s" % (used or "?", "" if case.concurrency else "*"), s["n"], s["wall"], s["p90"],
+            "%.2f" % floor if floor else "-", s["cpu"], s["rss"], s["tree"], s["procs"], s["netsuite"] / case.size,
+            s["vault"] / case.size, s["netsuite_max_in_flight"], s["vault_max_in_flight"], s["vault_max_connections"],
+            "-" if limit is None else "met" if s["wall"] <= limit else "MISS",
+            "  BROKEN: " + bench.redact(broken[0])[:150] if broken else ""))
+    out.append("  (* the playbook's default; floor = N x (NetSuite requests x hold + Vault requests x delay) / conc:"
+               " the wait alone, no CPU; no hold = the reference: NetSuite answering at once, same load;"
+               " NS/acct in fl. = most requests in flight to one account (emulator);"
+               " Vault in fl. / conns = most requests in flight / connections open at once at Vault (proxy))")
+    return out
 
 
 KEY_LABELS = {"m2m_rsa": "RSA 3072 PS256", "m2m_ec": "EC P-256 ES256", "rsa": "RSA 3072 PS256",
@@ -948,9 +1193,10 @@ def render(bench, stats, goals, duration):
     out.append("machine: %s, %d CPUs, load average at the start %s, at the end %s; ansible-playbook: %s" % (
         platform.machine(), os.cpu_count() or 0, "%.1f %.1f %.1f" % bench.load_at_start,
         "%.1f %.1f %.1f" % os.getloadavg(), bench.versions))
-    out.append("forks %d%s; remote-like: %.0f ms added before every Vault request (proxy); test bed set-up %.0f s" % (
-        args.forks, ", tba_verify_concurrency %d" % args.concurrency if args.concurrency else "",
-        args.delay_ms, bench.setup_seconds))
+    out.append("forks %d%s; remote-like: %.0f ms added before every Vault request (proxy); slow NetSuite: every"
+               " answer held %.0f ms; test bed set-up %.0f s" % (
+                   args.forks, ", tba_verify_concurrency %d" % args.concurrency if args.concurrency else "",
+                   args.delay_ms, args.hold_ms, bench.setup_seconds))
     for variant in ("local", "remote"):
         task = [(k, l) for k, l, _r in TASK_CASES if (variant, "task", k, None) in stats]
         if task:
@@ -1018,6 +1264,7 @@ def render(bench, stats, goals, duration):
             audited = sum(sum(r["vault_requests"].values())
                           for (v, _p, _k, _s), runs in bench.samples.items() if v == variant for r in runs)
             out.append("  proxy delayed %d requests in the recorded runs; OpenBao audited %d" % (sent, audited))
+    out.extend(slow_lines(bench, stats))
     out.append("")
     out.append("goals:")
     for goal in goals:
@@ -1030,6 +1277,9 @@ def render(bench, stats, goals, duration):
         if not goal["met"]:
             for line in cause(stats, goal["variant"], goal):
                 out.append("         cause: " + line)
+    for goal in slow_goals(bench, stats):
+        out.append("  %-4s slow   %s: %s" % ({True: "met", False: "MISS", None: "-"}[goal["met"]], goal["text"],
+                                             goal["value"]))
     for note in bench.notes:
         out.append("note: " + note)
     out.append("")
@@ -1051,7 +1301,7 @@ def main(argv=None):
     parser.add_argument("--collections", required=True,
                         help="a root holding ansible_collections/netsuite_ops/credentials and community/hashi_vault")
     parser.add_argument("--cache-dir", default=tempfile.gettempdir(), help="where the byte-code cache goes")
-    parser.add_argument("--parts", default="task,fleet,remote", help="task, fleet, remote (default all)")
+    parser.add_argument("--parts", default="task,fleet,remote,slow", help="task, fleet, remote, slow (default all)")
     parser.add_argument("--quick", action="store_true", help="smoke run (about 2 minutes): few rounds, small fleets")
     parser.add_argument("--task-rounds", type=int, default=10)
     parser.add_argument("--fleet-rounds", type=int, default=3)
@@ -1066,7 +1316,17 @@ def main(argv=None):
     parser.add_argument("--remote-mixed-sizes", default="500")
     parser.add_argument("--cost-rounds", type=int, default=30,
                         help="repetitions of each step of the M2M cost breakdown (task part)")
-    parser.add_argument("--delay-ms", type=float, default=DELAY_MS, help="added before each Vault request (remote)")
+    parser.add_argument("--delay-ms", type=float, default=DELAY_MS,
+                        help="added before each Vault request (remote, slow)")
+    parser.add_argument("--hold-ms", type=float, default=HOLD_MS, help="every NetSuite answer held this long (slow)")
+    parser.add_argument("--slow-sizes", default=str(SLOW_GOAL_SIZE), help="accounts for the slow part's TBA fleet")
+    parser.add_argument("--slow-mixed-sizes", default=str(SLOW_GOAL_SIZE),
+                        help="accounts for the slow part's mixed fleet (every second account M2M)")
+    parser.add_argument("--slow-concurrency", default="default,32,64,128",
+                        help="tba_verify_concurrency values for the slow part; 'default' passes none")
+    parser.add_argument("--slow-rounds", type=int, default=2)
+    parser.add_argument("--no-slow-reference", dest="slow_reference", action="store_false",
+                        help="leave out the slow part's reference run (default concurrency, no hold)")
     parser.add_argument("--forks", type=int, default=5, help="ansible-playbook forks, both fleets (default 5)")
     parser.add_argument("--concurrency", type=int, default=0,
                         help="also pass -e tba_verify_concurrency=N to the verify playbook (default: its own)")
@@ -1081,17 +1341,24 @@ def main(argv=None):
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     args.parts = {p.strip() for p in args.parts.split(",") if p.strip()}
-    if args.parts - {"task", "fleet", "remote"}:
-        parser.error("unknown part(s): %s" % ", ".join(sorted(args.parts - {"task", "fleet", "remote"})))
+    known = {"task", "fleet", "remote", "slow"}
+    if args.parts - known:
+        parser.error("unknown part(s): %s" % ", ".join(sorted(args.parts - known)))
     if args.quick:
         args.task_rounds, args.fleet_rounds, args.remote_task_rounds, args.remote_fleet_rounds = 3, 1, 2, 1
         args.fleet_sizes, args.peer_sizes = "10,50", "10,50"
         args.remote_fleet_sizes, args.remote_peer_sizes = "30", "30"
         args.mixed_sizes, args.remote_mixed_sizes, args.cost_rounds = "50", "30", 5
         args.fleet_run_limit = min(args.fleet_run_limit, 40)
+        args.slow_sizes, args.slow_mixed_sizes, args.slow_concurrency, args.slow_rounds = "200", "100", "default,64", 1
     for name in ("fleet_sizes", "peer_sizes", "remote_fleet_sizes", "remote_peer_sizes", "mixed_sizes",
-                 "remote_mixed_sizes"):
+                 "remote_mixed_sizes", "slow_sizes", "slow_mixed_sizes"):
         setattr(args, name, parse_sizes(getattr(args, name)))
+    try:
+        args.slow_concurrency = [None if x.strip() == "default" else int(x)
+                                 for x in args.slow_concurrency.split(",") if x.strip()]
+    except ValueError:
+        parser.error("--slow-concurrency: a comma-separated list of whole numbers or 'default'")
 
     bench = Bench(args)
     bench.load_at_start = os.getloadavg()
@@ -1112,6 +1379,8 @@ def main(argv=None):
             bench.task_part("remote", args.remote_task_rounds)
             bench.fleet_part("remote", args.remote_fleet_sizes, args.remote_peer_sizes, args.remote_fleet_rounds,
                              args.remote_mixed_sizes)
+        if "slow" in args.parts:
+            bench.slow_part(args.slow_sizes, args.slow_mixed_sizes, args.slow_concurrency, args.slow_rounds)
         duration = time.time() - started
     finally:
         for close in reversed(stack):
@@ -1130,7 +1399,8 @@ def main(argv=None):
             versions=bench.versions, args={k: sorted(v) if isinstance(v, set) else v for k, v in vars(args).items()},
             stats={"|".join(str(x) for x in k): v for k, v in stats.items()},
             samples={"|".join(str(x) for x in k): v for k, v in bench.samples.items()},
-            goals=goals, skipped={"|".join(str(x) for x in k): v for k, v in bench.skipped.items()},
+            goals=goals, slow_goals=slow_goals(bench, stats),
+            skipped={"|".join(str(x) for x in k): v for k, v in bench.skipped.items()},
             m2m_costs=bench.costs,
             notes=bench.notes), indent=1, default=str)
     leaked = bench.redact.found_in(text) + bench.redact.found_in(blob)
@@ -1146,7 +1416,7 @@ def main(argv=None):
         print("some runs did not do what they should (BROKEN above): their numbers are not comparable",
               file=sys.stderr)
         return 1
-    if args.fail_on_goals and not all(goal["met"] for goal in goals):
+    if args.fail_on_goals and not all(goal["met"] is not False for goal in goals + slow_goals(bench, stats)):
         return 3
     return 0
 
