@@ -26,8 +26,9 @@ import base64
 import functools
 import html
 import json
+import os
 import re
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote
 
 # What Ansible shows for a masked value; kept for callers that compare with it.
 REDACTED = "********"
@@ -53,6 +54,32 @@ _TERMINAL = re.compile(
     r"|(?:\x1b[\]P_^X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[ -~]?"
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+# Proxy URLs that requests (and so hvac) takes from the environment, in either case: their user
+# information is a secret that any transport error may quote ("Failed to parse: http://u:pw@...").
+PROXY_ENV_VARS = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
+
+
+def url_userinfo(url):
+    """The secrets in a URL's user information (user:password@): the whole and the password, as
+    written and percent-decoded. Text work only: a URL too broken to parse still has them."""
+    rest = str(url or "").strip().partition("://")[2] or str(url or "").strip()
+    userinfo = rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[0]
+    if not userinfo:
+        return []
+    password = userinfo.partition(":")[2]
+    return [value for value in dict.fromkeys((userinfo, password, unquote(userinfo), unquote(password))) if value]
+
+
+def proxy_env_secrets(environ=None):
+    """The user information of every proxy URL in the environment (any case of the names)."""
+    environ = os.environ if environ is None else environ
+    found = []
+    for name, value in environ.items():
+        if name.upper() in PROXY_ENV_VARS:
+            found += url_userinfo(value)
+    return found
 
 
 def normalize(text):
@@ -132,7 +159,9 @@ def _index(secret):
 class Scrubber:
     """Withholds any text that holds a registered secret in any spelling; strips controls."""
 
-    def __init__(self, secrets=(), public=()):
+    def __init__(self, secrets=(), public=(), environment=True):
+        """``environment``: also register the proxy credentials of the environment (every task
+        can meet them, in any transport error), so no caller has to remember them."""
         self._slices = set()
         self._anchors = set()
         self._wholes = set()
@@ -140,6 +169,8 @@ class Scrubber:
         self._exact = set()
         self._public = set()
         for secret in secrets:
+            self.add(secret)
+        for secret in (proxy_env_secrets() if environment else ()):
             self.add(secret)
         for text in public:
             self.allow(text)

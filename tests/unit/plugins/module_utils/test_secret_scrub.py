@@ -160,3 +160,21 @@ def test_a_large_text_is_searched_whole():
     scrubber = Scrubber([KEY, OTHER, PEM])
     assert scrubber.scrub(text) == text
     assert scrubber.scrub(text + _b64("token=" + OTHER, 2)) == WITHHELD
+
+
+@pytest.mark.parametrize("name", ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
+def test_proxy_credentials_in_the_environment_are_registered_by_every_scrubber(monkeypatch, name):
+    for other in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.setenv(name, "http://ops:Pr0xy%40Passw0rd-77@proxy.example:80800")
+    message = "Unexpected InvalidURL: Failed to parse: http://ops:Pr0xy%40Passw0rd-77@proxy.example:80800"
+    assert Scrubber().scrub(message) == WITHHELD
+    assert Scrubber().scrub("Proxy-Authorization: Basic " + _b64("ops:Pr0xy@Passw0rd-77")) == WITHHELD
+    assert Scrubber(environment=False).scrub(message) == message
+
+
+def test_url_user_information_is_found_even_in_a_url_too_broken_to_parse():
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import url_userinfo
+    assert url_userinfo("http://ops:p%40ss@proxy.example:80800") == ["ops:p%40ss", "p%40ss", "ops:p@ss", "p@ss"]
+    assert url_userinfo("http://ops:pw@[bad") == ["ops:pw", "pw"]
+    assert url_userinfo("http://proxy.example:3128/a@b") == []
