@@ -147,7 +147,7 @@ class HostileVault(StubServer):
             if path.startswith("/v1/auth/token/revoke-self"):
                 token = handler.headers.get("X-Vault-Token", "")
                 if self.revoke_mode == "controls":
-                    return 500, {"Content-Type": "application/json"}, json.dumps({"errors": [CONTROL_TEXT]})
+                    return 400, {"Content-Type": "application/json"}, json.dumps({"errors": [CONTROL_TEXT]})
                 return 400, {"Content-Type": "application/json"}, json.dumps({"errors": [
                     "cannot revoke %s (secret_id %s)" % (_b64(token, 1), _groups(self.secret_id, 6))]})
             return self._forward(upstream, handler, body)
@@ -335,7 +335,7 @@ class Untrusted:
         cases = [case for case in self.cases(mode) if case[0].startswith("failed revoke-self")]
         results, run = self.run_mode(mode, "controls", cases)
         result = (results or {}).get("0") or {}
-        warnings = [w for w in result.get("warnings") or [] if "revoke" in w]
+        warnings = [w for w in result.get("warnings") or [] if "did not revoke" in w]
         raw_controls = [c for c in ("\x1b", "\x07", "\x9b") if c in run.output or c in json.dumps(result, ensure_ascii=False)]
         forged = [line for line in run.output.splitlines() if line.lstrip().startswith(FAKE_OK[:14])]
         longest = max((len(w) for w in warnings), default=0)
@@ -343,8 +343,9 @@ class Untrusted:
               and not result.get("failed") and "ok: [fake-host]" in warnings[0] and not self.leaks(run.output, index, short))
         self.report.add(PART, "%s: revoke-self error with clear-screen, title and a fake ok line" % mode,
                         "a warning, stripped of controls, at most %d characters, no forged line" % WARNING_BOUND,
-                        "%d warning(s), longest %d; controls %s; forged lines %d; failed %s"
-                        % (len(warnings), longest, [hex(ord(c)) for c in raw_controls], len(forged), result.get("failed")),
+                        "%d warning(s), longest %d; controls %s; forged lines %d; failed %s; %r"
+                        % (len(warnings), longest, [hex(ord(c)) for c in raw_controls], len(forged), result.get("failed"),
+                           (warnings or [""])[0][:120]),
                         ok)
 
     def check_proxy_env(self, mode):
