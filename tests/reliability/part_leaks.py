@@ -277,13 +277,14 @@ def _search(bed, report):
     index = leakcheck.fragment_index(secrets)
     short = leakcheck.short_needles(index)
     # The search must be able to fail: slices of a secret in spellings a server may use are found
-    # and named, and a clean line is not.
+    # and named, and a clean line is not. (A slice is 16 letters and digits: the percent-encoded
+    # plant is longer as written.)
     import base64
     from urllib.parse import quote
     canary = bed.state["awkward_credentials"]["consumer_key"]
     header = 'Authorization: OAuth oauth_consumer_key="%s", oauth_nonce="n"' % quote(canary, safe="")
     planted = {
-        "percent-encoded slice": "... oauth_consumer_key=%s ..." % quote(canary, safe="")[3:19].upper(),
+        "percent-encoded slice": "... oauth_consumer_key=%s ..." % quote(canary, safe="")[3:35].upper(),
         "base64 of the header, offset 1": base64.b64encode(("x" + header).encode()).decode()[40:90],
         "groups of 4": " ".join(canary[i:i + 4] for i in range(7, 47, 4)),
     }
