@@ -44,6 +44,7 @@ ANCHOR = SLICE // 2
 MIN_SEARCHED = 8
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_ASCII_NOT_ALNUM = bytes(code for code in range(128) if not chr(code).isalnum())
 # PEM armour and headers are public text that every key shares; the lines between are the key.
 _PEM_ARMOUR = re.compile(r"-----(?:BEGIN|END) [A-Z0-9 ]{1,64}-----|^[A-Za-z-]{1,32}: [^\n]*$", re.MULTILINE)
 # CSI (ESC [ or 0x9B) and OSC/DCS/APC/PM strings (ESC ] P _ ^ or their C1 forms) whole, then
@@ -54,6 +55,8 @@ _TERMINAL = re.compile(
     r"|(?:\x1b[\]P_^X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[ -~]?"
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Every sequence above starts with one of these: most texts have none and are returned as they are.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 # Proxy URLs that requests (and so hvac) takes from the environment, in either case: their user
@@ -84,12 +87,14 @@ def proxy_env_secrets(environ=None):
 
 def normalize(text):
     """Letters and digits only, case folded: the form every search compares."""
+    if text.isascii():  # the usual case, at C speed (a 1 MiB answer in milliseconds)
+        return text.encode("ascii").translate(None, _ASCII_NOT_ALNUM).decode("ascii").lower()
     return _NOT_ALNUM.sub("", text).casefold()
 
 
 def strip_controls(text):
     """``text`` without terminal control sequences and control characters (newline and tab stay)."""
-    return _TERMINAL.sub("", text)
+    return _TERMINAL.sub("", text) if _CONTROL.search(text) else text
 
 
 def _pem_body_lines(text):
