@@ -239,9 +239,9 @@ class ActionModule(ActionBase):
         try:
             result.update(self._run(task_vars or {}, scrubber, short_secrets))
         except Exception as exc:  # pylint: disable=broad-exception-caught
-            text = " ".join(str(exc).split())[:1000]
-            result.update(failed=True, msg=scrubber.scrub("credential_fleet_check failed: %s%s" % (
-                "" if isinstance(exc, (AnsibleError, OSError, ValueError)) else type(exc).__name__ + ": ", text)))
+            # Scrubbed before the cut: a cut first could leave a part the search no longer finds.
+            result.update(failed=True, msg=scrubber.one_line("credential_fleet_check failed: %s%s" % (
+                "" if isinstance(exc, (AnsibleError, OSError, ValueError)) else type(exc).__name__ + ": ", exc), 1000))
         return result
 
     def _run(self, task_vars, scrubber, short_secrets):

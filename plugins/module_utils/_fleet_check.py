@@ -285,7 +285,8 @@ class FleetChecker:
             session = self._netsuite_session(base_url, settings.netsuite_timeout)
             with self._account_slot(credentials.realm.upper()):
                 return probe_connection(credentials, base_url, timeout=settings.netsuite_timeout,
-                                        validate_certs=settings.netsuite_validate_certs, session=session)
+                                        validate_certs=settings.netsuite_validate_certs, session=session,
+                                        hide=self.hide)
 
         outcome = check_stored(store, validate, probe_for, version=settings.version,
                                max_age_days=settings.max_age_days, min_certificate_days=settings.min_certificate_days)

@@ -810,6 +810,19 @@ def _tba_probe(send, credentials, base_url, context, retry):
     return _attempt_result(attempt, probe, context), sent
 
 
+class _Registered(list):
+    """The secrets of one test; each one appended is also handed to ``hide`` at once."""
+
+    def __init__(self, values, hide):
+        super().__init__(values)
+        self._hide = hide
+
+    def append(self, value):
+        super().append(value)
+        if self._hide is not None and value:
+            self._hide([value])
+
+
 def _m2m_probe(send, credentials, base_url, context, retry, clock, secrets):
     """(result, requests sent): the token request, then the bearer GETs. Every assertion sent
     and the access token join ``secrets``, so the result is scrubbed of them too."""
@@ -838,14 +851,15 @@ def _m2m_probe(send, credentials, base_url, context, retry, clock, secrets):
 
 
 def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, max_attempts=3,
-                     session=None, sleep=time.sleep, clock=time.time, rng=random.random):
+                     session=None, sleep=time.sleep, clock=time.time, rng=random.random, hide=None):
     """Test the credentials (TBA, or M2M when ``credentials.auth_type`` is "m2m") against
     ``base_url`` (scheme and host, e.g. ``https://1234567-sb1.suitetalk.api.netsuite.com``) with
     read-only requests; see the module docstring.
 
     ``session`` (a requests.Session) is used as given and left open; without one a private
     session is created and closed. ``sleep``, ``clock`` and ``rng`` exist for tests (``clock``
-    also dates the M2M assertions).
+    also dates the M2M assertions). ``hide(values)`` is called with every secret the test makes
+    (client assertions, the access token) as soon as it exists, so the task's own scrub knows them.
     """
     # monotonic, not ``clock``: a clock step (NTP) during the test must not distort elapsed_ms.
     started = time.monotonic()
@@ -867,7 +881,7 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
         auth_type, credentials.realm, urlsplit(base_url).hostname or base_url,
         getattr(credentials, "environment", None),
     )
-    secrets = _secret_values(credentials, auth_type)
+    secrets = _Registered(_secret_values(credentials, auth_type), hide)
     proxy_problem = environment_proxy_problem(base_url, NETSUITE_SETTINGS)
     if proxy_problem is not None:  # found offline: no request could be sent
         return ProbeResult(ok=False, error_code=proxy_problem.code, detail=proxy_problem.reason,

@@ -3,115 +3,251 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
-"""Remove secrets from text that came from elsewhere (a server's answer, an exception).
+"""Withhold text that came from elsewhere (a server's answer, an exception) if it holds a secret.
 
 Ansible's own masking replaces a registered value only where it appears whole and raw. A server
-that echoes a request shows secrets in other forms: percent-encoded in an OAuth header,
-JSON-escaped in an error body, HTML-escaped in an error page, or cut off part-way. ``Scrubber``
-hides every run of text that shares ``MIN_FRAGMENT`` or more consecutive characters with any of
-those forms, case-insensitively. Scrub first, cut afterwards: a cut made first can leave a
-fragment shorter than the whole secret, which an exact match no longer finds.
+that echoes a request shows secrets in other forms: percent-encoded in an OAuth header, inside
+base64 of a whole header or body (at any of the three byte alignments), as hex, JSON- or
+HTML-escaped, split into groups, or cut off part-way. Hiding only the runs that were recognised
+leaves the rest of such a text readable, so a text that holds any of them is withheld whole:
+
+1. search: both the text and every spelling of every secret are *normalized* (everything but
+   letters and digits removed, case folded), so separators and whitespace anywhere (groups of
+   4, a tab inside a password, line breaks of a PEM) change nothing; every 16-character slice of
+   every spelling is looked up in the text (a shorter spelling: whole);
+2. terminal control sequences and control characters are removed (they can clear the screen or
+   forge a line of Ansible's own output);
+3. ``one_line`` cuts to a bound last, so a cut can never hide a secret from the search.
 
 Standard library only; knows nothing of NetSuite, Vault or Ansible.
 """
 
 import base64
+import functools
 import html
 import json
+import os
 import re
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote
 
+# What Ansible shows for a masked value; kept for callers that compare with it.
 REDACTED = "********"
-# Shorter shared runs are left alone: 8 characters of a 64-character random key say nothing
-# useful, and a shorter window would start hiding ordinary words.
-MIN_FRAGMENT = 8
-# A PEM's armour ("-----BEGIN PRIVATE KEY-----") and headers ("Proc-Type: 4,ENCRYPTED") are
-# public text that certificates and messages share; only the base64 body is secret.
+# What a text that held a secret (in any spelling) is replaced with, whole.
+WITHHELD = "(withheld: this text contained a secret)"
+# A slice this long of one spelling is a secret's; shorter runs of random text say nothing.
+SLICE = 16
+# Lookups step through the text by ANCHOR: every SLICE-long match holds an ANCHOR-long run that
+# starts at a multiple of ANCHOR, so one lookup in ANCHOR characters finds every candidate.
+ANCHOR = SLICE // 2
+# Shorter secrets would withhold every text (a 6-character password is in ordinary words): only
+# a text that is exactly such a secret is withheld.
+MIN_SEARCHED = 8
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_ASCII_NOT_ALNUM = bytes(code for code in range(128) if not chr(code).isalnum())
+# PEM armour and headers are public text that every key shares; the lines between are the key.
 _PEM_ARMOUR = re.compile(r"-----(?:BEGIN|END) [A-Z0-9 ]{1,64}-----|^[A-Za-z-]{1,32}: [^\n]*$", re.MULTILINE)
+# CSI (ESC [ or 0x9B) and OSC/DCS/APC/PM strings (ESC ] P _ ^ or their C1 forms) whole, then
+# any other escape, C0 control but newline and tab, DEL and C1 control, and the Unicode
+# direction overrides that make shown text read differently from what it is.
+_TERMINAL = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]P_^X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Every sequence above starts with one of these: most texts have none and are returned as they are.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def _fold(text):
-    """Lower case, one character for one, so positions in the folded text match the original."""
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+# Proxy URLs that requests (and so hvac) takes from the environment, in either case: their user
+# information is a secret that any transport error may quote ("Failed to parse: http://u:pw@...").
+PROXY_ENV_VARS = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
 
 
-def secret_forms(secret):
-    """The spellings a secret takes on the wire and in logs (folded to lower case)."""
+def url_userinfo(url):
+    """The secrets in a URL's user information (user:password@): the whole and the password, as
+    written and percent-decoded. Text work only: a URL too broken to parse still has them."""
+    rest = str(url or "").strip().partition("://")[2] or str(url or "").strip()
+    userinfo = rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[0]
+    if not userinfo:
+        return []
+    password = userinfo.partition(":")[2]
+    return [value for value in dict.fromkeys((userinfo, password, unquote(userinfo), unquote(password))) if value]
+
+
+def proxy_env_secrets(environ=None):
+    """The user information of every proxy URL in the environment (any case of the names)."""
+    environ = os.environ if environ is None else environ
+    found = []
+    for name, value in environ.items():
+        if name.upper() in PROXY_ENV_VARS:
+            found += url_userinfo(value)
+    return found
+
+
+def normalize(text):
+    """Letters and digits only, case folded: the form every search compares."""
+    if text.isascii():  # the usual case, at C speed (a 1 MiB answer in milliseconds)
+        return text.encode("ascii").translate(None, _ASCII_NOT_ALNUM).decode("ascii").lower()
+    return _NOT_ALNUM.sub("", text).casefold()
+
+
+def strip_controls(text):
+    """``text`` without terminal control sequences and control characters (newline and tab stay)."""
+    return _TERMINAL.sub("", text) if _CONTROL.search(text) else text
+
+
+def _pem_body_lines(text):
+    return [line for line in _PEM_ARMOUR.sub("", text).split() if line]
+
+
+def _json_u(text):
+    """Every character as a JSON \\uXXXX escape (UTF-16 code units)."""
+    units = text.encode("utf-16-be")
+    return "".join("\\u%02x%02x" % (units[i], units[i + 1]) for i in range(0, len(units), 2))
+
+
+def _base64_aligned(data):
+    """Base64 of ``data`` as it appears inside a longer stream at each of the three byte
+    alignments: only the characters that depend on ``data`` alone."""
+    found = []
+    for skip in range(3):
+        encoded = base64.b64encode(b"\0" * skip + data + b"\0\0").decode("ascii")
+        first = -(-8 * skip // 6)
+        last = (8 * skip + 8 * len(data)) // 6
+        found.append(encoded[first:last])
+    return found
+
+
+def spellings(secret):
+    """The spellings a secret can take in a server's answer or a log (not yet normalized)."""
     raw = str(secret)
-    encoded = raw.encode("utf-8")
-    forms = {
-        raw,
-        quote(raw, safe=""),
-        quote(raw, safe="/"),
-        quote_plus(raw),
-        json.dumps(raw)[1:-1],
-        json.dumps(raw, ensure_ascii=False)[1:-1],
-        json.dumps(raw)[1:-1].replace("/", "\\/"),
-        html.escape(raw),
-        base64.b64encode(encoded).decode("ascii").rstrip("="),
-        base64.urlsafe_b64encode(encoded).decode("ascii").rstrip("="),
-    }
-    return {_fold(form) for form in forms if form}
+    texts = [raw, quote(raw, safe=""), quote(raw, safe="/"), quote_plus(raw),
+             quote(quote(raw, safe=""), safe=""), json.dumps(raw)[1:-1],
+             json.dumps(raw, ensure_ascii=False)[1:-1]]
+    if "-----BEGIN " in raw:
+        # The key is the PEM's body: with or without its line breaks, as sent in a JSON body.
+        lines = _pem_body_lines(raw)
+        texts += ["".join(lines), "\n".join(lines), "\r\n".join(lines), "\\n".join(lines)]
+    texts = list(dict.fromkeys(text for text in texts if text))
+    found = texts + [html.escape(raw), _json_u(raw), raw.encode("utf-8").hex()]
+    for text in texts:
+        found += _base64_aligned(text.encode("utf-8"))
+    return found
+
+
+class _Index:
+    """What to look up for one secret (or one public text), computed once per value."""
+
+    __slots__ = ("slices", "anchors", "wholes", "raws")
+
+    def __init__(self, slices, anchors, wholes, raws):
+        self.slices, self.anchors, self.wholes, self.raws = slices, anchors, wholes, raws
+
+
+@functools.lru_cache(maxsize=4096)
+def _index(secret):
+    slices, anchors, wholes = set(), set(), set()
+    for form in spellings(secret):
+        flat = normalize(form)
+        if len(flat) >= SLICE:
+            slices.update(flat[i:i + SLICE] for i in range(len(flat) - SLICE + 1))
+            anchors.update(flat[i:i + ANCHOR] for i in range(len(flat) - ANCHOR + 1))
+        elif len(flat) >= MIN_SEARCHED:
+            wholes.add(flat)
+    # A secret that is mostly punctuation ("!!#%&/()=?x"): its letters alone are too few to
+    # search for, so it is searched as written (case folded).
+    raws = {secret.casefold()} if len(normalize(secret)) < MIN_SEARCHED else set()
+    return _Index(frozenset(slices), frozenset(anchors), frozenset(wholes), frozenset(raws))
 
 
 class Scrubber:
-    """Hides registered secrets, whole or in part, in any of their forms."""
+    """Withholds any text that holds a registered secret in any spelling; strips controls."""
 
-    def __init__(self, secrets=(), public=()):
-        self._windows = set()
-        self._short = set()
+    def __init__(self, secrets=(), public=(), environment=True):
+        """``environment``: also register the proxy credentials of the environment (every task
+        can meet them, in any transport error), so no caller has to remember them."""
+        self._slices = set()
+        self._anchors = set()
+        self._wholes = set()
+        self._raws = set()
+        self._exact = set()
         self._public = set()
         for secret in secrets:
+            self.add(secret)
+        for secret in (proxy_env_secrets() if environment else ()):
             self.add(secret)
         for text in public:
             self.allow(text)
 
     def __bool__(self):
-        return bool(self._windows or self._short)
+        return bool(self._exact)
 
     def add(self, secret):
-        if secret is None or str(secret) == "":
+        if secret is None:
             return
-        if "-----BEGIN " in str(secret):
-            secret = "".join(_PEM_ARMOUR.sub("", str(secret)).split()) or str(secret)
-        for form in secret_forms(secret):
-            if len(form) < MIN_FRAGMENT:
-                self._short.add(form)
-            else:
-                self._windows.update(form[i:i + MIN_FRAGMENT] for i in range(len(form) - MIN_FRAGMENT + 1))
+        secret = str(secret)
+        if not secret.strip():
+            return
+        self._exact.update({secret, secret.strip()})
+        if len(secret.strip()) < MIN_SEARCHED:
+            return
+        index = _index(secret)
+        self._slices |= index.slices
+        self._anchors |= index.anchors
+        self._wholes |= index.wholes
+        self._raws |= index.raws
 
     def allow(self, public_text):
-        """Never hide runs of ``public_text``: a private key's body holds its public key, which a
-        certificate repeats, and the certificate to upload must arrive intact. What remains of
-        the key (its private numbers) is still hidden wherever it appears."""
-        if public_text and "-----BEGIN " in str(public_text):
-            public_text = "".join(_PEM_ARMOUR.sub("", str(public_text)).split())
-        for form in secret_forms(public_text or ""):
-            self._public.update(form[i:i + MIN_FRAGMENT] for i in range(len(form) - MIN_FRAGMENT + 1))
+        """Never count slices of ``public_text`` as secret: a private key's body holds its public
+        key, which a certificate repeats, and the certificate to upload must arrive intact. The
+        rest of the key (its private numbers) is still found wherever it appears."""
+        if public_text:
+            self._public |= _index(str(public_text)).slices
+
+    def holds_secret(self, text):
+        """True if ``text`` holds a registered secret in any spelling, or a slice of one."""
+        if text.strip() in self._exact:
+            return True
+        if self._raws:
+            folded = text.casefold()
+            if any(raw in folded for raw in self._raws):
+                return True
+        flat = normalize(text)
+        if any(whole in flat for whole in self._wholes):
+            return True
+        return self._slice_found(flat)
+
+    def _slice_found(self, flat):
+        slices, anchors, public = self._slices, self._anchors, self._public
+        if not slices:
+            return False
+        end = len(flat) - SLICE
+        for anchor in range(0, len(flat) - ANCHOR + 1, ANCHOR):
+            if flat[anchor:anchor + ANCHOR] not in anchors:
+                continue
+            for start in range(max(0, anchor - ANCHOR + 1), min(anchor, end) + 1):
+                piece = flat[start:start + SLICE]
+                if piece in slices and piece not in public:
+                    return True
+        return False
 
     def scrub(self, text):
-        """``text`` with every secret run replaced by ``REDACTED``; non-strings are returned as is."""
-        if not isinstance(text, str) or not self or not text:
+        """``text`` withheld whole if it holds a secret, else without terminal controls;
+        non-strings are returned as is."""
+        if not isinstance(text, str) or not text:
             return text
-        folded = _fold(text)
-        hidden = bytearray(len(text))
-        for i in range(len(folded) - MIN_FRAGMENT + 1):
-            window = folded[i:i + MIN_FRAGMENT]
-            if window in self._windows and window not in self._public:
-                hidden[i:i + MIN_FRAGMENT] = b"\x01" * MIN_FRAGMENT
-        for short in self._short:
-            start = folded.find(short)
-            while start != -1:
-                hidden[start:start + len(short)] = b"\x01" * len(short)
-                start = folded.find(short, start + 1)
-        return _replace_runs(text, hidden)
+        if self._exact and self.holds_secret(text):
+            return WITHHELD
+        return strip_controls(text)
 
     def scrub_all(self, value):
-        """Scrub every string inside dicts, lists and tuples (keys too)."""
+        """Scrub every string value inside dicts, lists and tuples. Keys are the caller's own
+        names and are left alone: masking one would change the result's shape."""
         if isinstance(value, str):
             return self.scrub(value)
         if isinstance(value, dict):
-            return {self.scrub_all(key): self.scrub_all(item) for key, item in value.items()}
+            return {key: self.scrub_all(item) for key, item in value.items()}
         if isinstance(value, (list, tuple)):
             return type(value)(self.scrub_all(item) for item in value)
         return value
@@ -119,20 +255,4 @@ class Scrubber:
     def one_line(self, text, limit):
         """Scrubbed, whitespace folded to single spaces, then cut to ``limit`` characters."""
         flat = " ".join(self.scrub(str(text)).split())
-        return flat if len(flat) <= limit else flat[:limit - 3] + "..."
-
-
-def _replace_runs(text, hidden):
-    if not any(hidden):
-        return text
-    out = []
-    i = 0
-    while i < len(text):
-        if hidden[i]:
-            while i < len(text) and hidden[i]:
-                i += 1
-            out.append(REDACTED)
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+        return flat if len(flat) <= limit else flat[:max(limit - 3, 0)] + "..."

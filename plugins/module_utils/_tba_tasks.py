@@ -37,6 +37,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_modu
     argument_spec,
     check_minimums,
     finish,
+    hide,
     new_module,
     run_guarded,
     validated_credentials,
@@ -66,7 +67,8 @@ def run_task(definition, module_class=AnsibleModule, params=None):
 def probe_with_options(module, credentials, base_url):
     """The NetSuite test with the task's netsuite_timeout and netsuite_validate_certs."""
     return probe_connection(credentials, base_url, timeout=module.params["netsuite_timeout"],
-                            validate_certs=module.params["netsuite_validate_certs"])
+                            validate_certs=module.params["netsuite_validate_certs"],
+                            hide=lambda values: hide(module, values))
 
 
 # --- tba_credential --------------------------------------------------------------------------

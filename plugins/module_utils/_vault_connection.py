@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from contextlib import contextmanager
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
@@ -24,7 +24,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_lim
     bounded_session,
     response_too_large_error,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber, url_userinfo
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import (
     VAULT_SETTINGS,
     describe,
@@ -147,9 +147,11 @@ def url_secrets(url):
     anything can echo the URL."""
     try:
         parts = urlsplit(str(url or ''))
-        return [value for value in (parts.password, parts.netloc.rpartition('@')[0]) if value]
+        found = [value for value in (parts.password, parts.netloc.rpartition('@')[0]) if value]
     except ValueError:
-        return []
+        # Too broken to parse ('http://u:pw@[bad'): the text still holds the password.
+        found = url_userinfo(url) if '://' in str(url or '') else []
+    return list(dict.fromkeys(found + [unquote(value) for value in found]))
 
 
 def connection_secrets(options):

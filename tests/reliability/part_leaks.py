@@ -2,8 +2,9 @@
 -vvvv with ANSIBLE_LOG_PATH, with the json and junit callbacks, in loops (with and without
 loop_control.label), with --diff and --check. Then every file the suite's runs printed or wrote
 (logs, Ansible's log, JUnit XML, JSON reports, runbooks; the other parts' outputs too, since this
-part runs last) is searched for every secret and every 16-character slice of each, raw,
-percent-encoded and JSON-escaped. A hit names the secret's label, the file and the line.
+part runs last) is searched for every secret and every 16-character slice of each, in every
+spelling (leakcheck.py: raw, percent, JSON and HTML escapes, hex, base64 at every alignment, PEM
+bodies; separators and case ignored). A hit names the secret's label, the file and the line.
 
 Files the suite itself wrote to hold secrets (mode 0600 vars files in the work folder, the test
 bed's state) are inputs, not outputs, and are left out of the search; the report says how many.
@@ -274,14 +275,25 @@ def _search(bed, report):
     leakcheck = _leakcheck()
     secrets = leakcheck.secret_values(bed.state)
     index = leakcheck.fragment_index(secrets)
-    short = [(needle, label) for needle, label in index.items() if len(needle) < leakcheck.SLICE]
-    # The search must be able to fail: a percent-encoded 16-character slice is found and named.
-    canary = bed.state["awkward_credentials"]["consumer_key"]
+    short = leakcheck.short_needles(index)
+    # The search must be able to fail: slices of a secret in spellings a server may use are found
+    # and named, and a clean line is not. (A slice is 16 letters and digits: the percent-encoded
+    # plant is longer as written.)
+    import base64
     from urllib.parse import quote
-    planted = "... oauth_consumer_key=%s ..." % quote(canary, safe="")[3:19].upper()
-    found = leakcheck._hits_in_line(planted, index, short)  # pylint: disable=protected-access
-    report.add("leaks", "the search finds a planted percent-encoded slice", "{'awkward.consumer_key'}",
-               str(found), found == {"awkward.consumer_key"})
+    canary = bed.state["awkward_credentials"]["consumer_key"]
+    header = 'Authorization: OAuth oauth_consumer_key="%s", oauth_nonce="n"' % quote(canary, safe="")
+    planted = {
+        "percent-encoded slice": "... oauth_consumer_key=%s ..." % quote(canary, safe="")[3:35].upper(),
+        "base64 of the header, offset 1": base64.b64encode(("x" + header).encode()).decode()[40:90],
+        "groups of 4": " ".join(canary[i:i + 4] for i in range(7, 47, 4)),
+    }
+    for name, line in planted.items():
+        found = leakcheck._hits_in_line(line, index, short)  # pylint: disable=protected-access
+        report.add("leaks", "the search finds a planted %s" % name, "{'awkward.consumer_key'}",
+                   str(found), found == {"awkward.consumer_key"})
+    clean = leakcheck._hits_in_line("ok: [localhost] => (withheld: this text contained a secret)", index, short)  # pylint: disable=protected-access
+    report.add("leaks", "the search passes a clean line", "set()", str(clean), clean == set())
     files, inputs = [], 0
     for root, _dirs, names in os.walk(bed.out):
         for name in names:
@@ -292,18 +304,18 @@ def _search(bed, report):
                 files.append(path)
     hits, lines = [], 0
     for path in sorted(files):
-        with open(path, errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                lines += 1
-                for label in leakcheck._hits_in_line(line, index, short):  # pylint: disable=protected-access
-                    hits.append("%s in %s line %d" % (label, os.path.relpath(path, bed.out), number))
+        found, count = leakcheck.hits_in_file(path, index, short)
+        lines += count
+        hits += ["%s in %s %s" % (label, os.path.relpath(path, bed.out),
+                                  "line %d" % number if number else "(spanning lines)") for label, number in found]
     report.count("secrets searched", len(secrets))
+    report.count("spellings' slices searched", len(index))
     report.count("files searched", len(files))
     report.count("lines searched", lines)
     report.count("leak hits", len(hits))
     for hit in hits[:50]:
         print("LEAK: %s" % hit)
-    report.add("leaks", "no secret (or 16-character slice) in any output",
+    report.add("leaks", "no secret (or 16-character slice of any spelling) in any output",
                "0 hits in every file the runs printed or wrote (%d secret inputs left out)" % inputs,
                "%d hits in %d lines of %d files%s" % (len(hits), lines, len(files),
                                                       ": " + "; ".join(hits[:5]) if hits else ""),

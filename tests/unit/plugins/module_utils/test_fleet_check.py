@@ -21,6 +21,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
     report_json,
     summary_lines,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import WITHHELD
 from support.accounts import fake_account as new_account
 
 PLAY = "Verify the NetSuite TBA credentials stored in Vault"
@@ -258,7 +259,7 @@ def test_no_secret_in_any_output_even_when_echoed(openbao, emulator, path):
     ]
     rows, _scrubber = check_fleet(settings)
     assert rows[0]["ok"] and not rows[1]["ok"]
-    assert rows[0]["host"] == "********" and "permission_denied" == rows[1]["error_code"]
+    assert rows[0]["host"] == WITHHELD and "permission_denied" == rows[1]["error_code"]
     assert_no_secret(outputs(rows), all_secrets([account], openbao.root_token, token))
 
 

@@ -30,6 +30,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
     hint_for,
     probe_connection,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import WITHHELD
 from support.http_stub import StubServer
 from support.accounts import emulator_account, new_credentials
 
@@ -334,7 +335,7 @@ def test_secret_echoed_by_the_server_is_scrubbed():
     body = json.dumps({"status": 401, "o:errorDetails": [{"detail": echo, "o:errorCode": "INVALID_LOGIN"}]})
     with CannedServer((401, JSON_TYPE, body)) as server:
         result = probe(credentials, server.url)  # probe() asserts that no secret is left
-    assert result.detail == "token ******** consumer ********"
+    assert result.detail == WITHHELD
 
 
 # --- hostile servers that echo the signed request (issue 10, D1) ---------------------------------

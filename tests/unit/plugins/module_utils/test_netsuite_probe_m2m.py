@@ -200,6 +200,17 @@ def test_good_credentials_take_one_token_request_and_one_bearer_get(m2m):
     assert result.to_dict()["tested"] is True and "error_code" not in result.to_dict()
 
 
+def test_every_assertion_and_the_access_token_are_handed_to_hide_as_they_are_made(m2m):
+    credentials = m2m()
+    token = access_token()
+    hidden = []
+    busy = (429, {"Retry-After": "1", "Content-Type": "application/json"}, "{}")
+    answers = {TOKEN_PATH: [busy, token_answer(token)], SERVER_TIME_PATH: [server_time_answer()]}
+    with ScriptedServer(answers) as server:
+        result = probe(credentials, server, hide=hidden.extend, clock=SteppingClock())
+    assert result.ok and hidden == server.assertions() + [token] and len(set(hidden)) == 3
+
+
 def test_missing_server_time_falls_back_to_the_catalog_with_the_same_token(m2m):
     token = access_token()
     script = {TOKEN_PATH: [token_answer(token)], SERVER_TIME_PATH: [netsuite_error(404, "NOT_FOUND", "no such path")],

@@ -2,7 +2,8 @@
 # Copyright (c) 2026 netsuite_ops.credentials contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The scrubber hides secrets in every form a server or a log can give them."""
+"""The scrubber withholds, whole, any text that holds a secret in any spelling, and strips
+terminal controls from the rest."""
 import base64
 import html
 import json
@@ -11,72 +12,169 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import (
-    REDACTED,
+    WITHHELD,
     Scrubber,
+    strip_controls,
 )
 
 SECRET = "Ab+/=&%9" + "c0ffee" * 8 + "Z~ é"
+KEY = "3f9a0c7e5b1d4f2a8c6e0b9d7f5a3c1e2b4d6f8a0c9e7b5d3f1a2c4e6b8d0f9a"
+OTHER = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d"
 
 
-@pytest.mark.parametrize("form", [
-    SECRET, SECRET.upper(), SECRET.lower(), quote(SECRET, safe=""), quote(SECRET, safe="").lower(),
-    quote_plus(SECRET), json.dumps(SECRET)[1:-1], json.dumps(SECRET)[1:-1].replace("/", "\\/"),
-    html.escape(SECRET), base64.b64encode(SECRET.encode()).decode(),
-], ids=["raw", "upper", "lower", "percent", "percent-lower", "plus", "json", "json-slash", "html", "base64"])
-def test_every_form_is_hidden(form):
-    text = "before %s after" % form
-    scrubbed = Scrubber([SECRET]).scrub(text)
-    assert scrubbed.startswith("before ") and scrubbed.endswith(" after")
-    assert REDACTED in scrubbed
-    for size in (8, 16):
-        assert not any(form[i:i + size] in scrubbed for i in range(len(form) - size + 1))
+def _b64(text, skip=0, urlsafe=False, pad=True):
+    encode = base64.urlsafe_b64encode if urlsafe else base64.b64encode
+    encoded = encode(("x" * skip + text).encode("utf-8")).decode("ascii")
+    return encoded if pad else encoded.rstrip("=")
 
 
-def test_partial_fragments_are_hidden_wherever_they_start():
-    secret = "0123456789abcdef" * 4
-    for start in range(0, 56):
-        text = "x" + secret[start:start + 9] + "y"
-        assert Scrubber([secret]).scrub(text) == "x" + REDACTED + "y"
+def _json_u(text):
+    return "".join("\\u%04x" % ord(c) for c in text)
 
 
-def test_text_without_secrets_is_unchanged_and_short_runs_stay():
-    scrubber = Scrubber(["0123456789abcdef" * 4])
-    text = "Invalid login attempt 0123456 (abcdef)"
+FORMS = {
+    "raw": SECRET, "upper": SECRET.upper(), "lower": SECRET.lower(),
+    "percent": quote(SECRET, safe=""), "percent-lower": quote(SECRET, safe="").lower(),
+    "plus": quote_plus(SECRET), "double-percent": quote(quote(SECRET, safe=""), safe=""),
+    "json": json.dumps(SECRET)[1:-1], "json-ascii-free": json.dumps(SECRET, ensure_ascii=False)[1:-1],
+    "json-slash": json.dumps(SECRET)[1:-1].replace("/", "\\/"), "json-u-every-char": _json_u(SECRET),
+    "html": html.escape(SECRET), "hex": SECRET.encode().hex(), "HEX": SECRET.encode().hex().upper(),
+    "groups-of-4": " ".join(SECRET[i:i + 4] for i in range(0, len(SECRET), 4)),
+    "groups-of-6-dashed": "-".join(SECRET[i:i + 6] for i in range(0, len(SECRET), 6)),
+}
+for _skip in range(3):
+    for _urlsafe in (False, True):
+        for _pad in (False, True):
+            FORMS["base64-%d%s%s" % (_skip, "-urlsafe" if _urlsafe else "", "" if _pad else "-nopad")] = \
+                _b64(SECRET, _skip, _urlsafe, _pad)
+
+
+@pytest.mark.parametrize("form", list(FORMS.values()), ids=list(FORMS))
+def test_every_spelling_withholds_the_whole_text(form):
+    assert Scrubber([SECRET]).scrub("before %s after" % form) == WITHHELD
+
+
+@pytest.mark.parametrize("skip", range(3))
+@pytest.mark.parametrize("body", [
+    'Authorization: OAuth realm="1", oauth_consumer_key="%s", oauth_nonce="abc"' % KEY,
+    json.dumps({"data": {"consumer_secret": KEY, "account_id": "1234567"}}),
+    "grant_type=client_credentials&client_assertion=" + KEY + "&x=1",
+], ids=["header", "json", "form"])
+def test_a_secret_inside_base64_of_a_longer_text_is_found_at_every_alignment(skip, body):
+    detail = {"detail": "Rejected: " + _b64(body, skip), "o:errorCode": "INVALID_LOGIN"}
+    assert Scrubber([KEY]).scrub(json.dumps(detail)) == WITHHELD
+
+
+@pytest.mark.parametrize("start", range(0, 49, 3))
+def test_every_16_character_slice_is_found_and_15_are_not(start):
+    scrubber = Scrubber([KEY])
+    assert scrubber.scrub("x" + KEY[start:start + 16] + "y") == WITHHELD
+    assert scrubber.scrub("x " + KEY[start:start + 15] + " y") == "x " + KEY[start:start + 15] + " y"
+
+
+def test_the_search_fails_for_unrelated_text_and_passes_it_unchanged():
+    scrubber = Scrubber([KEY])
+    text = "Invalid login attempt 0123456 (%s) for %s" % (OTHER[:40], _b64(OTHER))
     assert scrubber.scrub(text) == text
+    assert Scrubber([OTHER]).scrub(text) == WITHHELD
 
 
-def test_short_secrets_are_matched_whole():
-    assert Scrubber(["s3cr"]).scrub("a S3CR b") == "a %s b" % REDACTED
+@pytest.mark.parametrize("echo", ["pass\tword  with spaces!", "pass word with spaces!",
+                                  "PASS\\tWORD  WITH SPACES", "password\nwith\nspaces"])
+def test_whitespace_inside_a_secret_is_never_needed_for_the_search(echo):
+    assert Scrubber(["pass\tword  with spaces!"]).scrub("Vault said: invalid " + echo) == WITHHELD
 
 
-def test_scrub_then_cut_never_leaves_a_cut_fragment():
-    secret = "f" * 3 + "0123456789abcdef" * 4
-    text = "x" * 495 + secret
-    assert Scrubber([secret]).one_line(text, 500) == "x" * 495 + REDACTED[:2] + "..."
+def test_secrets_of_8_to_15_characters_are_searched_whole():
+    scrubber = Scrubber(["Sh0rt-Pass9"])
+    assert scrubber.scrub("user sh0rtpass9 denied") == WITHHELD
+    assert scrubber.scrub("user %s denied" % base64.b64encode(b"Sh0rt-Pass9").decode()) == WITHHELD
+    assert scrubber.scrub("user sh0rtpass denied") == "user sh0rtpass denied"
 
 
-def test_nested_values_and_empty_scrubber():
-    scrubber = Scrubber(["0123456789abcdef" * 4])
-    value = {"a": ["0123456789abcdefzzzz", ("x", 3)], "0123456789abcdef": None}
-    assert scrubber.scrub_all(value) == {"a": [REDACTED + "zzzz", ("x", 3)], REDACTED: None}
-    assert Scrubber([None, ""]).scrub("anything") == "anything"
+def test_short_secrets_withhold_only_a_text_that_is_exactly_them():
+    scrubber = Scrubber(["s3cr", "h"])
+    assert scrubber.scrub(" s3cr ") == WITHHELD
+    assert scrubber.scrub("h") == WITHHELD
+    assert scrubber.scrub("a s3cr b and host") == "a s3cr b and host"
+    assert scrubber.scrub_all({"host": "h1", "changed": False}) == {"host": "h1", "changed": False}
 
 
-def test_a_pem_key_hides_its_body_not_the_public_armour():
-    body = ["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vx9Jd0XqT2k8",
-            "Zq1tP0wY3rVb6nK9sX2mL4cH8fD1gE5aJ7uR0iO3pQ6wS9yT2vU5xZ8bN1mC4kF"]
-    pem = "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n" % "\n".join(body)
-    scrubber = Scrubber([pem])
-    assert scrubber.scrub("private_key: must be a PEM (-----BEGIN PRIVATE KEY-----)") == \
-        "private_key: must be a PEM (-----BEGIN PRIVATE KEY-----)"
-    echoed = scrubber.scrub("server said: " + pem.replace("\n", "\\n"))
-    assert not any(line[i:i + 16] in echoed for line in body for i in range(len(line) - 15))
-    assert scrubber.scrub("-----BEGIN CERTIFICATE-----") == "-----BEGIN CERTIFICATE-----"
+def test_a_secret_of_punctuation_is_searched_as_written():
+    scrubber = Scrubber(["!#%&/()=?*"])
+    assert scrubber.scrub("got !#%&/()=?* back") == WITHHELD
+    assert scrubber.scrub("got !#% back") == "got !#% back"
 
 
-def test_public_text_that_shares_runs_with_a_secret_stays_intact():
+def test_terminal_controls_are_stripped_and_newlines_and_tabs_stay():
+    text = "\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b[32mok: [host] => verified\x1b[0m\r\x07\x00\x9b31m\x85a\tb\nc\u202e"
+    assert Scrubber([KEY]).scrub(text) == "ok: [host] => verified" + "a\tb\nc"
+    assert Scrubber().scrub(text) == strip_controls(text) == "ok: [host] => verified" + "a\tb\nc"
+
+
+def test_one_line_withholds_then_strips_then_bounds():
+    scrubber = Scrubber([KEY])
+    assert scrubber.one_line("x" * 495 + KEY[:20], 500) == WITHHELD
+    assert scrubber.one_line("\x1b[31m" + "y" * 600, 100) == "y" * 97 + "..."
+    assert scrubber.one_line("a \x1b]0;t\x07 b\n\tc", 100) == "a b c"
+
+
+def test_keys_are_never_touched_and_values_withheld_whole():
+    scrubber = Scrubber([KEY, "ho"])
+    value = {"a": [KEY[:20] + "zzzz", ("x", 3)], KEY: None, "host": "ho", "msg": "fine"}
+    assert scrubber.scrub_all(value) == {"a": [WITHHELD, ("x", 3)], KEY: None, "host": WITHHELD, "msg": "fine"}
+    assert Scrubber([None, "", "  "]).scrub("anything") == "anything"
+
+
+PEM_LINES = ["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vx9Jd0XqT2k8",
+             "Zq1tP0wY3rVb6nK9sX2mL4cH8fD1gE5aJ7uR0iO3pQ6wS9yT2vU5xZ8bN1mC4kF",
+             "q7Hc2Lm9Wn4Rb8Tx1Vz6Yd3Kf0Gs5Jp2Qe7Ua4Oi9Mh1Nj6Bl3Cw8Dv0Ey5Fr2"]
+PEM = "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n" % "\n".join(PEM_LINES)
+
+
+@pytest.mark.parametrize("echo", [
+    PEM, PEM.replace("\n", "\r\n"), json.dumps({"private_key": PEM}), "".join(PEM_LINES),
+    _b64(json.dumps({"data": {"private_key": PEM}}), 0), _b64(json.dumps({"data": {"private_key": PEM}}), 1),
+    _b64(json.dumps({"data": {"private_key": PEM}}), 2), _b64("".join(PEM_LINES), 1),
+], ids=["pem", "crlf", "json", "body", "b64-json-0", "b64-json-1", "b64-json-2", "b64-body"])
+def test_a_pem_key_is_found_whole_in_every_spelling(echo):
+    assert Scrubber([PEM]).scrub("server said: " + echo) == WITHHELD
+
+
+def test_a_pem_key_leaves_its_public_armour_alone():
+    scrubber = Scrubber([PEM])
+    for text in ("private_key: must be a PEM (-----BEGIN PRIVATE KEY-----)", "-----BEGIN CERTIFICATE-----"):
+        assert scrubber.scrub(text) == text
+
+
+def test_public_text_that_shares_slices_with_a_secret_stays_intact():
     secret = "publicPART0123456789" + "privatePART-9f8e7d6c5b4a"
     certificate = "header publicPART0123456789 trailer"
     scrubber = Scrubber([secret], public=[certificate])
     assert scrubber.scrub(certificate) == certificate
-    assert scrubber.scrub("leak: privatePART-9f8e7d6c5b4a") == "leak: ********"
+    assert scrubber.scrub("leak: privatePART-9f8e7d6c5b4a") == WITHHELD
+
+
+def test_a_large_text_is_searched_whole():
+    text = ("ordinary log line, nothing to see %d\n" * 30000) % tuple(range(30000))
+    scrubber = Scrubber([KEY, OTHER, PEM])
+    assert scrubber.scrub(text) == text
+    assert scrubber.scrub(text + _b64("token=" + OTHER, 2)) == WITHHELD
+
+
+@pytest.mark.parametrize("name", ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
+def test_proxy_credentials_in_the_environment_are_registered_by_every_scrubber(monkeypatch, name):
+    for other in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.setenv(name, "http://ops:Pr0xy%40Passw0rd-77@proxy.example:80800")
+    message = "Unexpected InvalidURL: Failed to parse: http://ops:Pr0xy%40Passw0rd-77@proxy.example:80800"
+    assert Scrubber().scrub(message) == WITHHELD
+    assert Scrubber().scrub("Proxy-Authorization: Basic " + _b64("ops:Pr0xy@Passw0rd-77")) == WITHHELD
+    assert Scrubber(environment=False).scrub(message) == message
+
+
+def test_url_user_information_is_found_even_in_a_url_too_broken_to_parse():
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import url_userinfo
+    assert url_userinfo("http://ops:p%40ss@proxy.example:80800") == ["ops:p%40ss", "p%40ss", "ops:p@ss", "p@ss"]
+    assert url_userinfo("http://ops:pw@[bad") == ["ops:pw", "pw"]
+    assert url_userinfo("http://proxy.example:3128/a@b") == []

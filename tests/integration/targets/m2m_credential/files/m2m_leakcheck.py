@@ -5,10 +5,12 @@
 Private keys: every M2M account's key of the test bed in each form it was given (PKCS#8,
 traditional, both encrypted forms), and every key that OpenBao holds under it/m2m_credential/
 (every version, pending paths included: the key pairs m2m_key_pair generated), read with the
-root token. Each key's base64 body is searched whole and as every 32-character slice, in the
-text as written and with line breaks (raw, or escaped as \\n) and JSON's \\/ removed, percent-
-decoded too. A key's body also carries its public key, which its certificate holds as well: a
-slice found in any certificate of the test bed or of OpenBao is public and not searched.
+root token. Each key's base64 body, and the body itself re-spelled in base64 at each of the three
+alignments, is searched whole and as every 32-character slice, on a normalized copy of the text
+(only letters and digits, case folded: line breaks raw or escaped, JSON's \\/, groups and
+spaces change nothing), percent-decoded too. A key's body also carries its public key, which its
+certificate holds as well: a slice found in any certificate of the test bed or of OpenBao (in
+the same spellings) is public and not searched.
 
 Also searched: text shaped like an OAuth access token as the emulator issues them (86 base64url
 characters standing alone), a bearer Authorization header and a client assertion (a JWT); the
@@ -16,6 +18,7 @@ emulator keeps the tokens it issued to itself (no control API returns them), so 
 what can be searched. Client IDs and passphrases are in the config's extra_secrets, for
 setup_testbed's leakcheck.py. Hits are reported by label, file and line, never by value.
 """
+import base64
 import json
 import re
 import sys
@@ -26,13 +29,25 @@ SLICE = 32
 PREFIX = "it/m2m_credential/"
 _PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\n(.*?)\n-----END \1-----", re.S)
 _HEADER = re.compile(r"^[A-Za-z-]+: .*$", re.M)
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]{%d,}" % SLICE)
-_LINE_BREAKS = re.compile(r"\\r|\\n|\r|\n")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 SHAPES = {
     "an access token": re.compile(r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_-]{86}(?![A-Za-z0-9_+/=-])"),
     "a bearer Authorization header": re.compile(r"Bearer\s+[A-Za-z0-9_.~+/-]{20,}"),
     "a client assertion (JWT)": re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}"),
 }
+
+
+def normalize(text):
+    return _NOT_ALNUM.sub("", text).casefold()
+
+
+def spellings(body):
+    """A PEM body as written, and re-spelled in base64 wherever it sits in a longer stream."""
+    found = [body]
+    for skip in range(3):
+        encoded = base64.b64encode(b"\0" * skip + body.encode("ascii") + b"\0\0").decode("ascii")
+        found.append(encoded[-(-8 * skip // 6):(8 * skip + 8 * len(body)) // 6])
+    return [normalize(form) for form in found]
 
 
 def pem_bodies(text):
@@ -88,19 +103,20 @@ def secret_slices(state):
             if "PRIVATE KEY" in block:
                 keys.setdefault(body, label)
             elif "CERTIFICATE" in block:
-                public.update(body[i:i + SLICE] for i in range(len(body) - SLICE + 1))
+                for form in spellings(body):
+                    public.update(form[i:i + SLICE] for i in range(len(form) - SLICE + 1))
     index = {}
     for body, label in keys.items():
-        for start in range(len(body) - SLICE + 1):
-            piece = body[start:start + SLICE]
-            if piece not in public:
-                index.setdefault(piece, label)
+        for form in spellings(body):
+            for start in range(len(form) - SLICE + 1):
+                piece = form[start:start + SLICE]
+                if piece not in public:
+                    index.setdefault(piece, label)
     return index, len(keys)
 
 
 def views(line):
-    joined = _LINE_BREAKS.sub("", line).replace("\\/", "/")
-    return (line, joined, unquote(joined))
+    return (line, unquote(line))
 
 
 def main(config_path, *paths):
@@ -118,8 +134,8 @@ def main(config_path, *paths):
         for number, unit in units:
             labels = set()
             for view in views(unit):
-                for run in _BASE64_RUN.findall(view):
-                    labels.update(index[run[i:i + SLICE]] for i in range(len(run) - SLICE + 1) if run[i:i + SLICE] in index)
+                flat = normalize(view)
+                labels.update(index[flat[i:i + SLICE]] for i in range(len(flat) - SLICE + 1) if flat[i:i + SLICE] in index)
                 if number:
                     labels.update(shape for shape, pattern in SHAPES.items() if pattern.search(view))
             for label in sorted(labels - reported):

@@ -3,15 +3,33 @@
     python leakcheck.py INTEGRATION_CONFIG FILE [FILE ...]
 
 Secrets are every account's four TBA values, every Vault token and the config's
-``extra_secrets``. Each is searched raw, percent-encoded and JSON-escaped, in any letter case,
-whole or as any 16-character slice (a server or a cut message may show part of one). A hit is
-reported by secret label, file and line number, never by value.
+``extra_secrets``. Each is searched in every spelling a server or a log can give it: raw,
+percent-encoded (once and twice), JSON-escaped (also every character as \\uXXXX), HTML-escaped,
+hex, base64 of each of those at all three byte alignments (standard or urlsafe, padded or not),
+and a PEM's body with or without its line breaks. Both the output and every spelling are
+normalized first (only letters and digits kept, case folded), so separators and whitespace
+anywhere (groups of 4, a tab in a password) change nothing. A spelling is searched whole or as
+any 16-character slice (a server or a cut message may show part of one). Each line is searched,
+then each file as one text (a secret broken across lines). A hit is reported by secret label,
+file and line number, never by value. Written apart from the collection's scrubber on purpose:
+the check must not share the code it checks.
 """
+import base64
+import html
 import json
+import re
 import sys
 from urllib.parse import quote, quote_plus
 
 SLICE = 16
+# Normalized spellings shorter than this would be found in ordinary words: not searched.
+MIN_NEEDLE = 8
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_PEM_ARMOUR = re.compile(r"-----(?:BEGIN|END) [A-Z0-9 ]{1,64}-----|^[A-Za-z-]{1,32}: [^\n]*$", re.MULTILINE)
+
+
+def normalize(text):
+    return _NOT_ALNUM.sub("", text).casefold()
 
 
 def secret_values(state):
@@ -26,51 +44,88 @@ def secret_values(state):
     return found
 
 
+def _base64_at_every_alignment(data):
+    """The base64 characters that depend on ``data`` alone, wherever it sits in a longer stream."""
+    for skip in range(3):
+        encoded = base64.b64encode(b"\0" * skip + data + b"\0\0").decode("ascii")
+        yield encoded[-(-8 * skip // 6):(8 * skip + 8 * len(data)) // 6]
+
+
 def _forms(value):
-    return {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
+    texts = [value, quote(value, safe=""), quote_plus(value), quote(quote(value, safe=""), safe=""),
+             json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]]
+    if "-----BEGIN " in value:
+        lines = _PEM_ARMOUR.sub("", value).split()
+        texts += ["".join(lines), "\n".join(lines), "\\n".join(lines)]
+    units = value.encode("utf-16-be")
+    forms = set(texts) | {html.escape(value), value.encode("utf-8").hex(),
+                          "".join("\\u%02x%02x" % (units[i], units[i + 1]) for i in range(0, len(units), 2))}
+    for text in set(texts):
+        forms.update(_base64_at_every_alignment(text.encode("utf-8")))
+    return forms
 
 
 def fragment_index(secrets):
-    """Every SLICE-character slice of every form of every secret, lower case -> label.
-    A secret shorter than SLICE is searched whole."""
+    """Every SLICE-character slice of every normalized spelling of every secret -> label.
+    A spelling shorter than SLICE is searched whole (when at least MIN_NEEDLE long)."""
     index = {}
     for label, value in secrets.items():
         for form in _forms(str(value)):
-            form = form.lower()
-            if len(form) < SLICE:
+            form = normalize(form)
+            if MIN_NEEDLE <= len(form) < SLICE:
                 index.setdefault(form, label)
             for start in range(len(form) - SLICE + 1):
                 index.setdefault(form[start:start + SLICE], label)
     return index
 
 
+def short_needles(index):
+    return [(needle, label) for needle, label in index.items() if len(needle) < SLICE]
+
+
 def _hits_in_line(line, index, short):
-    lowered = line.lower()
+    """Labels of the secrets in ``line`` (any text: a line or a whole file)."""
+    flat = normalize(line)
     labels = set()
-    for start in range(len(lowered) - SLICE + 1):
-        label = index.get(lowered[start:start + SLICE])
+    get = index.get
+    for start in range(len(flat) - SLICE + 1):
+        label = get(flat[start:start + SLICE])
         if label:
             labels.add(label)
-    labels.update(label for needle, label in short if needle in lowered)
+    labels.update(label for needle, label in short if needle in flat)
     return labels
+
+
+def hits_in_file(path, index, short):
+    """(label, line number or None for a hit only the whole file shows), and the line count."""
+    hits, lines = [], 0
+    with open(path, errors="replace") as handle:
+        text = handle.read()
+    seen = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        lines += 1
+        for label in sorted(_hits_in_line(line, index, short)):
+            seen.add(label)
+            hits.append((label, number))
+    hits += [(label, None) for label in sorted(_hits_in_line(text, index, short) - seen)]
+    return hits, lines
 
 
 def main(config_path, *paths):
     with open(config_path) as handle:
         secrets = secret_values(json.load(handle))
     index = fragment_index(secrets)
-    short = [(needle, label) for needle, label in index.items() if len(needle) < SLICE]
+    short = short_needles(index)
     hits = 0
     scanned = 0
     for path in paths:
-        with open(path, errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                scanned += 1
-                for label in sorted(_hits_in_line(line, index, short)):
-                    hits += 1
-                    print("LEAK: %s (whole or a %d-character slice) found in %s line %d"
-                          % (label, SLICE, path, number))
-    print("leakcheck: %d secret values (and every %d-character slice) searched in %d lines of %d files: %d hits"
+        found, lines = hits_in_file(path, index, short)
+        scanned += lines
+        for label, number in found:
+            hits += 1
+            print("LEAK: %s (whole or a %d-character slice, in some spelling) found in %s %s"
+                  % (label, SLICE, path, "line %d" % number if number else "(spanning lines)"))
+    print("leakcheck: %d secret values (every spelling, every %d-character slice) searched in %d lines of %d files: %d hits"
           % (len(secrets), SLICE, scanned, len(paths), hits))
     return 1 if hits or not scanned else 0
 
