@@ -18,6 +18,7 @@ Codes are namespaced by where the failure was found:
                            (TIMEOUT, DNS_FAILURE...)
   stored:missing | stored:malformed | stored:too_old   what a check found in Vault
   stored:certificate_expired | stored:certificate_expiring   an M2M certificate's validity
+  dependency:missing       a Python package the task needs is not installed where it runs
   internal:error           a bug in the collection
 Standard library only.
 """

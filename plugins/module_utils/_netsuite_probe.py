@@ -25,7 +25,8 @@ about: ``serverTime``, ``metadata-catalog``, or ``token`` (the M2M token request
 
 ``probe_connection`` never raises for network or HTTP problems: it returns a failed
 ``ProbeResult``. A missing library (requests; for M2M also oauthlib, PyJWT and cryptography) is
-reported the same way (``error_code`` ``MISSING_DEPENDENCY``), so every failure looks alike.
+returned too (``error_code`` ``MISSING_DEPENDENCY``), but its failure is ``dependency:missing``
+naming the pip package and the Python, never a NetSuite failure: nothing was sent.
 """
 
 import collections
@@ -34,13 +35,14 @@ import json
 import random
 import re
 import socket
+import sys
 import time
 from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import netsuite_failure
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, netsuite_failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import (
     MIB,
     bounded_session,
@@ -121,6 +123,8 @@ class ProbeResult:
         """This failed test as a _failure.Failure (None when the test passed)."""
         if self.ok:
             return None
+        if self.error_code == "MISSING_DEPENDENCY":
+            return Failure("dependency:missing", "Missing dependency: %s" % self.detail, self.hint or "")
         return netsuite_failure(self.status_code, self.error_code, self.detail, self.hint)
 
     def to_dict(self):
@@ -215,9 +219,6 @@ _CODE_HINTS = {
     "RESPONSE_TOO_LARGE": (
         "{host} sent an answer far larger than NetSuite's REST web services send for this request: "
         "check netsuite_url (" + _COMPANY_URLS + ") and any proxy in between."
-    ),
-    "MISSING_DEPENDENCY": (
-        "Install requests where the module runs (pip install requests-oauthlib brings it)."
     ),
 }
 _DEFAULT_HINT = "NetSuite refused the request: see error_code and detail."
@@ -416,11 +417,14 @@ def _direction(clock_skew_seconds):
     return "behind" if clock_skew_seconds > 0 else "ahead of"
 
 
-def _missing_dependency_result(library, reason):
+def _missing_dependency_result(package):
+    """A library is missing where the task runs: said as that, naming what pip installs, not as a
+    NetSuite failure (failure_code ``dependency:missing``)."""
     return ProbeResult(
-        ok=False, error_code="MISSING_DEPENDENCY", detail=_one_line(reason),
-        hint="Install %s where the module runs (%s brings every library the OAuth 2.0 M2M test needs)."
-        % (library, INSTALL_COMMAND),
+        ok=False, error_code="MISSING_DEPENDENCY",
+        detail="the Python package %s is not installed where the task runs (%s)" % (package, sys.executable),
+        hint="Install it into that Python: %s (the collection's meta/ee-requirements.txt lists every "
+        "package the modules need)." % INSTALL_COMMAND,
     )
 
 
@@ -821,14 +825,11 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
         raise ValueError("credentials.auth_type must be %s or %s" % (AUTH_TBA, AUTH_M2M))
     try:
         import requests
-    except ImportError as exc:
-        return ProbeResult(
-            ok=False, error_code="MISSING_DEPENDENCY", detail=_one_line(exc),
-            hint=hint_for(None, "MISSING_DEPENDENCY"),
-        )
+    except ImportError:
+        return _missing_dependency_result("requests")
     missing = missing_m2m_library() if auth_type == AUTH_M2M else None
     if missing:
-        return _missing_dependency_result(*missing)
+        return _missing_dependency_result(missing[0])
     base_url = base_url.rstrip("/")
     context = _Context(
         auth_type, credentials.realm, urlsplit(base_url).hostname or base_url,

@@ -309,9 +309,9 @@ _BUG_HINT = "This is a bug in netsuite_ops.credentials: please report it with th
 
 
 def fail_input(module, problems):
-    """Invalid options: the failure shape, with the message people and tests know."""
+    """Invalid options: the failure shape (msg is the reason; that nothing happened is the hint)."""
     failure = Failure("input:invalid", "Invalid input: %s" % problems, _INPUT_HINT)
-    fail(module, "Invalid input: %s. Nothing was tested or written." % problems, **failure.fields())
+    fail_with(module, failure)
 
 
 def fail_with(module, failure, **result):

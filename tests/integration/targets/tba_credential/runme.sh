@@ -8,6 +8,10 @@ export ANSIBLE_ROLES_PATH="$PWD/..${ANSIBLE_ROLES_PATH:+:$ANSIBLE_ROLES_PATH}"
 log="${OUTPUT_DIR:-/tmp}/tba_credential-vvvv.log"
 # ansible-core 2.21 leaves module_args out of results unless asked: ask, so a missing no_log shows.
 export ANSIBLE_INJECT_INVOCATION=true ANSIBLE_DIFF_ALWAYS=false
+# An absolute async_dir: ansible-core's async_wrapper expands "~/.ansible_async" with $HOME, but
+# async_status expands "~" as the account's home (~<user>, from the password database), so
+# with any other HOME the async task in env_fallback.yml would report "could not find job".
+export ANSIBLE_ASYNC_DIR="${OUTPUT_DIR:-$(mktemp -d)}/ansible_async"
 run() { ansible-playbook -i "$INVENTORY_PATH" -e @"$config" -vvvv "$@" 2>&1 | tee -a "$log" "$modelog"; return "${PIPESTATUS[0]}"; }
 # OpenBao's own variable names, set for the whole process (see env_fallback.yml).
 bao_env=$(python -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["vault_url"], c["vault_tokens"]["tba-writer"])' "$config")

@@ -656,9 +656,9 @@ def test_a_missing_library_is_reported_not_raised(m2m, monkeypatch, module, libr
     with ScriptedServer({}) as server:
         result = probe_connection(credentials, server.url)
     assert not result.ok and (result.error_code, result.attempts) == ("MISSING_DEPENDENCY", 0)
-    assert result.hint.startswith("Install %s where the module runs (pip install requests-oauthlib PyJWT "
-                                  "cryptography" % library)
-    assert module in result.detail and server.seen == []
+    assert result.detail == "the Python package %s is not installed where the task runs (%s)" % (library, sys.executable)
+    assert result.hint.startswith("Install it into that Python: pip install hvac requests-oauthlib cryptography PyJWT")
+    assert result.failure().code == "dependency:missing" and server.seen == []
 
 
 def test_an_unknown_auth_type_is_a_bug_not_a_result():
