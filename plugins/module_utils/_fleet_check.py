@@ -116,6 +116,7 @@ def new_row(settings):
         "error_code": None,
         "failure_code": None,
         "attempts": None,
+        "retries": None,
         "warnings": [],
     }
 
@@ -289,6 +290,7 @@ class FleetChecker:
             ok=outcome.ok, result="ok" if outcome.ok else "FAILED",
             reason="" if outcome.ok else outcome.reason, hint="" if outcome.ok else outcome.hint or "",
             error_code=connection.get("error_code"), attempts=connection.get("attempts"),
+            retries=connection.get("retries"),
             failure_code=None if outcome.ok else outcome.failure.code)
         row["warnings"].extend(outcome.warnings)
 
@@ -374,7 +376,7 @@ def summary_lines(rows):
 
 _REPORT_KEYS = ("host", "account", "environment", "auth_type", "mount", "path", "version", "age_days",
                 "certificate_days_left", "certificate_not_after", "ok", "result",
-                "reason", "hint", "error_code", "failure_code", "attempts", "warnings")
+                "reason", "hint", "error_code", "failure_code", "attempts", "retries", "warnings")
 
 
 def report(rows):

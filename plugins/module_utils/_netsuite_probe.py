@@ -15,7 +15,8 @@ Two ways to log in behind one interface and one error taxonomy, chosen by the cr
 Both: GET serverTime, and the metadata catalog once when serverTime does not exist (404). Each
 request is sent at most ``max_attempts`` times, retried only for 429, 5xx and timeouts or
 connection errors (Retry-After honoured), within the same total deadline and size cap, and no
-redirect is followed. ``attempts`` counts every HTTP request, token POSTs included.
+redirect is followed. ``attempts`` counts every HTTP request, token POSTs included; ``retries``
+the ones among them that repeated a request (so an M2M success is 2 attempts, 0 retries).
 
 error_code is NetSuite's own code (INVALID_LOGIN, USER_ERROR...), an OAuth 2.0 token endpoint's
 code exactly as sent (invalid_client, invalid_grant...: see _m2m_token), or the collection's own
@@ -113,6 +114,7 @@ class ProbeResult:
     server_time: Optional[str] = None
     clock_skew_seconds: Optional[float] = None
     attempts: int = 0
+    retries: int = 0
     elapsed_ms: int = 0
     error_code: Optional[str] = None
     detail: Optional[str] = None
@@ -137,6 +139,7 @@ class ProbeResult:
             "server_time": self.server_time,
             "clock_skew_seconds": self.clock_skew_seconds,
             "attempts": self.attempts,
+            "retries": self.retries,
             "elapsed_ms": self.elapsed_ms,
             "warnings": list(self.warnings),
         }
@@ -836,7 +839,15 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
         getattr(credentials, "environment", None),
     )
     secrets = _secret_values(credentials, auth_type)
-    retry = (max_attempts, sleep, rng)
+    # Every retry waits first, exactly once (_send_with_retries): counting the waits counts the
+    # retries, apart from the requests an M2M test always needs (token, then serverTime).
+    waits = []
+
+    def wait(seconds):
+        waits.append(seconds)
+        sleep(seconds)
+
+    retry = (max_attempts, wait, rng)
     # NetSuite's REST answers here are a few hundred bytes: 1 MiB is generous, and every attempt
     # ends within the timeout whatever the server does.
     http = session if session is not None else bounded_session(timeout, NETSUITE_ANSWER_MAX_BYTES)
@@ -850,6 +861,6 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
         if session is None:
             http.close()
     result = dataclasses.replace(
-        result, attempts=sent, elapsed_ms=int((time.monotonic() - started) * 1000)
+        result, attempts=sent, retries=len(waits), elapsed_ms=int((time.monotonic() - started) * 1000)
     )
     return _without_secrets(result, secrets)

@@ -364,7 +364,7 @@ CI=true with_m2m_values m2m_vars 0 bootstrap m2m_vars m2m-stored -e tba_bootstra
 expect_rc 0
 expect_in 'Bootstrapped: NetSuite account 3300001 (production), OAuth 2.0 client credentials (M2M).'
 expect_in 'Vault: secret/it/tba_bootstrap/m2m/vars, version 1 (written now; previous version none).'
-expect_in 'Connection test: passed (serverTime, HTTP 200, 2 attempt(s)'
+expect_in 'Connection test: passed (serverTime, HTTP 200, 2 request(s), 0 retries'
 expect_in 'M2M certificate: CN=erp-sync 3300001, SHA-256 fingerprint'
 expect_in 'the pending copy was removed'
 m2m stored "$config" "$state" m2m_vars "$vars_path" 1 --certificate-file "$cert" --certificate-index 0 --fingerprint-in "$caselog"
