@@ -182,10 +182,11 @@ for variant in ci awx off notty; do
 done
 verify no_values none
 
-# --- A relative runbook path lands where ansible-playbook was started (issue 11) -------------
+# --- A relative runbook path lands where ansible-playbook was started (issue 11), and its ------
+# --- folder is created (0700) when missing (issue 16) ----------------------------------------
 tc=relative_runbook; caselog="$out/tba_bootstrap-relative_runbook.log"
 target_dir="$PWD"
-rm -rf "$out/elsewhere"; mkdir -p "$out/elsewhere/runbooks"
+rm -rf "$out/elsewhere"; mkdir -p "$out/elsewhere"
 (cd "$out/elsewhere" && CI=true timeout 120 ansible-playbook -vvvv -i "$target_dir/inventory.yml" \
   -e @"$target_dir/$config" netsuite_ops.credentials.bootstrap --limit no_values \
   -e tba_bootstrap_runbook_path=runbooks/relative.md) > "$caselog" 2>&1 < /dev/null
@@ -194,6 +195,8 @@ cat "$caselog" >> "$log"; files+=("$caselog")
 expect_rc 2
 if [ -f "$out/elsewhere/runbooks/relative.md" ]; then files+=("$out/elsewhere/runbooks/relative.md")
 else fail "the relative runbook path did not land in the directory ansible-playbook ran in"; fi
+expect_not_in 'does not exist'
+[ "$(stat -c %a "$out/elsewhere/runbooks" 2>/dev/null)" = 700 ] || fail "the runbook's folder was not created with mode 0700"
 bootstrap 'batch_a:batch_b' batch -e netsuite_bootstrap_serial=2
 tc='batch'
 expect_rc 2
