@@ -11,11 +11,12 @@ export NSO_REPO NSO_CACHE
 nso_log() { printf '==> %s\n' "$*" >&2; }
 
 # ansible-core 2.20+ needs Python 3.12+; 3.11 still gets 2.19. Try names on PATH first, then
-# interpreter folders that version managers commonly leave (probed, never required).
+# interpreter folders that version managers commonly leave (probed, never required): pyenv's
+# (PYENV_ROOT, else ~/.pyenv), /usr/local/bin, /usr/bin. docs/development.md tells users.
 nso_pick_python() {
   local c v best="" bestv=0
   local candidates=(python3.14 python3.13 python3.12 python3.11 python3)
-  for d in "$HOME"/.pyenv/versions/3.1[1-4]*/bin /usr/local/bin /usr/bin; do
+  for d in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[1-4]*/bin /usr/local/bin /usr/bin; do
     for n in python3.14 python3.13 python3.12 python3.11; do
       [ -x "$d/$n" ] && candidates+=("$d/$n")
     done
