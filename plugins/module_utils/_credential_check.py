@@ -177,7 +177,7 @@ def check_stored(store, validate, probe_for, version=None, max_age_days=None, no
 
 
 def _check_state(store, state, validate, probe_for, version, max_age_days, now):
-    label = store.data_path
+    label = store.location
     age = age_in_days(state.created_time, now)
     outcome = CheckOutcome(vault={"mount": store.mount_point, "path": store.path,
                                   "version": state.current_version,

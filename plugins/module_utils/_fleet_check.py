@@ -423,7 +423,7 @@ def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNI
             "classname": _xml_text(classname), "time": "%.3f" % float(row.get("seconds") or 0)})
         version = "-" if row["version"] is None else row["version"]
         details = ["host: %s" % row["host"], "account: %s" % (row["account"] or "-"),
-                   "vault: %s/data/%s version %s" % (row["mount"], row["path"] or "-", version)]
+                   "vault: %s (mount %s) version %s" % (row["path"] or "-", row["mount"], version)]
         if row.get("auth_type"):
             details.append("auth_type: %s" % row["auth_type"])
         if row.get("certificate_days_left") is not None:

@@ -48,7 +48,7 @@ class _Account:  # pylint: disable=too-few-public-methods
 class _Store:
     """One stored version, written 30 days before NOW; no server needed."""
     mount_point, path = "secret", "netsuite/1234567/x"
-    data_path = "secret/data/netsuite/1234567/x"
+    location = "netsuite/1234567/x (mount secret)"
 
     def __init__(self, data):
         self.state = SimpleNamespace(exists=True, data=data, custom_metadata={}, current_version=1,
