@@ -19,7 +19,7 @@ description:
   - Each host's settings are its variables C(tba_verify_path) (required), C(tba_verify_engine_mount_point),
     C(tba_verify_version), C(tba_verify_max_age_days), C(tba_verify_netsuite_url),
     C(tba_verify_netsuite_timeout), C(tba_verify_netsuite_validate_certs),
-    C(tba_verify_min_certificate_days) (M2M only: fail when the certificate expires in fewer days)
+    C(tba_verify_min_certificate_days) (M2M only, fail when the certificate expires in fewer days)
     and C(tba_verify_vault)
     (a dict like the modules' C(vault) option; without it the task's own O(vault), which
     C(module_defaults) for C(group/netsuite_ops.credentials.vault) can set, and then the
@@ -179,11 +179,11 @@ rows:
       type: str
     attempts:
       description:
-        - HTTP requests sent to NetSuite for the account, retries included (M2M needs two: the
+        - HTTP requests sent to NetSuite for the account, retries included (M2M needs two, the
           token request and the test request).
       type: int
     retries:
-      description: How many of O(attempts) repeated a request after a 429, a 5xx or a timeout.
+      description: How many of the attempts repeated a request after a 429, a 5xx or a timeout.
       type: int
     warnings:
       description: Warnings about the account (clock skew, unverified TLS...).

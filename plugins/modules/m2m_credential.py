@@ -145,7 +145,7 @@ algorithm:
 connection:
   description:
     - The outcome of the NetSuite test, as M(netsuite_ops.credentials.tba_credential) returns it.
-    - C(attempts) counts the token request(s) and the read-only request(s): 2 when nothing was
+    - C(attempts) counts the token request(s) and the read-only request(s), 2 when nothing was
       retried; C(retries) counts the repeats among them.
   returned: when O(state=present)
   type: dict
