@@ -10,12 +10,20 @@ export NSO_REPO NSO_CACHE
 
 nso_log() { printf '==> %s\n' "$*" >&2; }
 
+# cryptography 51 deprecated DSA, and every ansible-core 2.21 command (the CLI starts its ssh-agent
+# support, ansible/_internal/_ssh/_ssh_agent.py) imports its DSA names: a
+# CryptographyDeprecationWarning on every ansible-playbook and ansible-lint run, about code that
+# is neither this collection's nor used by it. Silence exactly that warning from exactly that
+# module; any other warning still shows (tests/reliability/part_newcomer.py looks for them).
+export PYTHONWARNINGS="ignore:DSA is deprecated::ansible._internal._ssh._ssh_agent${PYTHONWARNINGS:+,$PYTHONWARNINGS}"
+
 # ansible-core 2.20+ needs Python 3.12+; 3.11 still gets 2.19. Try names on PATH first, then
-# interpreter folders that version managers commonly leave (probed, never required).
+# interpreter folders that version managers commonly leave (probed, never required): pyenv's
+# (PYENV_ROOT, else ~/.pyenv), /usr/local/bin, /usr/bin. docs/development.md tells users.
 nso_pick_python() {
   local c v best="" bestv=0
   local candidates=(python3.14 python3.13 python3.12 python3.11 python3)
-  for d in "$HOME"/.pyenv/versions/3.1[1-4]*/bin /usr/local/bin /usr/bin; do
+  for d in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[1-4]*/bin /usr/local/bin /usr/bin; do
     for n in python3.14 python3.13 python3.12 python3.11; do
       [ -x "$d/$n" ] && candidates+=("$d/$n")
     done

@@ -26,6 +26,16 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_cred
     parse_account_id,
 )
 
+# What the owner of each kind does when stored credentials are older than max_age_days.
+_TOO_OLD_HINT = {
+    "tba": "Rotate them: create a new access token in NetSuite (Setup > Users/Roles > Access "
+           "Tokens > New), store it with tba_credential, then revoke the old token.",
+    "m2m": "Rotate the key pair and certificate: netsuite_ops.credentials.m2m_key_pair with rotate: "
+           "true (or the bootstrap role), upload the new certificate in Setup > Integration > Manage "
+           "Authentication > OAuth 2.0 Client Credentials (M2M) Setup, store its certificate ID with "
+           "m2m_credential, then revoke the old certificate.",
+}
+
 _STORE_HINT = {
     "tba": "Re-store the credentials with netsuite_ops.credentials.tba_credential",
     "m2m": "Re-store the credentials with netsuite_ops.credentials.m2m_credential",
@@ -172,7 +182,7 @@ def check_stored(store, validate, probe_for, version=None, max_age_days=None, no
 
 
 def _check_state(store, state, validate, probe_for, version, max_age_days, now):
-    label = store.data_path
+    label = store.location
     age = age_in_days(state.created_time, now)
     outcome = CheckOutcome(vault={"mount": store.mount_point, "path": store.path,
                                   "version": state.current_version,
@@ -214,6 +224,5 @@ def _check_state(store, state, validate, probe_for, version, max_age_days, now):
     if outcome.ok and max_age_days is not None and age is not None and age > max_age_days:
         outcome.fail(Failure(
             "stored:too_old", "Stored credentials are %s old, more than max_age_days=%d" % (_describe_age(age), max_age_days),
-            "Rotate them: create a new access token in NetSuite (Setup > Users/Roles > Access "
-            "Tokens > New), store it with tba_credential, then revoke the old token."))
+            _TOO_OLD_HINT[auth_type]))
     return outcome

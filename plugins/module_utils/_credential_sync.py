@@ -169,7 +169,7 @@ def _ensure_present(outcome, credentials, store, probe, *, test_connection, chec
     meta_changes = _metadata_differs(state.custom_metadata, desired_meta)
     # The store replaces custom metadata whole: keep keys other tools put there.
     merged_meta = dict(state.custom_metadata or {}, **desired_meta)
-    label = store.data_path
+    label = store.location
     # Unchanged data is shown as stored: M2M data equal in meaning may differ in spelling.
     outcome.diff = masked_diff(label, current_data, desired if data_changes else current_data,
                                state.custom_metadata, merged_meta)
@@ -236,8 +236,8 @@ def _resolve_conflict(store, credentials, outcome):
     outcome.changed = False
     outcome.fail(Failure(
         "vault:concurrent_writer",
-        "Another writer changed %s (now version %s) while this task ran; nothing was written"
-        % (store.data_path, winner.current_version),
+        "Another writer changed %s while this task ran, to version %s; nothing was written"
+        % (store.location, winner.current_version),
         "Re-run to compare against the new version."))
     outcome.vault["version"] = winner.current_version
     return winner
@@ -253,7 +253,7 @@ def _superseded_meanwhile(store, version, custom_metadata, outcome):
     outcome.fail(Failure(
         "vault:concurrent_writer",
         "Another writer stored version %s of %s while this task wrote version %s and its custom "
-        "metadata, which may now describe their data" % (current, store.data_path, version),
+        "metadata, which may now describe their data" % (current, store.location, version),
         "Nothing was lost (every version is kept); re-run the task whose credentials should be current."))
     return True
 
@@ -297,7 +297,7 @@ def _write_metadata(store, custom_metadata, outcome, created_version=None):
             return True
         outcome.warnings.append(
             "Custom metadata (environment, token name) of %s could not be written: %s"
-            % (store.metadata_path, getattr(exc, "cause", "permission denied")))
+            % (store.location, getattr(exc, "cause", "permission denied")))
         return False
 
 
@@ -320,7 +320,7 @@ def ensure_absent(store, check_mode=False):
     metadata = store.read_metadata()
     previous = metadata.get("current_version") if metadata else None
     outcome.vault = _vault_result(store, previous, previous)
-    label = store.data_path
+    label = store.location
     if metadata is None:
         outcome.msg = "Nothing stored at %s" % label
         return outcome

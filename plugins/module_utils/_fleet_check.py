@@ -118,6 +118,7 @@ def new_row(settings):
         "error_code": None,
         "failure_code": None,
         "attempts": None,
+        "retries": None,
         "warnings": list(settings.warnings),
     }
 
@@ -302,6 +303,7 @@ class FleetChecker:
             ok=outcome.ok, result="ok" if outcome.ok else "FAILED",
             reason="" if outcome.ok else outcome.reason, hint="" if outcome.ok else outcome.hint or "",
             error_code=connection.get("error_code"), attempts=connection.get("attempts"),
+            retries=connection.get("retries"),
             failure_code=None if outcome.ok else outcome.failure.code)
         row["warnings"].extend(outcome.warnings)
 
@@ -416,7 +418,7 @@ def summary_lines(rows):
 
 _REPORT_KEYS = ("host", "account", "environment", "auth_type", "mount", "path", "version", "age_days",
                 "certificate_days_left", "certificate_not_after", "ok", "result",
-                "reason", "hint", "error_code", "failure_code", "attempts", "warnings")
+                "reason", "hint", "error_code", "failure_code", "attempts", "retries", "warnings")
 
 
 def report(rows):
@@ -463,7 +465,7 @@ def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNI
             "classname": _xml_text(classname), "time": "%.3f" % float(row.get("seconds") or 0)})
         version = "-" if row["version"] is None else row["version"]
         details = ["host: %s" % row["host"], "account: %s" % (row["account"] or "-"),
-                   "vault: %s/data/%s version %s" % (row["mount"], row["path"] or "-", version)]
+                   "vault: %s (mount %s) version %s" % (row["path"] or "-", row["mount"], version)]
         if row.get("auth_type"):
             details.append("auth_type: %s" % row["auth_type"])
         if row.get("certificate_days_left") is not None:

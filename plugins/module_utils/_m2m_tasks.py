@@ -125,7 +125,7 @@ def _stored_client_id(module, stored):
     state = stored.read()
     client_id = state.data.get("client_id") if state.exists else None
     if not client_id or stored_auth_type(state.data, state.custom_metadata) != "m2m":
-        raise CredentialInputError(["client_id: is required (nothing stored at %s to take it from)" % stored.data_path])
+        raise CredentialInputError(["client_id: is required (nothing stored at %s to take it from)" % stored.location])
     hide(module, [client_id])
     return client_id
 
@@ -138,7 +138,7 @@ def _promoted_already(module, stored, pending):
     if (state.exists and stored_auth_type(state.data, state.custom_metadata) == "m2m"
             and certificate_id and state.data.get("certificate_id") == certificate_id):
         return state
-    raise _PendingMissing(pending.data_path, stored.data_path if state.exists else None)
+    raise _PendingMissing(pending.location, stored.location if state.exists else None)
 
 
 class _PendingMissing(Exception):
@@ -198,10 +198,10 @@ def _remove_pending_too(module, pending, outcome):
     outcome.changed = True
     if module.check_mode:
         pending.ensure_removable()
-        outcome.msg += "; would remove the pending key pair at %s" % pending.data_path
+        outcome.msg += "; would remove the pending key pair at %s" % pending.location
         return
     pending.destroy_all(metadata)
-    outcome.msg += "; removed the pending key pair at %s" % pending.data_path
+    outcome.msg += "; removed the pending key pair at %s" % pending.location
 
 
 def _pending_label(name):
@@ -218,7 +218,7 @@ def _retire_pending(pending, outcome):
             raise
         outcome.warnings.append(
             "The pending key pair at %s could not be removed (%s); delete it once the new "
-            "credentials work" % (pending.data_path, getattr(exc, "cause", "permission denied")))
+            "credentials work" % (pending.location, getattr(exc, "cause", "permission denied")))
 
 
 M2M_CREDENTIAL = TaskDefinition(
@@ -264,7 +264,7 @@ def _make_pending(module, account, pending, state):
         if getattr(exc, "kind", None) != "permission_denied":
             raise
         warn(module, ["Custom metadata of the pending key pair at %s could not be written: %s"
-                      % (pending.metadata_path, getattr(exc, "cause", "permission denied"))])
+                      % (pending.location, getattr(exc, "cause", "permission denied"))])
     return data, version
 
 
@@ -326,24 +326,24 @@ def _key_pair(module):
         hide(module, [waiting.data.get("private_key")])
         if waiting.data.get("account_id") != account.realm:
             raise CredentialInputError(["account_id: the pending key pair at %s was made for another account; "
-                                        "set pending_path, or remove it" % pending.data_path])
+                                        "set pending_path, or remove it" % pending.location])
         certificate_pem = waiting.data.get("certificate")
-        msg = "A pending key pair waits at %s for its certificate ID" % pending.data_path
+        msg = "A pending key pair waits at %s for its certificate ID" % pending.location
     elif stored.exists and stored_auth_type(stored.data, stored.custom_metadata) == "m2m" and not module.params["rotate"]:
         hide(module, [stored.data.get("private_key")])
         certificate_pem = stored.data.get("certificate")
-        msg = "M2M credentials are stored at %s; set rotate: true to make a new key pair" % secret.data_path
+        msg = "M2M credentials are stored at %s; set rotate: true to make a new key pair" % secret.location
     else:
         pending.ensure_writable(waiting)
         result.update(changed=True, generated=True)
         if module.check_mode:
             finish(module, msg="Would generate a %s key pair and store it at %s (check mode)"
-                   % (module.params["key_type"], pending.data_path), **result)
+                   % (module.params["key_type"], pending.location), **result)
             return
         data, version = _make_pending(module, account, pending, waiting)
         certificate_pem = data["certificate"]
         result["vault"]["version"] = version
-        msg = "Generated a %s key pair; the private key is stored only at %s" % (module.params["key_type"], pending.data_path)
+        msg = "Generated a %s key pair; the private key is stored only at %s" % (module.params["key_type"], pending.location)
     publish(module, [certificate_pem])
     if certificate_file:
         result["changed"] = _write_certificate_file(module, certificate_file, certificate_pem) or result["changed"]

@@ -49,7 +49,7 @@ TOKEN_REQUEST_HEADERS = {"Accept": "application/json", "Content-Type": "applicat
 
 # (module imported, what pip installs): everything the M2M test needs beyond requests.
 _LIBRARIES = (("oauthlib", "oauthlib"), ("jwt", "PyJWT"), ("cryptography", "cryptography"))
-INSTALL_COMMAND = "pip install requests-oauthlib PyJWT cryptography"
+INSTALL_COMMAND = "pip install hvac requests-oauthlib cryptography PyJWT"  # meta/ee-requirements.txt, by name
 
 TokenRequest = collections.namedtuple("TokenRequest", "url body assertion")
 

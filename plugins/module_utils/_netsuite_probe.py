@@ -15,7 +15,8 @@ Two ways to log in behind one interface and one error taxonomy, chosen by the cr
 Both: GET serverTime, and the metadata catalog once when serverTime does not exist (404). Each
 request is sent at most ``max_attempts`` times, retried only for 429, 5xx and timeouts or
 connection errors (Retry-After honoured), within the same total deadline and size cap, and no
-redirect is followed. ``attempts`` counts every HTTP request, token POSTs included.
+redirect is followed. ``attempts`` counts every HTTP request, token POSTs included; ``retries``
+the ones among them that repeated a request (so an M2M success is 2 attempts, 0 retries).
 
 error_code is NetSuite's own code (INVALID_LOGIN, USER_ERROR...), an OAuth 2.0 token endpoint's
 code exactly as sent (invalid_client, invalid_grant...: see _m2m_token), or the collection's own
@@ -25,7 +26,8 @@ about: ``serverTime``, ``metadata-catalog``, or ``token`` (the M2M token request
 
 ``probe_connection`` never raises for network or HTTP problems: it returns a failed
 ``ProbeResult``. A missing library (requests; for M2M also oauthlib, PyJWT and cryptography) is
-reported the same way (``error_code`` ``MISSING_DEPENDENCY``), so every failure looks alike.
+returned too (``error_code`` ``MISSING_DEPENDENCY``), but its failure is ``dependency:missing``
+naming the pip package and the Python, never a NetSuite failure: nothing was sent.
 """
 
 import collections
@@ -34,13 +36,14 @@ import json
 import random
 import re
 import socket
+import sys
 import time
 from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import netsuite_failure
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, netsuite_failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import (
     MIB,
     bounded_session,
@@ -118,6 +121,7 @@ class ProbeResult:
     server_time: Optional[str] = None
     clock_skew_seconds: Optional[float] = None
     attempts: int = 0
+    retries: int = 0
     elapsed_ms: int = 0
     error_code: Optional[str] = None
     detail: Optional[str] = None
@@ -128,6 +132,8 @@ class ProbeResult:
         """This failed test as a _failure.Failure (None when the test passed)."""
         if self.ok:
             return None
+        if self.error_code == "MISSING_DEPENDENCY":
+            return Failure("dependency:missing", "Missing dependency: %s" % self.detail, self.hint or "")
         return netsuite_failure(self.status_code, self.error_code, self.detail, self.hint)
 
     def to_dict(self):
@@ -140,6 +146,7 @@ class ProbeResult:
             "server_time": self.server_time,
             "clock_skew_seconds": self.clock_skew_seconds,
             "attempts": self.attempts,
+            "retries": self.retries,
             "elapsed_ms": self.elapsed_ms,
             "warnings": list(self.warnings),
         }
@@ -226,9 +233,6 @@ _CODE_HINTS = {
     "TOKEN_TOO_LARGE": (
         "{host} issued an access token far larger than NetSuite's (a few KB): it was not used. Check "
         "netsuite_url (" + _COMPANY_URLS + ") and any proxy in between."
-    ),
-    "MISSING_DEPENDENCY": (
-        "Install requests where the module runs (pip install requests-oauthlib brings it)."
     ),
 }
 _DEFAULT_HINT = "NetSuite refused the request: see error_code and detail."
@@ -427,11 +431,14 @@ def _direction(clock_skew_seconds):
     return "behind" if clock_skew_seconds > 0 else "ahead of"
 
 
-def _missing_dependency_result(library, reason):
+def _missing_dependency_result(package):
+    """A library is missing where the task runs: said as that, naming what pip installs, not as a
+    NetSuite failure (failure_code ``dependency:missing``)."""
     return ProbeResult(
-        ok=False, error_code="MISSING_DEPENDENCY", detail=_one_line(reason),
-        hint="Install %s where the module runs (%s brings every library the OAuth 2.0 M2M test needs)."
-        % (library, INSTALL_COMMAND),
+        ok=False, error_code="MISSING_DEPENDENCY",
+        detail="the Python package %s is not installed where the task runs (%s)" % (package, sys.executable),
+        hint="Install it into that Python: %s (the collection's meta/ee-requirements.txt lists every "
+        "package the modules need)." % INSTALL_COMMAND,
     )
 
 
@@ -868,14 +875,11 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
         raise ValueError("credentials.auth_type must be %s or %s" % (AUTH_TBA, AUTH_M2M))
     try:
         import requests
-    except ImportError as exc:
-        return ProbeResult(
-            ok=False, error_code="MISSING_DEPENDENCY", detail=_one_line(exc),
-            hint=hint_for(None, "MISSING_DEPENDENCY"),
-        )
+    except ImportError:
+        return _missing_dependency_result("requests")
     missing = missing_m2m_library() if auth_type == AUTH_M2M else None
     if missing:
-        return _missing_dependency_result(*missing)
+        return _missing_dependency_result(missing[0])
     base_url = base_url.rstrip("/")
     context = _Context(
         auth_type, credentials.realm, urlsplit(base_url).hostname or base_url,
@@ -886,7 +890,15 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
     if proxy_problem is not None:  # found offline: no request could be sent
         return ProbeResult(ok=False, error_code=proxy_problem.code, detail=proxy_problem.reason,
                            hint=proxy_problem.hint)
-    retry = (max_attempts, sleep, rng)
+    # Every retry waits first, exactly once (_send_with_retries): counting the waits counts the
+    # retries, apart from the requests an M2M test always needs (token, then serverTime).
+    waits = []
+
+    def wait(seconds):
+        waits.append(seconds)
+        sleep(seconds)
+
+    retry = (max_attempts, wait, rng)
     # NetSuite's REST answers here are a few hundred bytes: 1 MiB is generous, and every attempt
     # ends within the timeout whatever the server does.
     http = session if session is not None else bounded_session(timeout, NETSUITE_ANSWER_MAX_BYTES)
@@ -900,6 +912,6 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
         if session is None:
             http.close()
     result = dataclasses.replace(
-        result, attempts=sent, elapsed_ms=int((time.monotonic() - started) * 1000)
+        result, attempts=sent, retries=len(waits), elapsed_ms=int((time.monotonic() - started) * 1000)
     )
     return _without_secrets(result, secrets)

@@ -395,9 +395,9 @@ _INPUT_HINT = "Nothing was tested or written: fix the option(s) named and run ag
 
 
 def fail_input(module, problems):
-    """Invalid options: the failure shape, with the message people and tests know."""
+    """Invalid options: the failure shape (msg is the reason; that nothing happened is the hint)."""
     failure = Failure("input:invalid", "Invalid input: %s" % problems, _INPUT_HINT)
-    fail(module, "Invalid input: %s. Nothing was tested or written." % problems, **failure.fields())
+    fail_with(module, failure)
 
 
 def fail_with(module, failure, **result):

@@ -114,6 +114,12 @@ class Kv2Secret:
         self.metadata_path = '%s/metadata/%s' % (self.mount_point, self.path)
 
     @property
+    def location(self):
+        """The secret as messages name it: path and mount apart, as `bao kv get -mount=<mount>
+        <path>` takes them. The API paths (<mount>/data/<path>) are for policies and their hints."""
+        return '%s (mount %s)' % (self.path, self.mount_point)
+
+    @property
     def _kv(self):
         return self._client.secrets.kv.v2
 

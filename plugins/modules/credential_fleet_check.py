@@ -10,14 +10,17 @@ short_description: Check the NetSuite credentials (TBA and M2M) stored in Vault 
 version_added: 1.1.0
 description:
   - Checks the stored credentials of every selected inventory host (one host per NetSuite
-    account) in one controller process, with bounded concurrency; one Vault read and one signed,
-    read-only NetSuite request per account, the same check as
+    account) in one controller process, with bounded concurrency; one Vault read and the
+    read-only NetSuite test per account (TBA one signed request, M2M a token request and then one
+    request with the token; retries of 429, 5xx and timeouts come on top), the same check as
     M(netsuite_ops.credentials.tba_connection_test) with O(netsuite_ops.credentials.tba_connection_test#module:path).
   - Runs once, on the controller (an action plugin; nothing is sent to a target). Use it with
     C(run_once=true); it checks every host of O(hosts), not only the one it runs for.
   - Each host's settings are its variables C(tba_verify_path) (required), C(tba_verify_engine_mount_point),
     C(tba_verify_version), C(tba_verify_max_age_days), C(tba_verify_netsuite_url),
-    C(tba_verify_netsuite_timeout), C(tba_verify_netsuite_validate_certs) and C(tba_verify_vault)
+    C(tba_verify_netsuite_timeout), C(tba_verify_netsuite_validate_certs),
+    C(tba_verify_min_certificate_days) (M2M only, fail when the certificate expires in fewer days)
+    and C(tba_verify_vault)
     (a dict like the modules' C(vault) option; without it the task's own O(vault), which
     C(module_defaults) for C(group/netsuite_ops.credentials.vault) can set, and then the
     environment variables the modules read, E(VAULT_ADDR), E(VAULT_TOKEN) and the rest).
@@ -175,7 +178,12 @@ rows:
       description: NetSuite's error code or the Vault error kind.
       type: str
     attempts:
-      description: HTTP requests sent to NetSuite for the account (retries included).
+      description:
+        - HTTP requests sent to NetSuite for the account, retries included (M2M needs two, the
+          token request and the test request).
+      type: int
+    retries:
+      description: How many of the attempts repeated a request after a 429, a 5xx or a timeout.
       type: int
     warnings:
       description: Warnings about the account (clock skew, unverified TLS...).

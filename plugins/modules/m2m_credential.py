@@ -148,7 +148,8 @@ algorithm:
 connection:
   description:
     - The outcome of the NetSuite test, as M(netsuite_ops.credentials.tba_credential) returns it.
-    - C(attempts) counts the token request(s) and the read-only request(s).
+    - C(attempts) counts the token request(s) and the read-only request(s), 2 when nothing was
+      retried; C(retries) counts the repeats among them.
   returned: when O(state=present)
   type: dict
 vault:

@@ -190,6 +190,10 @@ connection:
       description: HTTP requests sent for the test, the fallback probe included.
       type: int
       returned: when tested
+    retries:
+      description: How many of C(attempts) repeated a request after a 429, a 5xx or a timeout.
+      type: int
+      returned: when tested
     elapsed_ms:
       description: Time the test took.
       type: int

@@ -105,11 +105,11 @@ PLAYBOOK = r"""
           token: "{{ conc_vault_token }}"
 """
 
-STORED = re.compile(r"^Stored credentials at (\S+), version (\d+)$")
-ALREADY = re.compile(r"^Credentials already stored at (\S+), version (\d+)$")
-METADATA_ONLY = re.compile(r"^Updated custom metadata of (\S+)$")
-CONFLICT = re.compile(r"^Another writer changed (\S+) \(now version (\d+)\) while this task ran; nothing was written")
-METADATA_RACE = re.compile(r"^Another writer stored version (\d+) of (\S+) while this task wrote version (\d+) "
+STORED = re.compile(r"^Stored credentials at (\S+ \(mount \S+\)), version (\d+)$")
+ALREADY = re.compile(r"^Credentials already stored at (\S+ \(mount \S+\)), version (\d+)$")
+METADATA_ONLY = re.compile(r"^Updated custom metadata of (\S+ \(mount \S+\))$")
+CONFLICT = re.compile(r"^Another writer changed (\S+ \(mount \S+\)) while this task ran, to version (\d+); nothing was written")
+METADATA_RACE = re.compile(r"^Another writer stored version (\d+) of (\S+ \(mount \S+\)) while this task wrote version (\d+) "
                            r"and its custom metadata")
 
 

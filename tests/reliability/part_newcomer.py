@@ -5,9 +5,15 @@ a revoked token, truncating its own hint and leaving the test bed's secrets behi
 Each is checked here from the demo's own output and from what it leaves on disk.
 """
 import os
+import re
 import subprocess
 import tempfile
 import time
+
+# Every warning a user would see: Ansible's "[WARNING]" and "[DEPRECATION WARNING]", Python's
+# warnings ("file.py:18: CryptographyDeprecationWarning: ..."), and any tool's "warning:" or
+# "Warning:" line. Matching only "[WARNING]" and "DEPRECATION" missed a CryptographyDeprecationWarning.
+WARNING_LINE = re.compile(r"\[WARNING\]|DEPRECATION|\w*warning: ", re.IGNORECASE)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -27,13 +33,14 @@ def run(bed, report):
         handle.write(output)
     seconds = time.monotonic() - started
     lines = output.splitlines()
-    warnings = [line for line in lines if line.startswith("[WARNING]") or "DEPRECATION" in line]
+    warnings = [line for line in lines if WARNING_LINE.search(line)]
     refused_at = next((i for i, line in enumerate(lines) if "Try to store a revoked token" in line), None)
     refusal = lines[refused_at:refused_at + 40] if refused_at is not None else []
     hint_lines = [line for line in lines if line.strip().startswith('"Hint: ')]
     checks = [
         ("the demo exits 0 from another directory", "exit 0", "exit %d" % done.returncode, done.returncode == 0),
-        ("no warnings", "no [WARNING] or deprecation line", "%d: %s" % (len(warnings), warnings[:2]), not warnings),
+        ("no warnings", "no [WARNING], deprecation, Python warning or 'warning:' line",
+         "%d: %s" % (len(warnings), warnings[:2]), not warnings),
         ("the refused token shows as a failure", "fatal ... then ...ignoring under the refusal task",
          "fatal %s, ignoring %s" % (any(line.startswith("fatal:") for line in refusal),
                                     any("...ignoring" in line for line in refusal)),

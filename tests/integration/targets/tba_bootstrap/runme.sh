@@ -79,7 +79,7 @@ helper reset.yml
 bootstrap already already -e tba_bootstrap_runbook_path="$out/tba_bootstrap-already.md"
 expect_rc 0
 expect_in 'Already bootstrapped: NetSuite account 1234567 (production).'
-expect_in 'Vault: secret/it/tba_bootstrap/already, version 1'
+expect_in 'Vault: it/tba_bootstrap/already (mount secret), version 1'
 expect_not_in "$marker"; expect_not_in "$menu"
 expect_recap 0
 [ ! -e "$out/tba_bootstrap-already.md" ] || fail "a runbook was written although nothing was to do"
@@ -91,7 +91,7 @@ bootstrap from_vars from_vars -e tba_bootstrap_runbook_path="$out/tba_bootstrap-
 expect_rc 0
 expect_in "$marker 1234567_SB1 (sandbox)"
 expect_in 'Bootstrapped: NetSuite account 1234567_SB1 (sandbox).'
-expect_in 'Vault: secret/it/tba_bootstrap/from_vars, version 1 (written now; previous version none).'
+expect_in 'Vault: it/tba_bootstrap/from_vars (mount secret), version 1 (written now; previous version none).'
 expect_in 'Connection test: passed (serverTime, HTTP 200'
 verify from_vars 1 good_sandbox
 helper reset.yml
@@ -182,10 +182,11 @@ for variant in ci awx off notty; do
 done
 verify no_values none
 
-# --- A relative runbook path lands where ansible-playbook was started (issue 11) -------------
+# --- A relative runbook path lands where ansible-playbook was started (issue 11), and its ------
+# --- folder is created (0700) when missing (issue 16) ----------------------------------------
 tc=relative_runbook; caselog="$out/tba_bootstrap-relative_runbook.log"
 target_dir="$PWD"
-rm -rf "$out/elsewhere"; mkdir -p "$out/elsewhere/runbooks"
+rm -rf "$out/elsewhere"; mkdir -p "$out/elsewhere"
 (cd "$out/elsewhere" && CI=true timeout 120 ansible-playbook -vvvv -i "$target_dir/inventory.yml" \
   -e @"$target_dir/$config" netsuite_ops.credentials.bootstrap --limit no_values \
   -e tba_bootstrap_runbook_path=runbooks/relative.md) > "$caselog" 2>&1 < /dev/null
@@ -194,6 +195,8 @@ cat "$caselog" >> "$log"; files+=("$caselog")
 expect_rc 2
 if [ -f "$out/elsewhere/runbooks/relative.md" ]; then files+=("$out/elsewhere/runbooks/relative.md")
 else fail "the relative runbook path did not land in the directory ansible-playbook ran in"; fi
+expect_not_in 'does not exist'
+[ "$(stat -c %a "$out/elsewhere/runbooks" 2>/dev/null)" = 700 ] || fail "the runbook's folder was not created with mode 0700"
 bootstrap 'batch_a:batch_b' batch -e netsuite_bootstrap_serial=2
 tc='batch'
 expect_rc 2
@@ -300,11 +303,11 @@ cert="$rb/netsuite-m2m-3300001.pem"
 # --- No certificate ID yet: instructions, runbook and certificate file; the key only in Vault ---
 CI=true bootstrap m2m_vars m2m-first -e tba_bootstrap_runbook_path="$rb/m2m_vars.md"
 expect_rc 2
-expect_in 'is not bootstrapped yet: no credentials are stored at secret/it/tba_bootstrap/m2m/vars.'
+expect_in 'is not bootstrapped yet: no credentials are stored at it/tba_bootstrap/m2m/vars (mount secret).'
 expect_in "$m2m_marker 3300001 (production)"
 expect_in "$m2m_upload_menu"
-expect_in 'missing certificate_id. Nothing was tested or stored at secret/it/tba_bootstrap/m2m/vars.'
-expect_in "The generated key pair waits at secret/it/tba_bootstrap/m2m/vars/pending"
+expect_in 'missing certificate_id. Nothing was tested or stored at it/tba_bootstrap/m2m/vars (mount secret).'
+expect_in "The generated key pair waits at it/tba_bootstrap/m2m/vars/pending (mount secret)"
 expect_in "the certificate to upload is $cert."
 expect_in 'NETSUITE_M2M_CERTIFICATE_ID'
 expect_not_in 'NETSUITE_M2M_CLIENT_ID (AWX'   # the Client ID came from tba_bootstrap_credentials
@@ -353,7 +356,7 @@ CI=true with_m2m_values m2m_vars 0 bootstrap m2m_vars m2m-not-uploaded -e tba_bo
 expect_rc 2
 expect_in 'NetSuite account 3300001 was NOT bootstrapped.'
 expect_in 'invalid_client'
-expect_in 'The generated key pair stays at secret/it/tba_bootstrap/m2m/vars/pending and the next run uses it'
+expect_in 'The generated key pair stays at it/tba_bootstrap/m2m/vars/pending (mount secret) and the next run uses it'
 expect_not_in "missing certificate_id"
 cmp -s "$cert" "$out/m2m-cert-first.pem" || fail "the certificate changed although the key pair was pending"
 verify m2m/vars none
@@ -363,8 +366,8 @@ m2m upload "$config" "$state" m2m_vars 0 "$cert"
 CI=true with_m2m_values m2m_vars 0 bootstrap m2m_vars m2m-stored -e tba_bootstrap_runbook_path="$rb/m2m_vars.md"
 expect_rc 0
 expect_in 'Bootstrapped: NetSuite account 3300001 (production), OAuth 2.0 client credentials (M2M).'
-expect_in 'Vault: secret/it/tba_bootstrap/m2m/vars, version 1 (written now; previous version none).'
-expect_in 'Connection test: passed (serverTime, HTTP 200, 2 attempt(s)'
+expect_in 'Vault: it/tba_bootstrap/m2m/vars (mount secret), version 1 (written now; previous version none).'
+expect_in 'Connection test: passed (serverTime, HTTP 200, 2 request(s), 0 retries'
 expect_in 'M2M certificate: CN=erp-sync 3300001, SHA-256 fingerprint'
 expect_in 'the pending copy was removed'
 m2m stored "$config" "$state" m2m_vars "$vars_path" 1 --certificate-file "$cert" --certificate-index 0 --fingerprint-in "$caselog"
@@ -392,8 +395,8 @@ verify m2m/vars 1
 m2m upload "$config" "$state" m2m_vars 1 "$cert"
 CI=true with_m2m_values m2m_vars 1 bootstrap m2m_vars m2m-rotated -e tba_bootstrap_m2m_rotate=true \
   -e tba_bootstrap_runbook_path="$rb/m2m_vars-rotate.md"
-expect_in 'Vault: secret/it/tba_bootstrap/m2m/vars, version 2 (written now; previous version 1).'
-expect_in 'Earlier version 1 of secret/it/tba_bootstrap/m2m/vars stays readable for rollback.'
+expect_in 'Vault: it/tba_bootstrap/m2m/vars (mount secret), version 2 (written now; previous version 1).'
+expect_in 'Earlier version 1 of it/tba_bootstrap/m2m/vars (mount secret) stays readable for rollback.'
 expect_in 'The old certificate keeps working in NetSuite until you revoke it.'
 m2m stored "$config" "$state" m2m_vars "$vars_path" 2 --certificate-file "$cert" --certificate-index 1 \
   --fingerprint-in "$caselog" --key-differs-from 1
@@ -438,17 +441,17 @@ m2m unchanged "$config" "$state" migrate it/tba_bootstrap/m2m/migrate/tba 1
 PLAYBOOK=netsuite_ops.credentials.migrate_to_m2m CI=true bootstrap migrate migrate-first \
   -e tba_bootstrap_runbook_path="$rb/migrate.md"
 expect_rc 2
-expect_in 'TBA credentials: secret/it/tba_bootstrap/m2m/migrate/tba, version 1 (NetSuite accepts them). This run reads them and does not change them; the M2M credentials go to secret/it/tba_bootstrap/m2m/migrate/m2m.'
+expect_in 'TBA credentials: it/tba_bootstrap/m2m/migrate/tba (mount secret), version 1 (NetSuite accepts them). This run reads them and does not change them; the M2M credentials go to it/tba_bootstrap/m2m/migrate/m2m (mount secret).'
 expect_in "$m2m_marker 3300003_SB1 (sandbox)"
-expect_in 'This account uses TBA credentials stored at secret/it/tba_bootstrap/m2m/migrate/tba. They stay untouched:'
+expect_in 'This account uses TBA credentials stored at it/tba_bootstrap/m2m/migrate/tba (mount secret). They stay untouched:'
 expect_in 'missing client_id, certificate_id.'
 files+=("$rb/migrate.md" "$rb/netsuite-m2m-3300003_SB1.pem")
 m2m upload "$config" "$state" migrate 0 "$rb/netsuite-m2m-3300003_SB1.pem"
 CI=true PLAYBOOK=netsuite_ops.credentials.migrate_to_m2m with_m2m_values migrate 0 bootstrap migrate migrate-done \
   -e tba_bootstrap_runbook_path="$rb/migrate.md"
 expect_rc 0
-expect_in 'Migrated: NetSuite account 3300003_SB1 has working OAuth 2.0 M2M credentials at secret/it/tba_bootstrap/m2m/migrate/m2m.'
-expect_in 'The TBA credentials at secret/it/tba_bootstrap/m2m/migrate/tba were not changed (version 1).'
+expect_in 'Migrated: NetSuite account 3300003_SB1 has working OAuth 2.0 M2M credentials at it/tba_bootstrap/m2m/migrate/m2m (mount secret).'
+expect_in 'The TBA credentials at it/tba_bootstrap/m2m/migrate/tba (mount secret) were not changed (version 1).'
 expect_in 'vault kv metadata delete -mount=secret it/tba_bootstrap/m2m/migrate/tba'
 m2m stored "$config" "$state" migrate it/tba_bootstrap/m2m/migrate/m2m 1 --certificate-file "$rb/netsuite-m2m-3300003_SB1.pem"
 m2m unchanged "$config" "$state" migrate it/tba_bootstrap/m2m/migrate/tba 1
@@ -478,8 +481,8 @@ m2m upload "$config" "$state" migrate_same 0 "$rb/netsuite-m2m-3300004.pem"
 CI=true PLAYBOOK=netsuite_ops.credentials.migrate_to_m2m with_m2m_values migrate_same 0 bootstrap migrate_same same-done \
   -e tba_bootstrap_m2m_same_path=true -e tba_bootstrap_runbook_path="$rb/migrate_same.md"
 expect_rc 0
-expect_in "Vault: secret/$same, version 2 (written now; previous version 1)."
-expect_in "Readers of the latest version of secret/$same now get the M2M credentials"
+expect_in "Vault: $same (mount secret), version 2 (written now; previous version 1)."
+expect_in "Readers of the latest version of $same (mount secret) now get the M2M credentials"
 m2m stored "$config" "$state" migrate_same "$same" 2 --certificate-file "$rb/netsuite-m2m-3300004.pem"
 m2m unchanged "$config" "$state" migrate_same "$same" 1
 PLAYBOOK=netsuite_ops.credentials.migrate_to_m2m CI=true bootstrap migrate_same same-rerun -e tba_bootstrap_m2m_same_path=true

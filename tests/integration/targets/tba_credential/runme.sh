@@ -8,6 +8,10 @@ export ANSIBLE_ROLES_PATH="$PWD/..${ANSIBLE_ROLES_PATH:+:$ANSIBLE_ROLES_PATH}"
 log="${OUTPUT_DIR:-/tmp}/tba_credential-vvvv.log"
 # ansible-core 2.21 leaves module_args out of results unless asked: ask, so a missing no_log shows.
 export ANSIBLE_INJECT_INVOCATION=true ANSIBLE_DIFF_ALWAYS=false
+# An absolute async_dir: ansible-core's async_wrapper expands "~/.ansible_async" with $HOME, but
+# async_status expands "~" as the account's home (~<user>, from the password database), so
+# with any other HOME the async task in env_fallback.yml would report "could not find job".
+export ANSIBLE_ASYNC_DIR="${OUTPUT_DIR:-$(mktemp -d)}/ansible_async"
 run() { ansible-playbook -i "$INVENTORY_PATH" -e @"$config" -vvvv "$@" 2>&1 | tee -a "$log" "$modelog"; return "${PIPESTATUS[0]}"; }
 # OpenBao's own variable names, set for the whole process (see env_fallback.yml).
 bao_env=$(python -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["vault_url"], c["vault_tokens"]["tba-writer"])' "$config")
@@ -16,6 +20,17 @@ run_with_bao_env() (
   export BAO_ADDR="${bao_env% *}" BAO_TOKEN="${bao_env#* }"
   run "$@"
 )
+# The collection's README, where ansible-test makes Ansible find the collection.
+readme=$(python - <<'PY'
+import os
+for root in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep):
+    path = os.path.join(root, "ansible_collections", "netsuite_ops", "credentials", "README.md")
+    if root and os.path.isfile(path):
+        print(path)
+        break
+PY
+)
+[ -n "$readme" ] || { echo "README.md not found under ANSIBLE_COLLECTIONS_PATH"; exit 1; }
 : > "$log"
 for mode in controller module; do
   export NETSUITE_OPS_CREDENTIALS_EXECUTION="$mode"
@@ -25,6 +40,10 @@ for mode in controller module; do
   run --check --diff check_mode.yml
   run hostile.yml
   run_with_bao_env env_fallback.yml
+  # The README's loop example, as written (its vars shape and its task), with BAO_ADDR/BAO_TOKEN.
+  readme_dir="${OUTPUT_DIR:-$(mktemp -d)}/readme-$mode"; mkdir -p "$readme_dir"
+  python files/readme_example.py "$readme" "$config" "$readme_dir"
+  run_with_bao_env readme_loop.yml -e readme_example_dir="$readme_dir"
   # Each pass really took its path: the action plugin says where it ran (at -vvv).
   if [ "$mode" = controller ]; then want='runs in the controller'; other='not in the controller'
   else want='not in the controller'; other='runs in the controller'; fi

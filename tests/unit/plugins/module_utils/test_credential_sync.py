@@ -194,7 +194,7 @@ def test_a_loser_reports_no_change_for_metadata_the_winner_already_wrote(vault, 
                          "auth_type": "tba"}
     outcome = ensure_present(credentials, store, probe_for(netsuite, credentials), token_name="t")
     assert not outcome.failed and not outcome.changed, outcome.msg
-    assert outcome.msg == "Credentials already stored at secret/data/%s, version 1" % path
+    assert outcome.msg == "Credentials already stored at %s (mount secret), version 1" % path
 
 
 class NewerWriterDuringMetadata(Kv2Secret):
@@ -212,7 +212,7 @@ def test_metadata_written_over_a_newer_writer_is_reported_not_claimed(vault, net
     store.newer_data = dict(credentials.as_vault_data(), token_secret=secrets.token_hex(32))
     outcome = ensure_present(credentials, store, probe_for(netsuite, credentials), token_name="ours")
     assert outcome.failed and outcome.changed
-    assert outcome.msg.startswith("Another writer stored version 2 of secret/data/%s while this task wrote "
+    assert outcome.msg.startswith("Another writer stored version 2 of %s (mount secret) while this task wrote "
                                   "version 1" % path)
     assert outcome.vault["version"] == 2
     # Our data is kept as version 1: nothing is lost.

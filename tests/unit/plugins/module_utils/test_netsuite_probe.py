@@ -256,7 +256,11 @@ def test_missing_requests_is_reported_not_raised(monkeypatch):
     monkeypatch.setitem(sys.modules, "requests", None)
     result = probe(new_credentials(), "https://127.0.0.1:9")
     assert not result.ok and result.error_code == "MISSING_DEPENDENCY"
-    assert result.attempts == 0 and "pip install requests-oauthlib" in result.hint
+    assert result.attempts == 0 and "pip install hvac requests-oauthlib" in result.hint
+    failure = result.failure()
+    assert failure.code == "dependency:missing" and "NetSuite" not in failure.reason
+    assert failure.reason == ("Missing dependency: the Python package requests is not installed where the task "
+                              "runs (%s)" % sys.executable)
 
 
 def test_the_tba_probe_imports_no_oauthlib():
@@ -437,7 +441,6 @@ def test_realm_is_not_part_of_the_signature():
     (None, "DNS_FAILURE", "Company Information > Company URLs"),
     (None, "TLS_ERROR", "netsuite_validate_certs to false only for test beds"),
     (200, "UNEXPECTED_RESPONSE", "did not answer like NetSuite"),
-    (None, "MISSING_DEPENDENCY", "pip install requests-oauthlib"),
     (400, "SOMETHING_NEW", "see error_code and detail"),
 ])
 def test_hint_for_table(status, code, expected):

@@ -184,6 +184,7 @@ def test_good_credentials_take_one_token_request_and_one_bearer_get(m2m):
         result = probe(credentials, server)
     assert_nothing_secret(result, credentials, token)
     assert result.ok and (result.status_code, result.probe, result.attempts) == (200, SERVER_TIME_PROBE, 2)
+    assert result.retries == 0 and result.to_dict()["retries"] == 0  # two requests, not a retry
     assert abs(result.clock_skew_seconds) < 5 and result.warnings == ()
     assert server.sent() == [("POST", TOKEN_PATH), ("GET", SERVER_TIME_PATH)]
     post, get = server.seen
@@ -322,7 +323,7 @@ def test_the_emulator_busy_token_endpoint_is_retried(emulator, emulated):
     account, credentials = emulated(key_type="ec-p256", busy_times=2)
     delays = []
     result = emulator_probe(emulator, credentials, sleep=delays.append)
-    assert result.ok and result.attempts == 4 and delays == [1.0, 1.0]
+    assert result.ok and result.attempts == 4 and delays == [1.0, 1.0] and result.retries == 2
     assert sent_to(emulator, account) == [("POST", TOKEN_PATH, 429)] * 2 + [
         ("POST", TOKEN_PATH, 200), ("GET", SERVER_TIME_PATH, 200)]
 
@@ -488,7 +489,7 @@ def test_a_busy_token_endpoint_is_retried_with_a_new_assertion(m2m):
     delays = []
     with ScriptedServer(script) as server:
         result = probe(m2m(), server, sleep=delays.append, clock=SteppingClock())
-    assert result.ok and result.attempts == 3 and delays == [1.0]
+    assert result.ok and result.attempts == 3 and delays == [1.0] and result.retries == 1
     assert server.sent() == [("POST", TOKEN_PATH), ("POST", TOKEN_PATH), ("GET", SERVER_TIME_PATH)]
     first, second = (jwt_part(assertion, 1) for assertion in server.assertions())
     assert second["iat"] > first["iat"] and second["exp"] > first["exp"]
@@ -692,9 +693,9 @@ def test_a_missing_library_is_reported_not_raised(m2m, monkeypatch, module, libr
     with ScriptedServer({}) as server:
         result = probe_connection(credentials, server.url)
     assert not result.ok and (result.error_code, result.attempts) == ("MISSING_DEPENDENCY", 0)
-    assert result.hint.startswith("Install %s where the module runs (pip install requests-oauthlib PyJWT "
-                                  "cryptography" % library)
-    assert module in result.detail and server.seen == []
+    assert result.detail == "the Python package %s is not installed where the task runs (%s)" % (library, sys.executable)
+    assert result.hint.startswith("Install it into that Python: pip install hvac requests-oauthlib cryptography PyJWT")
+    assert result.failure().code == "dependency:missing" and server.seen == []
 
 
 def test_an_unknown_auth_type_is_a_bug_not_a_result():
