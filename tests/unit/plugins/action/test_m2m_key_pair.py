@@ -36,7 +36,7 @@ class _Module:
     check_mode = False
 
     def __init__(self, **params):
-        self.params = dict(dict(account_id="1234567", valid_days=365, rotate=False, key_type="ec256",
+        self.params = dict(dict(account_id="1234567", valid_days=365, rotate=False, key_type="ec-p256",
                                 integration_name=None, organization=None), **params)
 
     def warn(self, _text):
