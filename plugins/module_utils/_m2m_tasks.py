@@ -286,7 +286,7 @@ def _certificate_file_path(module):
     try:
         return check_target(path, "certificate_file")
     except FileTargetError as exc:
-        raise CredentialInputError([exc.failure.reason])
+        raise CredentialInputError([exc.failure.reason]) from None
 
 
 def _write_certificate_file(module, path, certificate_pem):
@@ -338,11 +338,14 @@ def _key_pair(module):
         msg = "Generated a %s key pair; the private key is stored only at %s" % (module.params["key_type"], pending.data_path)
     publish(module, [certificate_pem])
     if certificate_file:
+        failure = None
         try:
             result["changed"] = _write_certificate_file(module, certificate_file, certificate_pem) or result["changed"]
         except FileTargetError as exc:
+            failure = exc.failure
+        if failure is not None:  # outside the except clause: no traceback attached at -vvv
             # Vault may hold a new pending pair by now: the failure says so, changed included.
-            fail_with(module, Failure(exc.failure.code, "%s; %s" % (exc.failure.reason, msg), exc.failure.hint), **result)
+            fail_with(module, Failure(failure.code, "%s; %s" % (failure.reason, msg), failure.hint), **result)
         result["certificate_file"] = certificate_file
     finish(module, msg=msg, certificate=_certificate_summary(certificate_pem, account), **result)
 

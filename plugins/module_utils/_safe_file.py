@@ -61,7 +61,7 @@ def check_target(path, option):
     except (FileNotFoundError, NotADirectoryError):
         info = None  # the directory's turn, below
     except OSError as exc:
-        raise FileTargetError(option, path, "cannot be examined (%s)" % _why(exc))
+        raise FileTargetError(option, path, "cannot be examined (%s)" % _why(exc)) from None
     if info is not None:
         for test, rule in _NOT_REGULAR:
             if test(info.st_mode):
@@ -72,7 +72,7 @@ def check_target(path, option):
     try:
         parent = os.stat(directory)
     except OSError:
-        raise FileTargetError(option, path, "cannot be written: its directory does not exist")
+        raise FileTargetError(option, path, "cannot be written: its directory does not exist") from None
     if not stat.S_ISDIR(parent.st_mode):
         raise FileTargetError(option, path, "cannot be written: its directory is not a directory")
     real = os.path.realpath(directory)
@@ -140,7 +140,7 @@ def write_file(path, content, option, mode=0o644):
     except FileTargetError:
         raise
     except OSError as exc:
-        raise FileTargetError(option, path, "could not be written (%s)" % _why(exc))
+        raise FileTargetError(option, path, "could not be written (%s)" % _why(exc)) from None
     finally:
         if created:
             try:

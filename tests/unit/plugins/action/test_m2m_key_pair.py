@@ -70,3 +70,58 @@ def test_the_same_certificate_is_not_written_again(tmp_path):
     assert _m2m_tasks._write_certificate_file(_Module(), str(target), "pem\n") is False
     assert _m2m_tasks._write_certificate_file(_Module(), str(target), "other\n") is True
     assert target.read_text() == "other\n" and target.stat().st_ino != before
+
+
+class _Stored:
+    """Vault's side, in memory: an empty path that accepts one write."""
+
+    def __init__(self):
+        self.written = []
+        self.mount_point, self.path, self.data_path = "secret", "x/pending", "secret/data/x/pending"
+        self.metadata_path = "secret/metadata/x/pending"
+
+    def read(self):
+        return SimpleNamespace(exists=False, data={}, custom_metadata=None, current_version=None)
+
+    def ensure_writable(self, _state):
+        pass
+
+    def write(self, data, cas):
+        self.written.append(data)
+        return 1
+
+    def update_custom_metadata(self, _metadata):
+        pass
+
+
+class _Failed(Exception):
+    pass
+
+
+def test_a_write_that_fails_after_the_pair_is_stored_says_changed_and_where(tmp_path, monkeypatch):
+    """The check passed, then the directory went away: the pending pair is in Vault, so the
+    failure must not say changed: false (it did, and the operator re-ran into a stale pair)."""
+    target = tmp_path / "gone" / "cert.pem"
+    target.parent.mkdir()
+    stored = _Stored()
+    monkeypatch.setattr(_m2m_tasks, "vault_secret", lambda _module, _path=None: stored)
+    real_write = _m2m_tasks.write_file
+
+    def vanishing_directory(path, *args, **kwargs):
+        target.parent.rmdir()
+        return real_write(path, *args, **kwargs)
+    monkeypatch.setattr(_m2m_tasks, "write_file", vanishing_directory)
+    module = _Module(certificate_file=str(target), path="x", engine_mount_point="secret")
+    module.no_log_values = set()
+
+    def fail_json(**result):
+        raise _Failed(result)
+    module.fail_json = fail_json
+    with pytest.raises(_Failed) as caught:
+        _m2m_tasks._key_pair(module)
+    result = caught.value.args[0]
+    assert len(stored.written) == 1
+    assert result["changed"] is True and result["generated"] is True and result["failure_code"] == "input:invalid"
+    assert result["msg"] == ("certificate_file: %s cannot be written: its directory does not exist; Generated a "
+                             "ec-p256 key pair; the private key is stored only at secret/data/x/pending" % target)
+    assert stored.written[0]["private_key"] not in str(result)
