@@ -242,8 +242,9 @@ class ActionModule(ActionBase):
             for option, path in files.items():
                 _prepare(option, path)
         except FileTargetError as exc:
-            return dict(failed=True, ok=False, msg="%s; no account was checked" % exc.failure.reason,
-                        **exc.failure.fields())
+            reason = "%s; no account was checked" % exc.failure.reason
+            return dict(failed=True, ok=False, rows=[], summary=[reason], failed_hosts=[], msg=reason,
+                        file_errors=[exc.failure.reason], **exc.failure.fields())
         hosts = options["hosts"]
         if hosts is None:
             hosts = task_vars.get("ansible_play_hosts_all") or task_vars.get("ansible_play_hosts") or []
