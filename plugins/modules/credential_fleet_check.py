@@ -75,7 +75,7 @@ options:
       - Write the JSON report (C(ok), C(failed), C(accounts)) to this file on the controller.
       - A relative path is relative to the directory C(ansible-playbook) was started in. A missing
         directory is made.
-      - It must be a regular file or not exist yet: a symbolic link, a directory, a FIFO or a device
+      - It must be a regular file or not exist yet. A symbolic link, a directory, a FIFO or a device
         is refused before any account is checked. The file is replaced at once (a new file with an
         unpredictable name in the same directory, then renamed).
     type: path
