@@ -20,7 +20,6 @@ Knows nothing of Ansible: the caller turns its inventory into ``AccountSettings`
 """
 
 import json
-import os
 import re
 import threading
 import time
