@@ -32,9 +32,12 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
     junit_xml,
     report_json,
     summary_lines,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._safe_file import (
+    FileTargetError,
+    check_target,
     write_file,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_secrets import (
     is_short_secret,
@@ -209,18 +212,26 @@ def _junit_classname(task_path):
     return classname
 
 
+def _prepare(option, path):
+    """Before any account is checked: the report's directory is made (as the junit callback
+    makes its own) and the file checked, so a link, a directory or a FIFO there fails at once."""
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    except OSError:
+        pass  # check_target names what is wrong with the directory
+    return check_target(path, option)
+
+
 def _write(out, option, path, text):
     """Write a report file; a file that cannot be written fails the check (CI would miss its
     artifact) but keeps every account's result and the summary."""
     try:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        return write_file(path, text)
-    except OSError as exc:
-        reason = "%s: could not write %s (%s)" % (option, path, exc.strerror or type(exc).__name__)
+        return write_file(_prepare(option, path), text, option)
+    except FileTargetError as exc:
+        reason = exc.failure.reason
         out.update(ok=False, msg="%s; %s" % (out["msg"], reason))
         out.setdefault("file_errors", []).append(reason)
-        out.update(Failure("input:invalid", reason, "Point %s at a writable file in an existing directory "
-                           "(relative paths start where ansible-playbook was started)." % option).fields())
+        out.update(exc.failure.fields())
         return None
 
 
@@ -250,6 +261,21 @@ class ActionModule(ActionBase):
         for name in ("concurrency", "per_account_concurrency"):
             if not 1 <= options[name] <= MAX_CONCURRENCY:
                 return dict(failed=True, msg="%s: must be from 1 to %d" % (name, MAX_CONCURRENCY))
+        files = {}
+        if options["report_path"]:
+            files["report_path"] = _resolved(options["report_path"])
+        junit_dir = _junit_dir(options["junit_dir"])
+        task_path = self._task.get_path() or ""
+        suite = os.path.splitext(os.path.basename(re.sub(r":[0-9]+$", "", task_path)))[0] or "verify"
+        if junit_dir:
+            files["junit_dir"] = os.path.join(junit_dir, "%s-accounts-%s.xml" % (suite, time.time()))
+        try:
+            for option, path in files.items():
+                _prepare(option, path)
+        except FileTargetError as exc:
+            reason = "%s; no account was checked" % exc.failure.reason
+            return dict(failed=True, ok=False, rows=[], summary=[reason], failed_hosts=[], msg=reason,
+                        file_errors=[exc.failure.reason], **exc.failure.fields())
         hosts = options["hosts"]
         if hosts is None:
             hosts = task_vars.get("ansible_play_hosts_all") or task_vars.get("ansible_play_hosts") or []
@@ -272,17 +298,12 @@ class ActionModule(ActionBase):
         out = dict(ok=not failed, rows=rows, summary=summary, failed_hosts=failed,
                    msg=summary[-1] if rows else "No account to check")
 
-        if options["report_path"]:
-            out["report_path"] = _write(out, "report_path", _resolved(options["report_path"]),
-                                        scrubber.scrub(report_json(rows)))
-        junit_dir = _junit_dir(options["junit_dir"])
-        if junit_dir:
-            task_path = self._task.get_path() or ""
-            suite = os.path.splitext(os.path.basename(re.sub(r":[0-9]+$", "", task_path)))[0] or "verify"
+        if "report_path" in files:
+            out["report_path"] = _write(out, "report_path", files["report_path"], scrubber.scrub(report_json(rows)))
+        if "junit_dir" in files:
             text = junit_xml(rows, str(task_vars.get("ansible_play_name") or ""), suite_name=suite,
                              classname=_junit_classname(task_path), case_name=options["junit_test_case_name"])
-            out["junit_path"] = _write(out, "junit_dir", os.path.join(junit_dir, "%s-accounts-%s.xml" % (suite, time.time())),
-                                       scrubber.scrub(text))
+            out["junit_path"] = _write(out, "junit_dir", files["junit_dir"], scrubber.scrub(text))
         out["seconds"] = round(time.monotonic() - started, 3)
         if failed and options["fail_on_error"]:
             out["failed"] = True

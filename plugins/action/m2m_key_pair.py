@@ -4,6 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """m2m_key_pair in the controller's process when the task runs there; the module elsewhere."""
 
+from ansible_collections.netsuite_ops.credentials.plugins.filter.controller_path import controller_path
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_tasks import M2M_KEY_PAIR
 from ansible_collections.netsuite_ops.credentials.plugins.plugin_utils._controller_action import (
     ControllerActionBase,
@@ -12,3 +13,11 @@ from ansible_collections.netsuite_ops.credentials.plugins.plugin_utils._controll
 
 class ActionModule(ControllerActionBase):
     DEFINITION = M2M_KEY_PAIR
+
+    def run(self, tmp=None, task_vars=None):
+        # One rule on both paths: a relative certificate_file starts where ansible-playbook was
+        # started (as every path of this collection), not in the directory a module runs in.
+        path = self._task.args.get("certificate_file")
+        if isinstance(path, str) and path:
+            self._task.args["certificate_file"] = controller_path(path)
+        return super().run(tmp, task_vars)

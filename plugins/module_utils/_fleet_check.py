@@ -20,9 +20,7 @@ Knows nothing of Ansible: the caller turns its inventory into ``AccountSettings`
 """
 
 import json
-import os
 import re
-import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -480,19 +478,3 @@ def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNI
             failure.text = _xml_text("\n".join([message] + details))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
-
-
-def write_file(path, text, mode=0o644):
-    """Write ``text`` to ``path`` at once (a reader never sees half a file)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    return path

@@ -34,6 +34,12 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_keyg
     generate_key_and_certificate,
     subject_problems,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._safe_file import (
+    FileTargetError,
+    check_target,
+    read_regular,
+    write_file,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import stored_auth_type
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
     ENVIRONMENTS,
@@ -274,34 +280,27 @@ def _certificate_summary(certificate_pem, account):
 
 
 def _certificate_file_path(module):
-    """The absolute ``certificate_file``, or None. Checked before anything is generated, so a
-    missing directory fails with nothing stored (in check mode too)."""
+    """The absolute ``certificate_file``, or None. Checked (a regular file or absent, in an
+    existing writable directory) before anything is generated or stored, in check mode too.
+    The action plugin has made a relative path absolute already (see the option's docs)."""
     path = module.params.get("certificate_file")
     if not path:
         return None
     path = os.path.abspath(os.path.expanduser(path))
-    directory = os.path.dirname(path)
-    if not os.path.isdir(directory):
-        raise CredentialInputError(["certificate_file: the directory %s does not exist" % directory])
-    return path
+    try:
+        return check_target(path, "certificate_file")
+    except FileTargetError as exc:
+        raise CredentialInputError([exc.failure.reason]) from None
 
 
 def _write_certificate_file(module, path, certificate_pem):
     """Write the public certificate for the operator to upload (``path``: from
     _certificate_file_path); True when the file changed."""
-    try:
-        with open(path) as handle:
-            if handle.read() == certificate_pem:
-                return False
-    except (IOError, OSError):
-        pass
+    if read_regular(path) == certificate_pem.encode("utf-8"):
+        return False
     if module.check_mode:
         return True
-    tmp = path + ".tmp"
-    with open(tmp, "w") as handle:
-        handle.write(certificate_pem)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_file(path, certificate_pem, "certificate_file", mode=0o644)
     return True
 
 
@@ -346,7 +345,14 @@ def _key_pair(module):
         msg = "Generated a %s key pair; the private key is stored only at %s" % (module.params["key_type"], pending.location)
     publish(module, [certificate_pem])
     if certificate_file:
-        result["changed"] = _write_certificate_file(module, certificate_file, certificate_pem) or result["changed"]
+        failure = None
+        try:
+            result["changed"] = _write_certificate_file(module, certificate_file, certificate_pem) or result["changed"]
+        except FileTargetError as exc:
+            failure = exc.failure
+        if failure is not None:  # outside the except clause: no traceback attached at -vvv
+            # Vault may hold a new pending pair by now: the failure says so, changed included.
+            fail_with(module, Failure(failure.code, "%s; %s" % (failure.reason, msg), failure.hint), **result)
         result["certificate_file"] = certificate_file
     finish(module, msg=msg, certificate=_certificate_summary(certificate_pem, account), **result)
 

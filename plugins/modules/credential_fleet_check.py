@@ -76,7 +76,11 @@ options:
   report_path:
     description:
       - Write the JSON report (C(ok), C(failed), C(accounts)) to this file on the controller.
-      - A relative path is relative to the directory C(ansible-playbook) was started in.
+      - A relative path is relative to the directory C(ansible-playbook) was started in. A missing
+        directory is made.
+      - It must be a regular file or not exist yet. A symbolic link, a directory, a FIFO or a device
+        is refused before any account is checked. The file is replaced at once (a new file with an
+        unpredictable name in the same directory, then renamed).
     type: path
   junit_dir:
     description:
@@ -84,7 +88,8 @@ options:
         C(<playbook>-accounts-<time>.xml).
       - Defaults to E(JUNIT_OUTPUT_DIR) when it is set, else to C(~/.ansible.log) when the
         C(ansible.builtin.junit) callback is enabled; otherwise no file is written.
-      - A relative path is relative to the directory C(ansible-playbook) was started in.
+      - A relative path is relative to the directory C(ansible-playbook) was started in. A missing
+        directory is made; the file is written like O(report_path).
       - E(JUNIT_TASK_CLASS), E(JUNIT_TASK_RELATIVE_PATH) and E(JUNIT_REPLACE_OUT_OF_TREE_PATH) shape
         the C(classname) as they do for the junit callback.
     type: path

@@ -70,6 +70,12 @@ options:
     description:
       - Where to write the public certificate (PEM) for the operator to upload, on the host that runs
         the task. The directory must exist.
+      - A relative path is relative to the directory C(ansible-playbook) was started in, on both
+        execution paths (the action plugin makes it absolute on the controller before the task runs).
+      - It must be a regular file or not exist yet. A symbolic link (even to a regular file), a
+        directory, a FIFO, a device, a socket or a path under C(/proc) or C(/sys) is refused before
+        anything is generated or stored in Vault. The file is replaced at once (a new file with an
+        unpredictable name in the same directory, then renamed), with mode C(0644).
     type: path
   rotate:
     description:

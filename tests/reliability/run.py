@@ -1,6 +1,6 @@
 """The reliability suite: leaks, bad input, faults, concurrency and HA failover, with a report.
 
-    python tests/reliability/run.py [--parts inputs,faults,concurrency,ha,newcomer,bounds,errors,untrusted,leaks] [--out DIR]
+    python tests/reliability/run.py [--parts inputs,faults,concurrency,ha,newcomer,bounds,errors,untrusted,files,leaks] [--out DIR]
 
 Run by ``scripts/test reliability`` and by ``scripts/test`` (every part; NSO_RELIABILITY_PARTS picks some).
 Prints one line per case, then the report; writes DIR/reliability-report.json. Exits 1 if any
@@ -19,7 +19,7 @@ from bed import Bed  # noqa: E402
 from report import Report  # noqa: E402
 
 # Order matters: the leak hunt runs last so it searches everything the other parts printed.
-PARTS = ("inputs", "faults", "concurrency", "ha", "newcomer", "bounds", "errors", "untrusted", "leaks")
+PARTS = ("inputs", "faults", "concurrency", "ha", "newcomer", "bounds", "errors", "untrusted", "files", "leaks")
 
 
 def main(argv=None):

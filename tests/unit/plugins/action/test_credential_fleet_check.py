@@ -12,7 +12,8 @@ def test_an_unwritable_report_path_fails_naming_the_option(tmp_path):
     blocker.write_text("x")
     assert _write(out, "report_path", str(blocker / "report.json"), "{}") is None
     assert out["ok"] is False and out["rows"] == [{"host": "a"}, {"host": "b"}]
-    assert out["msg"].startswith("All 2 accounts passed.; report_path: could not write ")
+    assert out["msg"] == ("All 2 accounts passed.; report_path: %s cannot be written: its directory is not a "
+                          "directory" % (blocker / "report.json"))
     assert out["failure_code"] == "input:invalid" and "report_path" in out["hint"]
 
 
