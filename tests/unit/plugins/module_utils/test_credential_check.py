@@ -51,7 +51,7 @@ class _Store:
     location = "netsuite/1234567/x (mount secret)"
 
     def __init__(self, data):
-        self.state = SimpleNamespace(exists=True, data=data, custom_metadata={}, current_version=1,
+        self.state = SimpleNamespace(exists=True, data=data, custom_metadata={}, current_version=1, oversized=None,
                                      created_time="2026-10-30T12:00:00Z")
 
     def read(self, version=None):
