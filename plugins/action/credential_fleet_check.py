@@ -44,7 +44,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_se
     short_secret_options,
     short_secret_warning,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import (
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import (
     NETSUITE_ARGSPEC,
     option_problem,
     unknown_vault_keys,

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """tba_connection_test in the controller's process when the task runs there; the module elsewhere."""
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import TBA_CONNECTION_TEST
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._check_tasks import TBA_CONNECTION_TEST
 from ansible_collections.netsuite_ops.credentials.plugins.plugin_utils._controller_action import (
     ControllerActionBase,
 )

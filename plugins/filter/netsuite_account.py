@@ -6,10 +6,10 @@
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
     ENVIRONMENTS,
-    CredentialInputError,
     check_environment,
+    CredentialInputError,
     parse_account_id,
 )
 

@@ -19,12 +19,14 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_l
     stored_keys,
     stored_size_problem,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import SECRET_FIELDS as TBA_SECRET_FIELDS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+    SECRET_FIELDS as TBA_SECRET_FIELDS,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
     CredentialInputError,
-    build_credentials,
     parse_account_id,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import build_credentials
 
 # What the owner of each kind does when stored credentials are older than max_age_days.
 _TOO_OLD_HINT = {

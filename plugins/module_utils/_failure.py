@@ -72,7 +72,7 @@ def failure_of(exc, input_hint, settings=None):
     the NetSuite test goes to Vault); anything else is a bug. Never the text of an exception that
     may quote a URL or a header."""
     # pylint: disable=import-outside-toplevel  # they import this module
-    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import CredentialInputError
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import CredentialInputError
     from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _transport_errors
     from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
         VaultConnectionError,

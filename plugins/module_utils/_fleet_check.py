@@ -35,7 +35,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credenti
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_secrets import is_short_secret, mask_whole
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
     CredentialInputError,
     resolve_netsuite_url,
 )

@@ -21,18 +21,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
-    _INVISIBLE,
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
+    INVISIBLE,
     VALUE_MAX,
+    check_distinct,
+    clean_value,
     CredentialInputError,
+    declared_account,
     NetSuiteAccount,
     OfAnAccount,
-    _check_distinct,
-    _clean_value,
-    declared_account,
     parse_account_id,
-    secret_shape_rule,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import secret_shape_rule
 
 M2M_STORED_KEYS = ("account_id", "client_id", "certificate_id", "private_key", "certificate")
 M2M_SECRET_FIELDS = ("client_id", "private_key", "private_key_passphrase")
@@ -203,8 +203,8 @@ def _strip_debris(value):
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         debris = True
-    if any(c in _INVISIBLE for c in text):
-        text = "".join(c for c in text if c not in _INVISIBLE)
+    if any(c in INVISIBLE for c in text):
+        text = "".join(c for c in text if c not in INVISIBLE)
         debris = True
     lines = text.split("\n")
     stripped = [line.strip() for line in lines]
@@ -405,7 +405,7 @@ def _load_key(block, passphrase, names, problems, warnings, trusted=False):
         return None
     else:
         candidates = [passphrase]
-        trimmed = passphrase.strip().strip(_INVISIBLE).strip()
+        trimmed = passphrase.strip().strip(INVISIBLE).strip()
         if trimmed and trimmed != passphrase:
             candidates.append(trimmed)  # a newline from a file or a prompt, tried second
     for attempt, password in enumerate(candidates):
@@ -574,7 +574,7 @@ def _algorithm(value, key_type, problems):
             alg for label, alg in _CURVES.values() if label == key_type)
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
-    text = _clean_value("algorithm", value, problems, [])
+    text = clean_value("algorithm", value, problems, [])
     if text is None:
         return None
     algorithm = text.upper()
@@ -614,7 +614,7 @@ def _scopes(value, problems):
 
 
 def _certificate_id(name, value, problems, warnings):
-    text = _clean_value(name, value, problems, warnings)
+    text = clean_value(name, value, problems, warnings)
     if text is None:
         return None
     if len(text) > CERTIFICATE_ID_MAX or not text.isascii() or not text.isprintable():
@@ -642,7 +642,7 @@ def build_m2m_credentials(values, *, environment=None, algorithm=None, scopes=("
     problems, warnings = [], []
     account = declared_account(values, environment, describe, problems, warnings)
 
-    client_id = _clean_value(describe("client_id"), values.get("client_id"), problems, warnings)
+    client_id = clean_value(describe("client_id"), values.get("client_id"), problems, warnings)
     if client_id is not None:
         rule = secret_shape_rule(describe("client_id"), client_id)
         if rule:
@@ -652,7 +652,7 @@ def build_m2m_credentials(values, *, environment=None, algorithm=None, scopes=("
     comparable = [(describe(n), v) for n, v in (("client_id", client_id), ("certificate_id", certificate_id)) if v]
     if account is not None:
         comparable.insert(0, (describe("account_id"), account.realm))
-    _check_distinct(comparable, problems)
+    check_distinct(comparable, problems)
 
     key_name, cert_name = describe("private_key"), describe("certificate")
     passphrase_name = describe("private_key_passphrase")

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
-"""The OAuth 2.0 client credentials (M2M) tasks, run like the TBA ones (see _tba_tasks).
+"""The OAuth 2.0 client credentials (M2M) tasks, run like the TBA ones (see _task_runner).
 
 m2m_key_pair makes a key pair and a self-signed certificate in memory and keeps them in Vault at
 a pending path until the operator has uploaded the certificate and knows its certificate ID;
@@ -41,14 +41,14 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._safe_fil
     write_file,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import stored_auth_type
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
     ENVIRONMENTS,
-    CredentialInputError,
     clean_token_name,
+    CredentialInputError,
     parse_account_id,
     resolve_netsuite_url,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import (
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import (
     KV_ARGSPEC,
     NETSUITE_ARGSPEC,
     argument_spec,
@@ -59,10 +59,10 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_modu
     vault_secret,
     warn,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import (
-    TaskDefinition,
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import (
     finish_sync,
     probe_with_options,
+    TaskDefinition,
 )
 
 PENDING_SUFFIX = "/pending"

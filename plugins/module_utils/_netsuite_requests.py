@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
-    _is_loopback,
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
+    is_loopback,
     resolve_netsuite_url,
 )
 
@@ -133,7 +133,7 @@ def account_hosts(account, netsuite_url=None):
     otherwise the RESTlet domain is the REST one with ``restlets.api`` for ``suitetalk.api``."""
     rest = resolve_netsuite_url(account, netsuite_url)
     parts = urlsplit(rest)
-    if _is_loopback(parts.hostname or ""):
+    if is_loopback(parts.hostname or ""):
         return AccountHosts(rest, rest)
     port = "" if parts.port is None else ":%d" % parts.port
     return AccountHosts(rest, "%s://%s.restlets.api.netsuite.com%s" % (parts.scheme, account.host_label, port))

@@ -12,7 +12,7 @@ it knows which it has.
 
 import json
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import VALUE_MAX
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import VALUE_MAX
 
 TBA_STORED_KEYS = ("account_id", "consumer_key", "consumer_secret", "token_id", "token_secret")
 M2M_STORED_KEYS = ("account_id", "client_id", "certificate_id", "private_key", "certificate")

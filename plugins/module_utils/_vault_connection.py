@@ -213,7 +213,7 @@ def connect(options, warnings=None, hide=None):
     session.verify = verify  # hvac takes a given session's verify over its own argument
     auth.prepare_session(session)
     # Before the client exists, so logins are retried like every other request. Retry warnings
-    # come later, during the caller's requests: `warnings` must be a live sink (see _tba_module).
+    # come later, during the caller's requests: `warnings` must be a live sink (see _task_module).
     install_retries(session, retries, warnings.append if warnings is not None else (lambda line: None))
     # token='' rather than None: None makes hvac read VAULT_TOKEN or ~/.vault-token by itself.
     client = hvac.Client(

@@ -144,7 +144,7 @@ failure_code:
 """
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_tasks import M2M_KEY_PAIR
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import run_task
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import run_task
 
 
 def main():

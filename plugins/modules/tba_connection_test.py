@@ -187,10 +187,8 @@ vault_error:
   type: str
 """
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import (
-    TBA_CONNECTION_TEST,
-    run_task,
-)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._check_tasks import TBA_CONNECTION_TEST
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import run_task
 
 
 def main():

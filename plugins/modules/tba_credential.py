@@ -251,10 +251,8 @@ vault_error:
   type: str
 """
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import (
-    TBA_CREDENTIAL,
-    run_task,
-)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import run_task
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import TBA_CREDENTIAL
 
 
 def main():

@@ -27,7 +27,7 @@ except ImportError:  # the module fallback reports it where the task runs
 
 
 class ControllerActionBase(ActionBase):
-    """Subclasses set DEFINITION (a module_utils._tba_tasks.TaskDefinition)."""
+    """Subclasses set DEFINITION (a module_utils._task_runner.TaskDefinition)."""
 
     DEFINITION = None
     TRANSFERS_FILES = False

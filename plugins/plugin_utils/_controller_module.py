@@ -28,7 +28,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_se
     mask_whole,
     set_aside,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import run_task
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import run_task
 
 # auto: in the controller when the task runs there, else the module; module / controller force one.
 EXECUTION_ENV_VAR = "NETSUITE_OPS_CREDENTIALS_EXECUTION"

@@ -53,9 +53,7 @@ def stored_values(account):
 def new_credentials(account_id=None):
     """Validated credentials (the modules' ``TbaCredentials``) for a fresh account."""
     # Imported here: the test bed uses this module without the collection on its path.
-    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
-        build_credentials,
-    )
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import build_credentials
     return build_credentials(dict(token_values(), account_id=account_id or next_account_id()))[0]
 
 

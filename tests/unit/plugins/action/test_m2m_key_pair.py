@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.action import m2m_key_pair as action
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _m2m_tasks
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import CredentialInputError
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import CredentialInputError
 
 
 @pytest.mark.parametrize("given, expected", [
@@ -79,6 +79,7 @@ class _Stored:
         self.written = []
         self.mount_point, self.path, self.data_path = "secret", "x/pending", "secret/data/x/pending"
         self.metadata_path = "secret/metadata/x/pending"
+        self.location = "x/pending (mount secret)"
 
     def read(self):
         return SimpleNamespace(exists=False, data={}, custom_metadata=None, current_version=None)
@@ -123,5 +124,5 @@ def test_a_write_that_fails_after_the_pair_is_stored_says_changed_and_where(tmp_
     assert len(stored.written) == 1
     assert result["changed"] is True and result["generated"] is True and result["failure_code"] == "input:invalid"
     assert result["msg"] == ("certificate_file: %s cannot be written: its directory does not exist; Generated a "
-                             "ec-p256 key pair; the private key is stored only at secret/data/x/pending" % target)
+                             "ec-p256 key pair; the private key is stored only at x/pending (mount secret)" % target)
     assert stored.written[0]["private_key"] not in str(result)

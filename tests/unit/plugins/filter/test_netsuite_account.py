@@ -12,7 +12,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.filter.netsuite_accoun
     FilterModule,
     netsuite_account,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import parse_account_id
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import parse_account_id
 
 
 @pytest.mark.parametrize("given, realm, label, environment, environment_label", [

@@ -32,10 +32,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_l
     STORED_DATA_MAX,
     stored_size_problem,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
-    VALUE_MAX,
-    CredentialInputError,
-)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import VALUE_MAX, CredentialInputError
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import TBA_CREDENTIAL
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from ansible_collections.netsuite_ops.credentials.plugins.modules import tba_credential

@@ -17,10 +17,8 @@ import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 import parse_time
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import probe_connection
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
-    CredentialInputError,
-    build_credentials,
-)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import CredentialInputError
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import build_credentials
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VaultConnectionError,
     connect,

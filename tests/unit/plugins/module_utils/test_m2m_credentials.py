@@ -26,9 +26,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_cred
     describe_certificate,
     load_stored_m2m,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
-    build_credentials,
-)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import build_credentials
 
 NOW = datetime(2027, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 CERTIFICATE_ID = "pvHJZk-siL5h1bm1pqypdH7dblr_ZYCE8gfODaKqAC4"

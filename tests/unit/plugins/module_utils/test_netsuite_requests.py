@@ -39,11 +39,11 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
     parse_user_request,
     suiteql_pages,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
     CredentialInputError,
-    build_credentials,
     parse_account_id,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import build_credentials
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
 from emulator.netsuite_tba_emulator import TOKEN_PATH
 from support.accounts import fake_account, next_account_id, stored_values

@@ -3,13 +3,13 @@ import secrets
 
 import pytest
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
-    CredentialInputError,
-    build_credentials,
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
     clean_token_name,
+    CredentialInputError,
     parse_account_id,
     resolve_netsuite_url,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import build_credentials
 
 
 def hex64():

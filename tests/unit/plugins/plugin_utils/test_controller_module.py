@@ -10,11 +10,9 @@ import sys
 
 import pytest
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import (
-    TBA_CONNECTION_TEST,
-    TBA_CREDENTIAL,
-    TaskDefinition,
-)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._check_tasks import TBA_CONNECTION_TEST
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import TaskDefinition
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import TBA_CREDENTIAL
 from ansible_collections.netsuite_ops.credentials.plugins.modules import tba_connection_test, tba_credential
 from ansible_collections.netsuite_ops.credentials.plugins.plugin_utils._controller_module import (
     EXECUTION_ENV_VAR,

@@ -1,7 +1,7 @@
 """The Ansible-side helpers: what they register as secret for Ansible's output masking."""
 from types import SimpleNamespace
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import hide
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import hide
 
 
 def test_hide_registers_values_as_text_and_skips_empty_ones():
@@ -12,7 +12,7 @@ def test_hide_registers_values_as_text_and_skips_empty_ones():
 
 
 def test_list_options_are_checked_entry_by_entry():
-    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_module import option_problem
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import option_problem
     spec = dict(type="list", elements="str", choices=["rest_webservices", "restlets"])
     assert option_problem("scope", spec, ["rest_webservices"]) is None
     assert option_problem("scope", spec, ["restlets", "rest_webservices"]) is None

@@ -26,10 +26,12 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_se
     mask_whole,
     set_aside,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
     ENVIRONMENTS,
-    SECRET_FIELDS,
     CredentialInputError,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
+    SECRET_FIELDS,
     build_credentials,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import timeout_problem
