@@ -303,7 +303,7 @@ def parse_suiteql(text) -> Query:
 def run_suiteql(query: Query, rows: list[dict]) -> list[dict]:
     """Rows of ``query`` over ``rows``, values as strings (as NetSuite's SuiteQL answers)."""
     known = sorted({key for row in rows for key in row} | {"id"})
-    named = [c for c in query.columns if c != "*"] + [c for c, _ in query.where] + ([query.order[0]] if query.order else [])
+    named = [c for c in query.columns if c != "*"] + [c for c, _value in query.where] + ([query.order[0]] if query.order else [])
     for name in named:
         if name not in known:
             raise search_error(f"Search error occurred: Unknown identifier '{name}'. "

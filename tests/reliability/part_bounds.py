@@ -96,10 +96,10 @@ def measured_playbook(bed, playbook, env, label, timeout=300):
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
     try:
-        output, _ = process.communicate(timeout=timeout)
+        output, _stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
-        output, _ = process.communicate()
+        output, _stderr = process.communicate()
         output += b"\n(timed out)"
     stop.set()
     poller.join()
@@ -428,4 +428,3 @@ def run(bed, report):
             repro(bed, report)
         except Exception as exc:  # pylint: disable=broad-exception-caught
             report.add(PART, repro.__name__, "ran to completion", "%s: %s" % (type(exc).__name__, exc), False)
-

@@ -140,15 +140,16 @@ def _refused(result, rule):
 
 
 def _shown(result):
-    return "failed=%s changed=%s code=%s msg=%r" % (result.get("failed"), result.get("changed"),
-                                                   result.get("failure_code"), str(result.get("msg", ""))[:160])
+    return "failed=%s changed=%s code=%s msg=%r" % (
+        result.get("failed"), result.get("changed"), result.get("failure_code"), str(result.get("msg", ""))[:160])
 
 
 def _one_path(bed, report, execution):
     started = time.monotonic()
     cases = _Cases(bed, execution)
-    add = lambda name, expected, observed, ok: report.add(  # noqa: E731
-        PART, "%s (%s)" % (name, execution), expected, observed, ok, time.monotonic() - started)
+
+    def add(name, expected, observed, ok):
+        report.add(PART, "%s (%s)" % (name, execution), expected, observed, ok, time.monotonic() - started)
 
     # 4 and 11: a relative certificate_file with a link planted at <target>.tmp.
     shared = cases.folder("shared")

@@ -237,8 +237,8 @@ class Untrusted:
         hostile_root = {"url": "{{ fx.hostile_vault }}", "token": "{{ vault_root_token }}"}
         tba = {name: "{{ fx.tba.%s }}" % name for name in ("account_id",) + TBA_FIELDS}
         good = {name: "{{ fx.good.%s }}" % name for name in ("account_id",) + TBA_FIELDS}
-        m2m = {name: "{{ fx.m2m.%s }}" % name for name in ("account_id", "client_id", "certificate_id",
-                                                             "private_key", "certificate")}
+        m2m_fields = ("account_id", "client_id", "certificate_id", "private_key", "certificate")
+        m2m = {name: "{{ fx.m2m.%s }}" % name for name in m2m_fields}
         found = []
         for server in ("b64_0", "b64_1", "b64_2", "groups4"):
             found.append(("netsuite 401: Authorization header as %s" % server, "tba_connection_test",

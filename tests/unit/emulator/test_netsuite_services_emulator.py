@@ -67,7 +67,8 @@ class Bearer:
                                 timeout=timeout)
 
 
-def suiteql(client, q, limit=None, offset=None, headers=TRANSIENT):
+def suiteql(client, q, limit=None, offset=None, headers=None):
+    headers = TRANSIENT if headers is None else headers
     params = {k: v for k, v in (("limit", limit), ("offset", offset)) if v is not None}
     return client.request("POST", SUITEQL, params=params, json_body={"q": q}, headers=headers)
 
@@ -195,8 +196,8 @@ def test_suiteql_without_prefer_transient_is_refused(make_client):
         assert (code, extra["o:errorHeader"]) == ("INVALID_HEADER", "Prefer") and "transient" in detail
 
 
-@pytest.mark.parametrize("limit, offset, name", [(0, 0, "limit"), (1001, 0, "limit"), ("x", 0, "limit"),
-                                                  (10, -1, "offset")])
+@pytest.mark.parametrize("limit, offset, name", [
+    (0, 0, "limit"), (1001, 0, "limit"), ("x", 0, "limit"), (10, -1, "offset")])
 def test_suiteql_page_bounds(make_client, limit, offset, name):
     code, _detail, extra = error_of(suiteql(make_client(), "SELECT id FROM customer", limit, offset), 400)
     assert (code, extra["o:errorQueryParam"]) == ("INVALID_PARAMETER", name)
@@ -216,7 +217,7 @@ def test_bad_suiteql_is_netsuites_invalid_search_query(make_client, q, detail):
 
 def test_suiteql_needs_suiteanalytics_workbook(make_client):
     client = make_client({"suiteanalytics_workbook": False})
-    code, detail, _ = error_of(suiteql(client, "SELECT id FROM subsidiary"), 403)
+    code, detail, _body = error_of(suiteql(client, "SELECT id FROM subsidiary"), 403)
     assert code == "INSUFFICIENT_PERMISSION"
     assert detail.startswith("Permission Violation: You need the 'Reports -> SuiteAnalytics Workbook' permission")
 
@@ -224,12 +225,12 @@ def test_suiteql_needs_suiteanalytics_workbook(make_client):
 def test_suiteql_on_a_table_the_role_cannot_see(make_client):
     client = make_client({"records": {"subsidiary": "view"}})
     assert suiteql(client, "SELECT id FROM subsidiary").status_code == 200
-    code, detail, _ = error_of(suiteql(client, "SELECT id FROM customer"), 400)
+    code, detail, _body = error_of(suiteql(client, "SELECT id FROM customer"), 400)
     assert (code, detail) == ("INVALID_PARAMETER", SEARCH + "Search error occurred: Record 'customer' was not found.")
 
 
 def test_suiteql_is_a_post(make_client):
-    code, _detail, _ = error_of(make_client().request("GET", SUITEQL, headers=TRANSIENT), 405)
+    code, _detail, _body = error_of(make_client().request("GET", SUITEQL, headers=TRANSIENT), 405)
     assert code == "METHOD_NOT_ALLOWED"
 
 
@@ -274,7 +275,7 @@ def test_record_create_read_update_delete(make_client):
     assert seen == [{"links": [], "companyname": "Acme Ltd"}]
 
     assert client.request("DELETE", RECORDS + "customer/" + new_id).status_code == 204
-    code, detail, _ = error_of(client.request("GET", RECORDS + "customer/" + new_id), 404)
+    code, detail, _body = error_of(client.request("GET", RECORDS + "customer/" + new_id), 404)
     assert (code, detail) == ("NONEXISTENT_ID", "The record instance does not exist. Provide a valid record "
                                                 "instance ID.")
 
@@ -282,7 +283,7 @@ def test_record_create_read_update_delete(make_client):
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
 def test_a_missing_record_is_nonexistent_id(make_client, method):
     body = {"companyname": "x"} if method == "PATCH" else None
-    code, _detail, _ = error_of(make_client().request(method, RECORDS + "customer/999999", json_body=body), 404)
+    code, _detail, _body = error_of(make_client().request(method, RECORDS + "customer/999999", json_body=body), 404)
     assert code == "NONEXISTENT_ID"
 
 
@@ -308,7 +309,7 @@ def test_each_method_needs_its_permission_level(make_client, level, allowed):
         if method in allowed:
             assert response.status_code in (200, 204), (method, response.text)
         else:
-            code, detail, _ = error_of(response, 403)
+            code, detail, _body = error_of(response, 403)
             assert (code, detail) == ("INSUFFICIENT_PERMISSION", NO_CUSTOMERS if level == "none" else HIGHER_CUSTOMERS)
 
 
@@ -450,7 +451,7 @@ def test_most_requests_in_flight_per_account_while_held(emu):
     calls = [(one, i) for i in range(3)] + [(two, 0)]
     results = []
     threads = [threading.Thread(target=lambda a=a: results.append(Tba(emu, a).request(
-        "GET", "/services/rest/system/v1/serverTime", timeout=60).status_code)) for a, _ in calls]
+        "GET", "/services/rest/system/v1/serverTime", timeout=60).status_code)) for a, _call in calls]
     for thread in threads:
         thread.start()
     try:
@@ -473,7 +474,7 @@ def test_sequential_requests_are_never_two_in_flight(emu):
     account = fake_account()
     emu.add_account(account)
     client = Tba(emu, account)
-    for _ in range(5):
+    for _round in range(5):
         assert client.request("GET", "/services/rest/system/v1/serverTime").status_code == 200
     assert emu.stats(account["account_id"])[account["account_id"]]["max_in_flight"] == 1
 
@@ -514,7 +515,7 @@ def test_faults_by_prefix_times_and_429_with_retry_after(emu):
     emu.add_account(account)
     client = Tba(emu, account)
     emu.add_fault(429, path="/services/rest/*", times=2, retry_after="3")
-    for _ in range(2):
+    for _round in range(2):
         response = suiteql(client, "SELECT id FROM subsidiary")
         assert error_of(response, 429)[0] == "CONCURRENCY_LIMIT_EXCEEDED" and response.headers["Retry-After"] == "3"
     assert suiteql(client, "SELECT id FROM subsidiary").status_code == 200

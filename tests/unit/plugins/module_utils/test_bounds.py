@@ -208,7 +208,7 @@ def test_a_stalled_login_delays_only_the_hosts_that_need_it(openbao, emulator):
         checker.check_one = recorded
         runner = threading.Thread(target=lambda: done.put(checker.check(accounts)), daemon=True)
         runner.start()
-        finished = {done.get(timeout=20) for _ in healthy}  # the stall lasts up to 30 s
+        finished = {done.get(timeout=20) for _host in healthy}  # the stall lasts up to 30 s
         # Every healthy host finished while the login the stalled hosts wait for is still blocked.
         assert finished == {settings.host for settings in healthy}
         assert not stalling.release.is_set() and runner.is_alive()

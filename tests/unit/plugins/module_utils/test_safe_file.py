@@ -121,7 +121,7 @@ def test_temporary_names_are_unpredictable(folder, monkeypatch):
             seen.append((os.path.basename(path), flags))
         return real_open(path, flags, *args)
     monkeypatch.setattr(_safe_file.os, "open", recording_open)
-    for _ in range(2):
+    for _round in range(2):
         write_file(str(folder / "cert.pem"), "pem\n", "certificate_file")
     assert len(seen) == 2 and seen[0][0] != seen[1][0]
     for _name, flags in seen:
