@@ -47,7 +47,9 @@ def controller_path(path):
     if path is None or str(path) == "":
         return path
     expanded = os.path.expanduser(str(path))
-    return os.path.normpath(expanded if os.path.isabs(expanded) else os.path.join(os.getcwd(), expanded))
+    # Joined, not normalized: 'link/../x' means what the file system says (the link's parent),
+    # which dropping 'link/..' as text would change.
+    return expanded if os.path.isabs(expanded) else os.path.join(os.getcwd(), expanded)
 
 
 class FilterModule:

@@ -19,6 +19,7 @@ Codes are namespaced by where the failure was found:
   stored:missing | stored:malformed | stored:too_old   what a check found in Vault
   stored:certificate_expired | stored:certificate_expiring   an M2M certificate's validity
   dependency:missing       a Python package the task needs is not installed where it runs
+  file:write_failed        the file system refused a file the task writes (full, read-only...)
   internal:error           a bug in the collection
 ``failure_of`` is the one mapping of an exception to this shape (modules, action plugins and the
 fleet check all use it). Standard library only at import time.

@@ -286,7 +286,9 @@ def _certificate_file_path(module):
     path = module.params.get("certificate_file")
     if not path:
         return None
-    path = os.path.abspath(os.path.expanduser(path))
+    path = os.path.expanduser(path)
+    # Joined, never normalized: 'link/../x' is where the file system resolves it.
+    path = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
     try:
         return check_target(path, "certificate_file")
     except FileTargetError as exc:

@@ -60,7 +60,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_toke
     token_request,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 import parse_time
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import ENCODED_WITHHELD, Scrubber, looks_encoded
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import (
     NETSUITE_SETTINGS,
@@ -661,6 +661,8 @@ def _server_words(text):
         return "(no detail)"
     if len(text) > _DETAIL_SHOWN_MAX_CHARS:
         return "(a detail of %d characters, not shown)" % len(text)
+    if looks_encoded(text):
+        return ENCODED_WITHHELD
     return _one_line(text)
 
 

@@ -42,13 +42,28 @@ _HINT = ("Point %s at a regular file (or a new one) in an existing, writable dir
 _PSEUDO_ROOTS = ("/proc", "/sys")
 
 
-class FileTargetError(Exception):
-    """A file that was refused or could not be written: ``failure`` names the option and the
-    rule (input:invalid) and never quotes the file's content."""
+_WRITE_HINT = ("The file system refused the write (see the reason: no space left, read-only, "
+               "quota...); free it or point %s elsewhere and run again.")
 
-    def __init__(self, option, path, rule):
-        self.failure = Failure("input:invalid", "%s: %s %s" % (option, path, rule), _HINT % option)
+
+class FileTargetError(Exception):
+    """A file that was refused (input:invalid) or could not be written (file:write_failed: a full
+    or read-only file system is no fault of the input): ``failure`` names the option and the
+    rule and never quotes the file's content."""
+
+    def __init__(self, option, path, rule, code="input:invalid"):
+        hint = (_WRITE_HINT if code == "file:write_failed" else _HINT) % option
+        self.failure = Failure(code, "%s: %s %s" % (option, path, rule), hint)
         super(FileTargetError, self).__init__(self.failure.reason)
+
+
+def _refuse_kind(info, option, path):
+    """Refuse what lstat says is not a regular file."""
+    for test, rule in _NOT_REGULAR:
+        if test(info.st_mode):
+            raise FileTargetError(option, path, rule)
+    if not stat.S_ISREG(info.st_mode):
+        raise FileTargetError(option, path, "is not a regular file")
 
 
 def check_target(path, option):
@@ -63,11 +78,7 @@ def check_target(path, option):
     except OSError as exc:
         raise FileTargetError(option, path, "cannot be examined (%s)" % _why(exc)) from None
     if info is not None:
-        for test, rule in _NOT_REGULAR:
-            if test(info.st_mode):
-                raise FileTargetError(option, path, rule)
-        if not stat.S_ISREG(info.st_mode):
-            raise FileTargetError(option, path, "is not a regular file")
+        _refuse_kind(info, option, path)
     directory = os.path.dirname(path)
     try:
         parent = os.stat(directory)
@@ -114,15 +125,23 @@ def read_regular(path, limit=1 << 20):
 
 def write_file(path, content, option, mode=0o644):
     """Replace ``path`` (absolute) with ``content`` (str as UTF-8, or bytes) at once, with
-    ``mode``; FileTargetError when refused or when the write fails. Returns ``path``."""
+    ``mode``; FileTargetError when refused or when the write fails. Returns ``path``.
+
+    Every step after the check works relative to the directory, opened once: a directory (or a
+    parent of it) swapped for a link meanwhile cannot move the write elsewhere."""
     check_target(path, option)
     data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
     directory, name = os.path.split(path)
-    temporary = os.path.join(directory, ".%s.%s.tmp" % (name[:64], secrets.token_hex(12)))
+    temporary = ".%s.%s.tmp" % (name[:64], secrets.token_hex(12))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        directory_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise FileTargetError(option, path, "cannot be written: its directory cannot be opened (%s)"
+                              % _why(exc)) from None
     created = False
     try:
-        handle = os.open(temporary, flags, 0o600)
+        handle = os.open(temporary, flags, 0o600, dir_fd=directory_fd)
         created = True
         try:
             view = memoryview(data)
@@ -134,35 +153,33 @@ def write_file(path, content, option, mode=0o644):
             os.close(handle)
         # A link or directory put at the target since the check: refuse it by name (rename
         # would replace a link, not follow it, but the user asked for a file there).
-        check_target(path, option)
-        os.replace(temporary, path)
+        try:
+            _refuse_kind(os.lstat(name, dir_fd=directory_fd), option, path)
+        except FileNotFoundError:
+            pass
+        os.replace(temporary, name, src_dir_fd=directory_fd, dst_dir_fd=directory_fd)
         created = False
+        _sync(directory_fd)
     except FileTargetError:
         raise
     except OSError as exc:
-        raise FileTargetError(option, path, "could not be written (%s)" % _why(exc)) from None
+        raise FileTargetError(option, path, "could not be written (%s)" % _why(exc), code="file:write_failed") from None
     finally:
         if created:
             try:
-                os.unlink(temporary)
+                os.unlink(temporary, dir_fd=directory_fd)
             except OSError:
                 pass
-    _sync_directory(directory)
+        os.close(directory_fd)
     return path
 
 
-def _sync_directory(directory):
+def _sync(directory_fd):
     """Make the rename durable; file systems that cannot sync a directory are left as they are."""
     try:
-        handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
+        os.fsync(directory_fd)
     except OSError:
         pass
-    finally:
-        os.close(handle)
 
 
 def _why(exc):

@@ -19,6 +19,12 @@ leaves the rest of such a text readable, so a text that holds any of them is wit
    forge a line of Ansible's own output);
 3. ``one_line`` cuts to a bound last, so a cut can never hide a secret from the search.
 
+No list of spellings is complete: a server can echo a secret reversed, in base32, compressed,
+or 15 characters per answer. So a server's own words are shown only when they read as prose
+(``looks_encoded``): NetSuite's and Vault's messages are short English sentences, and a detail
+holding anything else (a long mix of letters and digits, a sequence of numbers, text outside
+ASCII once Unicode look-alikes are folded) is withheld whatever it holds.
+
 Standard library only; knows nothing of NetSuite, Vault or Ansible.
 """
 
@@ -28,12 +34,17 @@ import html
 import json
 import os
 import re
+import unicodedata
 from urllib.parse import quote, quote_plus, unquote
 
 # What Ansible shows for a masked value; kept for callers that compare with it.
 REDACTED = "********"
 # What a text that held a secret (in any spelling) is replaced with, whole.
 WITHHELD = "(withheld: this text contained a secret)"
+# The longest part of a secret the search indexes (see Scrubber.add).
+INDEXED_MAX = 20 * 1024
+# A server's words that are not prose: they may hold a secret in a spelling no search lists.
+ENCODED_WITHHELD = "(withheld: the server's text was not plain prose and may echo a secret)"
 # A slice this long of one spelling is a secret's; shorter runs of random text say nothing.
 SLICE = 16
 # Lookups step through the text by ANCHOR: every SLICE-long match holds an ANCHOR-long run that
@@ -86,10 +97,56 @@ def proxy_env_secrets(environ=None):
 
 
 def normalize(text):
-    """Letters and digits only, case folded: the form every search compares."""
+    """Letters and digits only, case folded: the form every search compares. Beyond ASCII,
+    compatibility forms are folded first (fullwidth and mathematical letters, composed or
+    decomposed accents), so a look-alike spelling compares equal."""
     if text.isascii():  # the usual case, at C speed (a 1 MiB answer in milliseconds)
         return text.encode("ascii").translate(None, _ASCII_NOT_ALNUM).decode("ascii").lower()
-    return _NOT_ALNUM.sub("", text).casefold()
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    return _NOT_ALNUM.sub("", folded).casefold()
+
+
+# A server's own words are prose; these are what prose does not hold (see looks_encoded).
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?")
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_NUMBER_SEQUENCE = re.compile(r"(?:\b(?:0[xX])?[0-9A-Fa-f]{1,4}\b[^A-Za-z0-9\n]{1,3}){8,}")
+_GROUPED = re.compile(r"(?:[A-Za-z0-9]{1,9}[^A-Za-z0-9\n]{1,4}){3,}[A-Za-z0-9]{1,9}")
+_MIXED_RUN_MIN = 10
+_LETTER_RUN_MIN = 24
+_DIGIT_RUN_MIN = 16
+
+
+def _mixed(run):
+    return len(run) >= _MIXED_RUN_MIN and not run.isalpha() and not run.isdigit()
+
+
+def looks_encoded(text):
+    """True when a server's text holds something other than prose: a long run mixing letters
+    and digits (a key, reversed or rotated or in base32 or compressed and base64-encoded, or a
+    15-character piece of one), a very long word or number, a sequence of numbers (bytes in
+    decimal or hex), short groups that join into such a run, or characters beyond ASCII once
+    Unicode look-alikes and HTML entities are folded. Such a text may be an echoed secret in a
+    spelling no search lists, so it is not shown."""
+    text = html.unescape(unicodedata.normalize("NFKC", str(text)))
+    if not text.isascii():
+        return True
+    text = _TIMESTAMP.sub(" ", text)
+    for run in _ALNUM_RUN.findall(text):
+        if _mixed(run) or len(run) >= _LETTER_RUN_MIN or (run.isdigit() and len(run) >= _DIGIT_RUN_MIN):
+            return True
+    if _NUMBER_SEQUENCE.search(text):
+        return True
+    return any(_mixed("".join(_ALNUM_RUN.findall(match.group(0)))) and _has_short_mixed_groups(match.group(0))
+               for match in _GROUPED.finditer(text))
+
+
+def _has_short_mixed_groups(text):
+    """Groups such as 'caab 1ab4 550a' (a key in pieces: most groups mix letters and digits), not
+    words such as 'page 2 of 10' or a URL's 'sb1' and 'v1'."""
+    groups = _ALNUM_RUN.findall(text)
+    mixed = [group for group in groups if not group.isalpha() and not group.isdigit()]
+    return len(mixed) >= 3 and 2 * len(mixed) >= len(groups)
 
 
 def strip_controls(text):
@@ -192,7 +249,10 @@ class Scrubber:
         self._exact.update({secret, secret.strip()})
         if len(secret.strip()) < MIN_SEARCHED:
             return
-        index = _index(secret)
+        # Indexing costs time and memory in proportion to the length (a 64 KiB value: seconds).
+        # No valid secret is near this long (a PEM key is at most 16 KiB) and a longer one is
+        # refused unseen; its first part still finds any echo of it.
+        index = _index(secret[:INDEXED_MAX])
         self._slices |= index.slices
         self._anchors |= index.anchors
         self._wholes |= index.wholes

@@ -15,6 +15,7 @@ keep the session's limits; _vault_connection.connect() turns their failures into
 import os
 import re
 import ssl
+import stat
 import threading
 from urllib.parse import quote
 
@@ -48,7 +49,8 @@ SECRET_ENV_VARS = tuple(name for option in SECRET_OPTIONS for name in AUTH_ENV_V
 # Where on the client connect() records a login, for revoke_login().
 LOGIN_ATTRIBUTE = 'netsuite_ops_login'
 
-_MAX_FILE_BYTES = 1024 * 1024
+# A token or JWT file holds a few KB: 64 KiB is generous, and bounds what is registered as secret.
+_MAX_FILE_BYTES = 64 * 1024
 _JWT_SHAPE = re.compile(r'[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*')
 _MOUNT_SHAPE = re.compile(r'[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*')
 
@@ -131,17 +133,35 @@ class VaultAuthMethod:
     def _read_secret_file(self, option, path):
         """The content of a file holding a secret, registered (as read and trimmed) before it is
         checked; an unreadable file is an offline error naming the option."""
-        try:
-            with open(os.path.expanduser(path), 'rb') as handle:
-                raw = handle.read(_MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise config_error(option, "points to '%s', which cannot be read (%s)"
-                               % (path, exc.strerror or type(exc).__name__), AUTH_ENV_VARS.get(option, ())) from None
+        raw = _read_small_regular_file(option, path)
+        # The size was checked before anything is registered: registering costs time and memory
+        # in proportion to the length.
         text = raw.decode('utf-8', errors='replace')
         self._hide(spellings(text))
-        if len(raw) > _MAX_FILE_BYTES:
-            raise config_error(option, "points to '%s', which is larger than 1 MiB" % path)
         return text
+
+
+def _read_small_regular_file(option, path):
+    """The bytes of a secret file: a regular file (a link to one is fine: Kubernetes mounts its
+    token through links) of at most _MAX_FILE_BYTES. A FIFO or device is refused without a
+    blocking open or read, so a task cannot hang on it."""
+    try:
+        handle = os.open(os.path.expanduser(path), os.O_RDONLY | os.O_NONBLOCK | getattr(os, 'O_CLOEXEC', 0))
+    except OSError as exc:
+        raise config_error(option, "points to '%s', which cannot be read (%s)"
+                           % (path, exc.strerror or type(exc).__name__), AUTH_ENV_VARS.get(option, ())) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise config_error(option, "points to '%s', which is not a regular file" % path)
+        if info.st_size > _MAX_FILE_BYTES:
+            raise config_error(option, "points to '%s', which is larger than %d KiB" % (path, _MAX_FILE_BYTES // 1024))
+        raw = os.read(handle, _MAX_FILE_BYTES + 1)
+    finally:
+        os.close(handle)
+    if len(raw) > _MAX_FILE_BYTES:  # it grew after fstat
+        raise config_error(option, "points to '%s', which is larger than %d KiB" % (path, _MAX_FILE_BYTES // 1024))
+    return raw
 
 
 def header_safe_token(token, source):

@@ -24,7 +24,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_lim
     bounded_session,
     response_too_large_error,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber, url_userinfo
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import ENCODED_WITHHELD, Scrubber, looks_encoded, url_userinfo
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import (
     VAULT_SETTINGS,
     describe,
@@ -647,6 +647,8 @@ def _server_message(exc):
     text = ' '.join(str(error) for error in (getattr(exc, 'errors', None) or []))
     text = re.sub(r'\d+ errors? occurred:|\s\*\s', ' ', text)
     text = ' '.join(text.split())
+    if looks_encoded(text):
+        return ': ' + ENCODED_WITHHELD
     if len(text) > _SERVER_MESSAGE_LIMIT:
         text = text[:_SERVER_MESSAGE_LIMIT] + '...'
     return ': ' + text if text else ''

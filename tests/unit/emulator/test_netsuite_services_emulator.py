@@ -67,8 +67,8 @@ class Bearer:
                                 timeout=timeout)
 
 
-def suiteql(client, q, limit=None, offset=None, headers=None):
-    headers = TRANSIENT if headers is None else headers
+def suiteql(client, q, limit=None, offset=None, headers="transient"):
+    headers = TRANSIENT if headers == "transient" else headers
     params = {k: v for k, v in (("limit", limit), ("offset", offset)) if v is not None}
     return client.request("POST", SUITEQL, params=params, json_body={"q": q}, headers=headers)
 

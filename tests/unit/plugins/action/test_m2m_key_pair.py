@@ -15,7 +15,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account 
 
 @pytest.mark.parametrize("given, expected", [
     ("cert.pem", "{cwd}/cert.pem"),
-    ("sub/../cert.pem", "{cwd}/cert.pem"),
+    ("sub/../cert.pem", "{cwd}/sub/../cert.pem"),  # the file system resolves '..', after a link too
     ("/abs/cert.pem", "/abs/cert.pem"),
     ("~/cert.pem", "{home}/cert.pem"),
 ])

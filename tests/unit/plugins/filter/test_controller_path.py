@@ -11,7 +11,17 @@ from ansible_collections.netsuite_ops.credentials.plugins.filter.controller_path
 def test_relative_paths_resolve_against_the_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert controller_path("runbooks/x.md") == str(tmp_path / "runbooks" / "x.md")
-    assert controller_path("./a/../report.json") == str(tmp_path / "report.json")
+    assert controller_path("./a/../report.json") == str(tmp_path) + "/./a/../report.json"
+
+
+def test_dot_dot_after_a_link_means_what_the_file_system_says(tmp_path, monkeypatch):
+    """'link/../x' is x beside the link's target, not beside the link: never normalized as text."""
+    (tmp_path / "b" / "sub").mkdir(parents=True)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "link").symlink_to(tmp_path / "b" / "sub")
+    monkeypatch.chdir(tmp_path / "a")
+    resolved = controller_path("link/../cert.pem")
+    assert os.path.realpath(os.path.dirname(resolved)) == str(tmp_path / "b")
 
 
 def test_absolute_home_and_empty_paths(monkeypatch, tmp_path):

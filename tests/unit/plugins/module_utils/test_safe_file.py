@@ -116,10 +116,10 @@ def test_temporary_names_are_unpredictable(folder, monkeypatch):
     seen = []
     real_open = os.open
 
-    def recording_open(path, flags, *args):
+    def recording_open(path, flags, *args, **kwargs):
         if str(path).endswith(".tmp"):
             seen.append((os.path.basename(path), flags))
-        return real_open(path, flags, *args)
+        return real_open(path, flags, *args, **kwargs)
     monkeypatch.setattr(_safe_file.os, "open", recording_open)
     for _round in range(2):
         write_file(str(folder / "cert.pem"), "pem\n", "certificate_file")
@@ -148,9 +148,9 @@ def test_a_link_planted_just_before_the_rename_is_replaced_not_followed(folder, 
     target = folder / "cert.pem"
     real_replace = os.replace
 
-    def plant_then_replace(source, destination):
+    def plant_then_replace(source, destination, **kwargs):
         target.symlink_to(victim)
-        real_replace(source, destination)
+        real_replace(source, destination, **kwargs)
     monkeypatch.setattr(_safe_file.os, "replace", plant_then_replace)
     write_file(str(target), "pem\n", "certificate_file")
     assert not target.is_symlink() and target.read_text() == "pem\n"

@@ -12,8 +12,10 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import (
+    INDEXED_MAX,
     WITHHELD,
     Scrubber,
+    looks_encoded,
     strip_controls,
 )
 
@@ -178,3 +180,65 @@ def test_url_user_information_is_found_even_in_a_url_too_broken_to_parse():
     assert url_userinfo("http://ops:p%40ss@proxy.example:80800") == ["ops:p%40ss", "p%40ss", "ops:p@ss", "p@ss"]
     assert url_userinfo("http://ops:pw@[bad") == ["ops:pw", "pw"]
     assert url_userinfo("http://proxy.example:3128/a@b") == []
+
+
+# --- the third outside attack: spellings no list holds -----------------------------------------
+
+_KEY = "caab1ab4550ae29b2bcaf5de270c30387019202b54326b30ae56ffd161f20191"
+
+
+def _spelled(key):
+    """A server's echo of ``key`` in spellings the search does not list, each reversible."""
+    import codecs
+    import gzip
+    return {
+        "reversed": key[::-1],
+        "rot13": codecs.encode(key, "rot13"),
+        "html hex entities": "".join("&#x%02x;" % ord(c) for c in key),
+        "0x bytes": " ".join("0x%02x" % ord(c) for c in key),
+        "base32": base64.b32encode(key.encode()).decode(),
+        "gzip base64": base64.b64encode(gzip.compress(key.encode())).decode(),
+        "utf-16 hex": key.encode("utf-16-be").hex(),
+        "decimal bytes": ",".join(str(ord(c)) for c in key),
+        "markup between pieces": "<b>".join(key[i:i + 12] for i in range(0, 64, 12)),
+        "a 15-character piece": key[:15],
+        "fullwidth": "".join(chr(ord(c) + 0xFEE0) for c in key[:20]),
+        "groups of 3": " ".join(key[i:i + 3] for i in range(0, 63, 3)),
+        "accented text": "Gr\u00fc\u00dfe-P\u00e4\u00dfw\u00f6rter",
+    }
+
+
+@pytest.mark.parametrize("spelling", sorted(_spelled(_KEY)))
+def test_server_text_that_is_not_prose_is_withheld(spelling):
+    assert looks_encoded("Invalid login attempt: %s" % _spelled(_KEY)[spelling])
+
+
+@pytest.mark.parametrize("text", [
+    "Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > "
+    "Users/Roles > User Management > View Login Audit Trail.",
+    "Permission Violation: You need the 'Lists -> Customers' permission to access this page.",
+    "1 error occurred: * permission denied",
+    "no handler for route 'secret/data/netsuite/1234567_SB1/tba'. route entry not found.",
+    "The request timestamp 2026-12-06T23:08:34Z is outside the allowed window",
+    "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/record/v1/customer/42",
+    "Error in page 2 of 10, items 1-5",
+])
+def test_prose_from_netsuite_and_vault_is_shown(text):
+    assert not looks_encoded(text)
+
+
+def test_decomposed_accents_and_fullwidth_forms_compare_equal():
+    import unicodedata
+    password = "Gr\u00fc\u00dfe-P\u00e4\u00dfw\u00f6rter-\u00dcn\u00efcode-2026"
+    scrubber = Scrubber([password], environment=False)
+    assert scrubber.holds_secret("password: " + unicodedata.normalize("NFD", password))
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in _KEY)
+    assert Scrubber([_KEY], environment=False).holds_secret("key " + wide)
+
+
+def test_an_over_long_secret_is_indexed_by_its_first_part_only():
+    """Registering a 2 MiB value must not cost minutes; an echo of its start is still found."""
+    huge = "a1" * (1024 * 1024)
+    scrubber = Scrubber([huge], environment=False)
+    assert scrubber.holds_secret("echo " + huge[:64])
+    assert len(scrubber._slices) < 4 * INDEXED_MAX * 8  # pylint: disable=protected-access

@@ -630,3 +630,34 @@ def test_a_task_token_beside_a_login_method_is_ignored_with_a_warning(openbao, m
     warnings = []
     connect_(options, warnings)
     assert not any('vault.token is ignored' in warning for warning in warnings)
+
+
+# --- the third outside attack: secret files --------------------------------------------------
+
+def test_a_token_file_that_is_a_fifo_is_refused_without_blocking(tmp_path):
+    """kubernetes_token_path at a FIFO hung the task: it is opened non-blocking and refused."""
+    import signal
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_auth import (
+        _read_small_regular_file,
+    )
+    fifo = tmp_path / "token"
+    os.mkfifo(fifo)
+    signal.signal(signal.SIGALRM, lambda *_args: pytest.fail("reading a FIFO blocked"))
+    signal.alarm(10)
+    try:
+        with pytest.raises(Exception) as caught:
+            _read_small_regular_file("kubernetes_token_path", str(fifo))
+    finally:
+        signal.alarm(0)
+    assert "not a regular file" in str(caught.value)
+
+
+def test_a_huge_token_file_is_refused_before_it_is_registered(tmp_path):
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _vault_auth
+    big = tmp_path / "token"
+    big.write_bytes(b"a" * (_vault_auth._MAX_FILE_BYTES + 1))  # pylint: disable=protected-access
+    registered = []
+    method = _vault_auth.VaultAuthMethod({}, hide=registered.extend)
+    with pytest.raises(Exception) as caught:
+        method._read_secret_file("kubernetes_token_path", str(big))  # pylint: disable=protected-access
+    assert "larger than" in str(caught.value) and registered == []
