@@ -9,6 +9,8 @@ worker. These tests share real servers (OpenBao dev servers, the NetSuite emulat
 hostile HTTP servers) through module- and session-scoped fixtures; in a fork such a fixture is
 started again for every test and its teardown never runs, so each test pays a server start and
 leaves the server's temporary folder behind. pytest-xdist still gives each worker its own process.
+
+Tests that need a server are marked `server` here, in one place: `-m "not server"` runs the rest.
 """
 
 
@@ -16,3 +18,35 @@ def pytest_configure(config):
     forked = config.pluginmanager.get_plugin("ansible_forked")
     if forked is not None:
         config.pluginmanager.unregister(forked)
+    config.addinivalue_line(
+        "markers", "server: the test needs a server on 127.0.0.1 (OpenBao, the NetSuite emulator, a stub HTTP server)")
+
+
+# Fixtures that start a server; a test using any of them (directly or through another fixture,
+# e.g. `mount` through `openbao`) is marked `server`.
+SERVER_FIXTURES = frozenset((
+    "openbao", "emulator",                         # tests/unit/plugins/conftest.py
+    "tls_openbao",                                 # test_vault_connection
+    "vault", "netsuite",                           # test_credential_sync, test_vault_auth_bed
+    "emu",                                         # tests/unit/emulator
+    "server",                                      # test_hostile_servers
+    "html_server",                                 # test_vault_kv2
+    "serve", "slow", "persistent_openbao",         # test_vault_retry
+    "huge_server",                                 # test_fleet_check
+    "capture",                                     # test_netsuite_signer
+))
+
+# Test files whose tests start their servers inline rather than through a fixture.
+SERVER_FILES = frozenset((
+    "test_netsuite_m2m_emulator.py", "test_netsuite_tba_emulator.py", "test_netsuite_services_emulator.py",
+    "test_vault_auth_bed.py", "test_vault_retry.py",
+))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that need a server, so `-m "not server"` runs the offline ones only."""
+    import pytest
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & SERVER_FIXTURES or item.path.name in SERVER_FILES:
+            item.add_marker(pytest.mark.server)
