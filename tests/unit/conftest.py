@@ -12,6 +12,10 @@ leaves the server's temporary folder behind. pytest-xdist still gives each worke
 
 Tests that need a server are marked `server` here, in one place: `-m "not server"` runs the rest.
 """
+import inspect
+import re
+
+import pytest
 
 
 def pytest_configure(config):
@@ -33,20 +37,31 @@ SERVER_FIXTURES = frozenset((
     "html_server",                                 # test_vault_kv2
     "serve", "slow", "persistent_openbao",         # test_vault_retry
     "huge_server",                                 # test_fleet_check
-    "capture",                                     # test_netsuite_signer
+    "capture",                                     # test_tba_signer
 ))
 
-# Test files whose tests start their servers inline rather than through a fixture.
+# Test files whose tests start their servers through helpers rather than a fixture.
 SERVER_FILES = frozenset((
     "test_netsuite_m2m_emulator.py", "test_netsuite_tba_emulator.py", "test_netsuite_services_emulator.py",
     "test_vault_auth_bed.py", "test_vault_retry.py",
 ))
 
 
+# What a test body that starts its own server calls (test support, the suites' own stand-ins).
+SERVER_CALLS = re.compile(r"\b(OpenBaoServer|NetSuiteEmulator|StubServer|ThreadingHTTPServer|RawServer|StallingVault)\(")
+
+
+def _starts_a_server(item):
+    function = getattr(item, "function", None)
+    try:
+        return bool(function and SERVER_CALLS.search(inspect.getsource(function)))
+    except (OSError, TypeError):
+        return False
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark the tests that need a server, so `-m "not server"` runs the offline ones only."""
-    import pytest
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        if names & SERVER_FIXTURES or item.path.name in SERVER_FILES:
+        if names & SERVER_FIXTURES or item.path.name in SERVER_FILES or _starts_a_server(item):
             item.add_marker(pytest.mark.server)
