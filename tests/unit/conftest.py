@@ -47,8 +47,9 @@ SERVER_FILES = frozenset((
 ))
 
 
-# What a test body that starts its own server calls (test support, the suites' own stand-ins).
-SERVER_CALLS = re.compile(r"\b(OpenBaoServer|NetSuiteEmulator|StubServer|ThreadingHTTPServer|RawServer|StallingVault)\(")
+# What a test body that starts its own server calls: any *Server class (OpenBaoServer, StubServer
+# and its subclasses, ThreadingHTTPServer, the suites' own), the emulator, a listening socket.
+SERVER_CALLS = re.compile(r"\b(\w*Server|NetSuiteEmulator|StallingVault|AuthBed)\(|\.listen\(")
 
 
 def _starts_a_server(item):
