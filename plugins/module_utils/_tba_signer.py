@@ -8,7 +8,7 @@
 Standard library only: importing oauthlib and requests-oauthlib cost every probing process
 tens of milliseconds for these few lines (requests-oauthlib stays for OAuth 2.0). A fresh nonce
 and timestamp per call; realm goes into the header but not into the signature base string, as
-NetSuite requires. tests/unit/plugins/module_utils/test_netsuite_signer.py checks the header the
+NetSuite requires. tests/unit/plugins/module_utils/test_tba_signer.py checks the header the
 probe sends against an independent computation pinned to published vectors.
 """
 

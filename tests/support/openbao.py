@@ -184,8 +184,26 @@ class OpenBaoServer(ServerContext):
 
     def enable_kv(self, mount, version=2, cas_required=False):
         self.api('POST', 'sys/mounts/%s' % mount, {'type': 'kv', 'options': {'version': str(version)}})
+        if version == 2:
+            self.wait_kv_upgraded(mount)
         if cas_required:
             self.api('POST', '%s/config' % mount, {'cas_required': True})
+            if not self.api('GET', '%s/config' % mount)['data'].get('cas_required'):
+                raise RuntimeError('OpenBao did not keep cas_required on %s' % mount)
+
+    def wait_kv_upgraded(self, mount, timeout=30):
+        """A new KV v2 mount first "upgrades" its (empty) data: until then every request gets a 200
+        that only carries the warning "Upgrading from non-versioned to versioned data" and does
+        nothing (a config write included). Wait, bounded, until its config answers with data."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status, answer = self.request('GET', '%s/config' % mount)
+            upgrading = any('Upgrading' in warning for warning in (answer or {}).get('warnings') or ())
+            if status == 200 and (answer or {}).get('data') is not None and not upgrading:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError('KV mount %s still upgrading after %d s (last status %d)' % (mount, timeout, status))
+            time.sleep(0.05)
 
     def put_policy(self, name, hcl):
         self.api('PUT', 'sys/policies/acl/%s' % name, {'policy': hcl})

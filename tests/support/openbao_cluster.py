@@ -60,6 +60,7 @@ class BaoNode:
     kv2_metadata_raw = OpenBaoServer.kv2_metadata_raw
     kv2_write_raw = OpenBaoServer.kv2_write_raw
     enable_kv = OpenBaoServer.enable_kv
+    wait_kv_upgraded = OpenBaoServer.wait_kv_upgraded
     put_policy = OpenBaoServer.put_policy
     create_token = OpenBaoServer.create_token
 

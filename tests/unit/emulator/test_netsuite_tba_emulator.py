@@ -199,14 +199,21 @@ def test_rejects_unknown_scenario_keys():
 
 # --- successful requests ----------------------------------------------------------------------
 
-def test_good_request_returns_server_time(emu, good):
-    before = time.time()
-    response = call(emu, good)
+def frozen_emulator(*accounts):
+    """An emulator whose clock stands still at a whole second near now (inside the signature
+    window of a client signing with the real clock): its times are known exactly."""
+    now = int(time.time())
+    return now, NetSuiteEmulator(accounts=list(accounts), clock=lambda: now)
+
+
+def test_good_request_returns_server_time(good):
+    now, frozen = frozen_emulator(good)
+    with frozen as emu:
+        response = call(emu, good)
+        entry = emu.requests()[-1]
     assert response.status_code == 200
-    server_time = parse_iso_z(response.json()["serverTime"])
-    assert before - 1 <= server_time <= time.time() + 1
-    assert abs(email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp() - server_time) < 2
-    entry = emu.requests()[-1]
+    assert parse_iso_z(response.json()["serverTime"]) == now
+    assert email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp() == now
     assert len(entry["nonce"]) >= 6
     assert entry | {"time": None, "nonce": None} == {
         "time": None, "method": "GET", "path": SERVER_TIME_PATH, "query": "", "realm": SANDBOX,
@@ -282,21 +289,24 @@ def test_timestamp_window_is_300_seconds(good, skew, status):
         assert details(emu) == (["InvalidTimestamp"] if status == 401 else [])
 
 
-def test_clock_offset_beyond_window_rejects_a_correct_client(emu):
-    account = with_account(emu, clock_offset_seconds=600)
-    response = call(emu, account)
-    assert_invalid_login(response)
-    assert details(emu) == ["InvalidTimestamp"]
+def test_clock_offset_beyond_window_rejects_a_correct_client():
+    account = make_account("7654321", clock_offset_seconds=600)
+    now, frozen = frozen_emulator(account)
+    with frozen as emu:
+        response = call(emu, account)
+        assert_invalid_login(response)
+        assert details(emu) == ["InvalidTimestamp"]
     # The Date header still tells the client NetSuite's time (the skew hint of brief §7.2).
-    server_date = email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp()
-    assert abs(server_date - (time.time() + 600)) < 5
+    assert email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp() == now + 600
 
 
-def test_clock_offset_within_window_shows_in_server_time(emu):
-    account = with_account(emu, clock_offset_seconds=120)
-    response = call(emu, account)
+def test_clock_offset_within_window_shows_in_server_time():
+    account = make_account("7654321", clock_offset_seconds=120)
+    now, frozen = frozen_emulator(account)
+    with frozen as emu:
+        response = call(emu, account)
     assert response.status_code == 200
-    assert abs(parse_iso_z(response.json()["serverTime"]) - (time.time() + 120)) < 5
+    assert parse_iso_z(response.json()["serverTime"]) == now + 120
 
 
 @pytest.mark.parametrize("scenario, detail", [

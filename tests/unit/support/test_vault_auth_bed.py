@@ -8,7 +8,6 @@ that later tests rely on (token_is_live, live_login_tokens, secrets) tell the tr
 import json
 import os
 import ssl
-import time
 import urllib.error
 import urllib.request
 
@@ -21,8 +20,6 @@ from support.openbao import OpenBaoServer
 from support.vault_auth_bed import (LOGIN_POLICIES, PROXY_POLICY, READER_POLICY, SKIPPED_METHODS, TOKENREVIEW_PATH,
                                     WRITER_POLICY, AuthBed)
 
-# Starting the bed on top of a running server: what a unit test or an integration run pays.
-READY_BUDGET_SECONDS = 5
 LOGIN_VARIANTS = [
     ('approle', None), ('approle', 'reader'), ('userpass', None), ('userpass', 'reader'),
     ('jwt', None), ('jwt', 'reader'), ('kubernetes', None), ('kubernetes', 'jwt_inline'),
@@ -39,19 +36,19 @@ def vault():
         yield server
 
 
+# How long the bed takes to start is measured by scripts/bench, not asserted here.
 @pytest.fixture(scope='module')
-def bed_and_start_time(vault):
-    started = time.monotonic()
+def started_bed(vault):
     bed = AuthBed(vault).start()
     try:
-        yield bed, time.monotonic() - started
+        yield bed
     finally:
         bed.stop()
 
 
 @pytest.fixture
-def bed(bed_and_start_time):
-    bed = bed_and_start_time[0]
+def bed(started_bed):
+    bed = started_bed
     bed.revoke_login_tokens()
     return bed
 
@@ -97,8 +94,10 @@ def _can_write(client, path):
     return True
 
 
-def test_starts_within_budget(bed_and_start_time):
-    assert bed_and_start_time[1] < READY_BUDGET_SECONDS
+def test_start_returns_only_when_both_servers_answer(started_bed):
+    for server in (started_bed.vault, started_bed.tls_vault):
+        answer = requests.get(server.url + '/v1/sys/health', verify=server.ca_cert or True, timeout=10)
+        assert answer.status_code == 200 and answer.json()['sealed'] is False
 
 
 def test_offers_every_method_and_says_which_it_skips(bed):

@@ -2,8 +2,19 @@
 # Copyright (c) 2026 netsuite_ops.credentials contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A report that cannot be written fails the check but keeps every account's result."""
-from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import _write
+"""The fleet action: a report that cannot be written fails the check but keeps every account's
+result; host settings; and the whole run (_run through run()) against OpenBao and the emulator:
+rows, the JSON report, JUnit, fail_on_error."""
+import json
+import os
+import uuid
+import xml.etree.ElementTree as ET
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import ActionModule, _write
+from support.accounts import fake_account, stored_values
 
 
 def test_an_unwritable_report_path_fails_naming_the_option(tmp_path):
@@ -51,3 +62,86 @@ def test_the_task_vault_is_the_default_for_hosts_without_their_own():
     assert plain.problem is None and plain.vault["auth_method"] == "approle" and plain.vault["secret_id"] == secret_id
     assert mine.vault["url"] == own["url"] and mine.vault.get("auth_method") == "token"  # replaced whole
     assert scrubber.scrub("x " + secret_id) == "(withheld: this text contained a secret)"
+
+
+# --- the whole action, as a play runs it: real OpenBao, the NetSuite emulator -----------------
+# The plugin is built as ansible-core's own action-plugin unit tests build one: a mock task (its
+# args, path, no async, no check mode) and a mock connection; task_vars carry the inventory.
+
+# Host variables the action reads, named in one place (the prefix may be renamed).
+VERIFY = "tba_verify_"
+
+
+def _plugin(args, task_path="/ci/verify.yml:7"):
+    task = MagicMock(args=args, async_val=0, check_mode=False, action="netsuite_ops.credentials.credential_fleet_check")
+    task.get_path.return_value = task_path
+    connection = MagicMock()
+    connection._shell.tmpdir = "/nonexistent"  # pylint: disable=protected-access
+    return ActionModule(task, connection, MagicMock(), MagicMock(), MagicMock())
+
+
+@pytest.fixture
+def fleet(openbao, emulator):
+    """Three hosts: one whose stored credentials work, one with nothing stored, one whose
+    settings are refused before anything is contacted; Vault is the task's (root) vault."""
+    good = fake_account()
+    emulator.add_account(good)
+    prefix = "fleet/%s" % uuid.uuid4().hex[:8]
+    openbao.kv2_write_raw("secret", prefix + "/good", stored_values(good))
+    hostvars = {
+        "good": {VERIFY + "path": prefix + "/good", VERIFY + "netsuite_url": emulator.url},
+        "missing": {VERIFY + "path": prefix + "/missing", VERIFY + "netsuite_url": emulator.url},
+        "refused": {VERIFY + "path": prefix + "/x", VERIFY + "version": "not-a-number"},
+    }
+    task_vars = {"hostvars": hostvars, "ansible_play_hosts_all": ["good", "missing", "refused"],
+                 "ansible_play_name": "Verify"}
+    vault = {"url": openbao.url, "token": openbao.root_token}
+    return dict(task_vars=task_vars, vault=vault, good=good, prefix=prefix)
+
+
+def _run(fleet, **args):
+    result = _plugin(dict(args, vault=fleet["vault"])).run(task_vars=fleet["task_vars"])
+    shown = json.dumps(result)
+    for secret in [fleet["vault"]["token"]] + [fleet["good"][name] for name in ("consumer_secret", "token_secret")]:
+        assert secret not in shown
+    return result
+
+
+def test_the_fleet_reports_each_host_and_fails_the_task(fleet, openbao, tmp_path):
+    before = openbao.kv2_metadata_raw("secret", fleet["prefix"] + "/good")["data"]["current_version"]
+    result = _run(fleet, report_path=str(tmp_path / "out" / "report.json"), junit_dir=str(tmp_path / "junit"))
+    assert result["failed"] is True and result["ok"] is False and result["changed"] is False
+    assert result["failed_hosts"] == ["missing", "refused"]
+    rows = {row["host"]: row for row in result["rows"]}
+    assert rows["good"]["ok"] is True and rows["good"]["account"] == fleet["good"]["account_id"]
+    assert rows["missing"]["failure_code"] == "stored:missing"
+    assert "version" in rows["refused"]["reason"] and "not-a-number" not in rows["refused"]["reason"]
+    assert result["msg"] == "FAILED (2 of 3): missing, refused"
+
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert result["report_path"] == str(tmp_path / "out" / "report.json")
+    assert report["ok"] is False and report["failed"] == ["missing", "refused"]
+    assert [account["host"] for account in report["accounts"]] == ["good", "missing", "refused"]
+
+    suite = ET.parse(result["junit_path"]).getroot().find("testsuite")
+    assert os.path.dirname(result["junit_path"]) == str(tmp_path / "junit")
+    assert (suite.get("name"), suite.get("tests"), suite.get("failures")) == ("verify", "3", "2")
+    cases = {case.get("name"): case.find("failure") is not None for case in suite.findall("testcase")}
+    assert cases == {"[good] Verify: TBA credential check": False, "[missing] Verify: TBA credential check": True,
+                     "[refused] Verify: TBA credential check": True}
+    # Read-only: the stored version is the one before.
+    assert openbao.kv2_metadata_raw("secret", fleet["prefix"] + "/good")["data"]["current_version"] == before
+
+
+def test_fail_on_error_false_reports_without_failing_the_task(fleet):
+    result = _run(fleet, fail_on_error=False)
+    assert "failed" not in result or result["failed"] is False
+    assert result["ok"] is False and result["failed_hosts"] == ["missing", "refused"]
+    assert "report_path" not in result and "junit_path" not in result
+
+
+def test_only_the_hosts_asked_for_are_checked(fleet, emulator):
+    result = _run(fleet, hosts=["good"])
+    assert not result.get("failed") and result["ok"] is True
+    assert [row["host"] for row in result["rows"]] == ["good"]
+    assert result["msg"] == "All 1 accounts passed."

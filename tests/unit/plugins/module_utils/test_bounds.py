@@ -3,8 +3,9 @@ an oversized stored value is refused from the raw answer, before anything regist
 a secret shorter than 8 characters never changes a result's keys or words, on either execution
 path and in the fleet check; a stalled Vault login delays only the hosts that need it.
 
-No timing is asserted: ordering is proved with events and a login that stays blocked until the
-test releases it."""
+A cross-unit suite on purpose (stored check, fleet check, short secrets, both execution paths):
+it is named after the issue's rules, not one unit. No timing is asserted: ordering is proved with
+events and a login that stays blocked until the test releases it."""
 import json
 import queue
 import secrets

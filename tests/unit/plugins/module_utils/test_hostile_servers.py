@@ -5,7 +5,12 @@
 """What an outside review threw at the collection, as NetSuite and as Vault: answers that never
 end, grow without bound, redirect the token elsewhere, or hold JSON of the wrong shape. Each
 must end in a clean, bounded failure (time and memory), with nothing sent where it should not go.
+
+A cross-unit suite on purpose: it drives the NetSuite probe (_netsuite_probe) and the Vault client
+(_vault_connection, _vault_kv2) through their entry points against the same hostile servers.
+Each case asserts which limit ended it (the error code or kind), never how long that took.
 """
+import functools
 import gzip
 import json
 import secrets
@@ -94,8 +99,14 @@ def endless_chunked(conn, _head):
         conn.sendall(b"%x\r\n%s\r\n" % (len(block), block))
 
 
+@functools.lru_cache(maxsize=1)
+def gzip_bomb_payload():
+    """64 MiB of zeros, about 64 KiB compressed; made once, before the client's clock runs."""
+    return gzip.compress(b"\0" * (64 * 1024 * 1024))
+
+
 def gzip_bomb(conn, _head):
-    payload = gzip.compress(b"\0" * (64 * 1024 * 1024))
+    payload = gzip_bomb_payload()
     send_headers(conn, "200 OK", {"Content-Type": "application/json", "Content-Encoding": "gzip",
                                   "Content-Length": str(len(payload))})
     conn.sendall(payload)
@@ -128,14 +139,15 @@ def tba():
 
 # --- as NetSuite ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("answer, code", [
-    (trickle, "TIMEOUT"), (endless_chunked, "RESPONSE_TOO_LARGE"), (gzip_bomb, "RESPONSE_TOO_LARGE"),
+# The size cases get a timeout no loaded machine reaches, so only the size cap can end them; the
+# trickle (a byte each 0.5 s of a 100000-byte body) can only end at the deadline.
+@pytest.mark.parametrize("answer, timeout, code", [
+    (trickle, 2, "TIMEOUT"), (endless_chunked, 120, "RESPONSE_TOO_LARGE"), (gzip_bomb, 120, "RESPONSE_TOO_LARGE"),
 ], ids=["one byte at a time", "endless chunked body", "gzip bomb"])
-def test_a_netsuite_answer_is_bounded_in_time_and_size(answer, code, server):
-    started = time.monotonic()
-    result = probe_connection(tba(), server(answer).url, timeout=4, max_attempts=1)
+def test_a_netsuite_answer_is_bounded_in_time_and_size(answer, timeout, code, server):
+    gzip_bomb_payload()
+    result = probe_connection(tba(), server(answer).url, timeout=timeout, max_attempts=1)
     assert not result.ok and result.error_code == code, result
-    assert time.monotonic() - started < 15  # bounded (4 s), with room for a busy machine
 
 
 @pytest.mark.parametrize("headers, body", [
@@ -172,12 +184,13 @@ def test_a_vault_redirect_is_not_followed_and_carries_nothing_away(server):
     assert sink.requests == []
 
 
-@pytest.mark.parametrize("answer", [trickle, endless_chunked], ids=["one byte at a time", "endless chunked body"])
-def test_a_vault_answer_is_bounded_in_time_and_size(answer, server):
-    started = time.monotonic()
-    with pytest.raises(VaultConnectionError):
-        vault_at(server(answer).url).read()
-    assert time.monotonic() - started < 15  # bounded (2 s), with room for a busy machine
+@pytest.mark.parametrize("answer, timeout, cause", [
+    (trickle, 2, "did not answer in time"), (endless_chunked, 120, "with more than 16 MiB"),
+], ids=["one byte at a time", "endless chunked body"])
+def test_a_vault_answer_is_bounded_in_time_and_size(answer, timeout, cause, server):
+    with pytest.raises(VaultConnectionError) as caught:
+        vault_at(server(answer).url, timeout=timeout).read()
+    assert cause in str(caught.value), str(caught.value)
 
 
 @pytest.mark.parametrize("data, field", [
