@@ -61,3 +61,19 @@ def not_vault_error(action, path, detail='no Vault JSON in the answer'):
         % (action, path, detail),
         'Check that vault.url is the Vault or OpenBao API address, such as https://vault.example.com:8200, '
         'and that no proxy or login page sits in between')
+
+
+def unless_denied(action):
+    """Run ``action()``: None when it ran, the reason when Vault denied the token permission.
+
+    For steps whose denial is a warning, not a failure (custom metadata, removing a copy that is
+    no longer needed): nothing is lost. Every other error propagates. Errors are told by their
+    ``kind``, so a store stand-in in a test needs no Vault.
+    """
+    try:
+        action()
+    except Exception as exc:  # pylint: disable=broad-exception-caught  # re-raised unless denied
+        if getattr(exc, 'kind', None) != 'permission_denied':
+            raise
+        return getattr(exc, 'cause', None) or 'permission denied'
+    return None
