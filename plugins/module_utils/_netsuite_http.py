@@ -236,18 +236,25 @@ def error_from_body(response, error_shape=None):
     may be a proxy, portal or debug page that echoes the request (a signed header, an assertion,
     a form body)."""
     payload = json_or_none(response)
-    if isinstance(payload, dict):
-        details = payload.get("o:errorDetails")
-        first = details[0] if isinstance(details, list) and details else None
-        if isinstance(first, dict) and first.get("o:errorCode"):
-            return _short_code(first["o:errorCode"]), _server_words(first.get("detail") or payload.get("title"))
-        shaped = error_shape(payload) if error_shape else None
-        if shaped:
-            return _short_code(shaped[0]), _server_words(shaped[1])
-        restlet_error = payload.get("error")
-        if isinstance(restlet_error, dict) and restlet_error.get("code"):
-            return _short_code(restlet_error["code"]), _server_words(restlet_error.get("message"))
+    shaped = _shaped_error(payload, error_shape) if isinstance(payload, dict) else None
+    if shaped:
+        return _short_code(shaped[0]), _server_words(shaped[1])
     return "UNEXPECTED_RESPONSE", unexpected_detail(response)
+
+
+def _shaped_error(payload, error_shape):
+    """(code, words) in the first shape that fits: NetSuite REST's, ``error_shape``'s, RESTlet's."""
+    details = payload.get("o:errorDetails")
+    first = details[0] if isinstance(details, list) and details else None
+    if isinstance(first, dict) and first.get("o:errorCode"):
+        return first["o:errorCode"], first.get("detail") or payload.get("title")
+    shaped = error_shape(payload) if error_shape else None
+    if shaped:
+        return shaped
+    restlet_error = payload.get("error")
+    if isinstance(restlet_error, dict) and restlet_error.get("code"):
+        return restlet_error["code"], restlet_error.get("message")
+    return None
 
 
 def _short_code(code):

@@ -54,16 +54,20 @@ def _strip_debris(value):
     if any(c in INVISIBLE for c in text):
         text = "".join(c for c in text if c not in INVISIBLE)
         debris = True
+    core, padded = _stripped_lines(text)
+    return core, debris or padded
+
+
+def _stripped_lines(text):
+    """(text with every line stripped and no blank lines around it, whether that changed it)."""
     lines = text.split("\n")
     stripped = [line.strip() for line in lines]
-    if stripped != lines:
-        debris = True  # indentation (a YAML block nested too deep), trailing blanks, tabs
+    # Indentation (a YAML block nested too deep), trailing blanks, tabs.
+    debris = stripped != lines
     joined = "\n".join(stripped)
     core = joined.strip("\n")
     # One final newline is how files end; anything else around the text was added on the way.
-    if joined not in (core, core + "\n"):
-        debris = True
-    return core, debris
+    return core, debris or joined not in (core, core + "\n")
 
 
 def _parse_block(match):
@@ -74,31 +78,47 @@ def _parse_block(match):
         return None, False
     repaired = not (inner.startswith("\n") and inner.endswith("\n"))
     lines = [line for line in inner.split("\n") if line.strip()]
+    headers = _take_headers(lines)
+    if any(len(line.split()) > 1 for line in lines):
+        repaired = True  # line breaks turned into spaces by a single-line input box
+    der = _decoded("".join("".join(line.split()) for line in lines))
+    if der is None:
+        return None, repaired
+    return PemBlock(label=label, headers=tuple(headers), der=der, text=_canonical(label, headers, der)), repaired
+
+
+def _decoded(body):
+    """The bytes of a strict base64 body, or None."""
+    if not body or len(body) % 4 or not _BASE64_BODY.match(body):
+        return None
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _take_headers(lines):
+    """The RFC 1421 headers at the top of a block's ``lines`` (removed from them)."""
     headers = []
     while lines and _PEM_HEADER.match(lines[0].strip()):
         name, value = _PEM_HEADER.match(lines[0].strip()).groups()
         headers.append((name, value.strip()))
         lines.pop(0)
-    if any(len(line.split()) > 1 for line in lines):
-        repaired = True  # line breaks turned into spaces by a single-line input box
-    body = "".join("".join(line.split()) for line in lines)
-    if not body or len(body) % 4 or not _BASE64_BODY.match(body):
-        return None, repaired
-    try:
-        der = base64.b64decode(body, validate=True)
-    except (binascii.Error, ValueError):
-        return None, repaired
-    canonical = base64.b64encode(der).decode("ascii")
+    return headers
+
+
+def _canonical(label, headers, der):
+    """The block as PEM writes it: "\n" line endings, 64-column body, final newline."""
+    body = base64.b64encode(der).decode("ascii")
     text = "-----BEGIN %s-----\n" % label
     if headers:
         text += "".join("%s: %s\n" % pair for pair in headers) + "\n"
-    text += "".join(canonical[i:i + 64] + "\n" for i in range(0, len(canonical), 64))
-    text += "-----END %s-----\n" % label
-    return PemBlock(label=label, headers=tuple(headers), der=der, text=text), repaired
+    text += "".join(body[i:i + 64] + "\n" for i in range(0, len(body), 64))
+    return text + "-----END %s-----\n" % label
 
 
-def pem_blocks(name, value, problems, warnings):
-    """The PEM blocks of a pasted value, debris removed (with a warning). None on a problem."""
+def _pem_text(name, value, problems):
+    """``value`` as text of at most PEM_MAX characters, or None (with the problem said)."""
     if value is None:
         problems.append("%s: is required" % name)
         return None
@@ -115,19 +135,22 @@ def pem_blocks(name, value, problems, warnings):
     if len(value) > PEM_MAX:
         problems.append("%s: must be at most %d characters (got %d)" % (name, PEM_MAX, len(value)))
         return None
+    return value
+
+
+def pem_blocks(name, value, problems, warnings):
+    """The PEM blocks of a pasted value, debris removed (with a warning). None on a problem."""
+    value = _pem_text(name, value, problems)
+    if value is None:
+        return None
     text, debris = _strip_debris(value)
     if not text:
         problems.append("%s: must not be empty" % name)
         return None
-    blocks = []
-    for match in _PEM_BLOCK.finditer(text):
-        block, repaired = _parse_block(match)
-        if block is None:
-            problems.append("%s: holds a damaged PEM block (BEGIN and END lines differ or the body is "
-                            "not base64); copy the whole file again" % name)
-            return None
-        debris = debris or repaired
-        blocks.append(block)
+    blocks, repaired = _parsed_blocks(name, text, problems)
+    if blocks is None:
+        return None
+    debris = debris or repaired
     if not blocks and "-----BEGIN " in text:
         problems.append("%s: holds an incomplete PEM block (a BEGIN line without its END line); copy the "
                         "whole file again" % name)
@@ -138,6 +161,20 @@ def pem_blocks(name, value, problems, warnings):
     if blocks and _PEM_BLOCK.sub("", text).strip():
         warnings.append("%s: ignored text outside the PEM block(s)" % name)
     return blocks
+
+
+def _parsed_blocks(name, text, problems):
+    """(every block in ``text``, whether any needed repair); (None, _) on a damaged one."""
+    blocks, repaired_any = [], False
+    for match in _PEM_BLOCK.finditer(text):
+        block, repaired = _parse_block(match)
+        if block is None:
+            problems.append("%s: holds a damaged PEM block (BEGIN and END lines differ or the body is "
+                            "not base64); copy the whole file again" % name)
+            return None, repaired_any
+        repaired_any = repaired_any or repaired
+        blocks.append(block)
+    return blocks, repaired_any
 
 
 def single_block(value, labels):
@@ -199,22 +236,30 @@ def certificate_block(name, value, describe, problems, warnings):
     if blocks is None:
         return None
     blocks = [b for b in blocks if b.label not in IGNORED_LABELS]
+    problem = _certificate_problem(name, blocks, describe)
+    if problem:
+        problems.append(problem)
+        return None
+    return blocks[0]
+
+
+def _is_private_key(label):
+    return label in KEY_LABELS or "PRIVATE KEY" in label
+
+
+def _certificate_problem(name, blocks, describe):
+    """What keeps ``blocks`` from being exactly one certificate, or None."""
     rule = "%s: must be a PEM X.509 certificate (-----BEGIN CERTIFICATE----- ...)" % name
     if not blocks:
-        problems.append(rule)
-        return None
-    if any(b.label in KEY_LABELS or "PRIVATE KEY" in b.label for b in blocks):
+        return rule
+    if any(_is_private_key(b.label) for b in blocks):
         # Say it loudly: this value is public (shown, uploaded), a private key here is a leak.
-        problems.append("%s: holds a private key; give only the public certificate (the key goes in %s)"
-                        % (name, describe("private_key")))
-        return None
+        return ("%s: holds a private key; give only the public certificate (the key goes in %s)"
+                % (name, describe("private_key")))
     certificates = [b for b in blocks if b.label in CERTIFICATE_LABELS]
     if len(certificates) > 1:
-        problems.append("%s: holds %d certificates; NetSuite takes exactly one per mapping, so give only "
-                        "the certificate uploaded in %s" % (name, len(certificates), CERTIFICATE_SETUP))
-        return None
+        return ("%s: holds %d certificates; NetSuite takes exactly one per mapping, so give only "
+                "the certificate uploaded in %s" % (name, len(certificates), CERTIFICATE_SETUP))
     if len(blocks) > 1 or not certificates:
-        problems.append("%s, not %s" % (rule, _what_it_holds(
-            next(b.label for b in blocks if b.label not in CERTIFICATE_LABELS))))
-        return None
-    return certificates[0]
+        return "%s, not %s" % (rule, _what_it_holds(next(b.label for b in blocks if b.label not in CERTIFICATE_LABELS)))
+    return None

@@ -63,11 +63,15 @@ def checked_url(url):
                            'with vault.auth_method instead')
     if server_of(url) is None or any(char.isspace() or not char.isprintable() for char in url):
         raise config_error('url', 'must look like https://vault.example.com:8200')
-    path = urlsplit(url).path.rstrip('/')
-    if path == '/v1' or path.endswith('/v1') or '/v1/' in path:
+    if _has_api_path(url):
         raise config_error('url', "must be the server's address without the API path: drop '/v1' (the "
                            'collection adds it)')
     return url
+
+
+def _has_api_path(url):
+    path = urlsplit(url).path.rstrip('/')
+    return path == '/v1' or path.endswith('/v1') or '/v1/' in path
 
 
 def checked_timeout(timeout):
@@ -129,6 +133,10 @@ def checked_proxies(proxies):
     if isinstance(proxies, str):
         proxy = _checked_proxy_url('proxies', proxies)
         return {'http': proxy, 'https': proxy}
+    return _checked_proxy_map(proxies)
+
+
+def _checked_proxy_map(proxies):
     if not isinstance(proxies, dict) or not proxies:
         raise config_error('proxies', 'must be a proxy URL or a mapping of scheme (http, https) to proxy URL')
     checked = {}
