@@ -17,6 +17,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import (
     stored_auth_type,
     stored_keys,
+    stored_label,
     stored_size_problem,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import (
@@ -89,10 +90,6 @@ def _account_if_valid(account_id):
         return None
 
 
-def _stored_label(name):
-    return "stored key '%s'" % name
-
-
 def load_stored(data, auth_type, hide, custom_metadata=None):
     """(credentials, warnings) from a stored secret of either kind. ``hide(values)`` receives
     every secret before anything can fail. An M2M certificate's expiry is judged by the check
@@ -116,7 +113,7 @@ def load_stored(data, auth_type, hide, custom_metadata=None):
     if auth_type == "m2m":
         scope = str((custom_metadata or {}).get("scope") or "rest_webservices")
         options["scopes"] = tuple(item.strip() for item in scope.split(",") if item.strip())
-    credentials, warnings = load(data, describe=_stored_label, **options)
+    credentials, warnings = load(data, describe=stored_label, **options)
     hide(credentials.secret_values())
     return credentials, warnings
 

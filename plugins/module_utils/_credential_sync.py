@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_errors import unless_denied
 
 MANAGED_BY = "netsuite_ops.credentials"
 # Vault's and OpenBao's limits for KV v2 custom metadata: past them the metadata write is
@@ -158,73 +159,117 @@ def ensure_present(credentials, store, probe, *, token_name=None, labels=None, t
         raise
 
 
+@dataclass
+class _Plan:
+    """What the read found and what the declared credentials need of it."""
+
+    state: object  # the store's read: current_version, data, custom_metadata
+    desired: dict
+    desired_meta: dict
+    data_changes: bool
+    meta_changes: bool
+    merged_meta: dict  # the store replaces custom metadata whole: keep keys other tools put there
+
+    @classmethod
+    def of(cls, credentials, state, desired_meta):
+        current_data = state.data if state.exists else None
+        return cls(state, credentials.as_vault_data(), desired_meta,
+                   data_changes=not stored_data_matches(credentials, current_data),
+                   meta_changes=_metadata_differs(state.custom_metadata, desired_meta),
+                   merged_meta=dict(state.custom_metadata or {}, **desired_meta))
+
+    def take_winner(self, winner):
+        """Another writer stored exactly these credentials: compare the metadata with theirs,
+        which they may have written already."""
+        self.data_changes = False
+        self.merged_meta = dict(winner.custom_metadata or {}, **self.desired_meta)
+        self.meta_changes = _metadata_differs(winner.custom_metadata, self.desired_meta)
+
+
 def _ensure_present(outcome, credentials, store, probe, *, test_connection, check_mode, desired_meta):
     state = store.read()
     previous = state.current_version
     outcome.vault = _vault_result(store, previous, previous)
-
-    desired = credentials.as_vault_data()
+    plan = _Plan.of(credentials, state, desired_meta)
     current_data = state.data if state.exists else None
-    data_changes = not stored_data_matches(credentials, current_data)
-    meta_changes = _metadata_differs(state.custom_metadata, desired_meta)
-    # The store replaces custom metadata whole: keep keys other tools put there.
-    merged_meta = dict(state.custom_metadata or {}, **desired_meta)
-    label = store.location
     # Unchanged data is shown as stored: M2M data equal in meaning may differ in spelling.
-    outcome.diff = masked_diff(label, current_data, desired if data_changes else current_data,
-                               state.custom_metadata, merged_meta)
-
-    if meta_changes and len(merged_meta) > CUSTOM_METADATA_MAX_KEYS:
-        # Other tools' keys plus ours: Vault would refuse the metadata after the data write.
-        outcome.fail(Failure(
-            "vault:invalid_request", "The custom metadata of %s would have %d keys; Vault allows %d"
-            % (label, len(merged_meta), CUSTOM_METADATA_MAX_KEYS),
-            "Nothing was tested or written: remove custom metadata keys other tools put on the path."))
+    outcome.diff = masked_diff(store.location, current_data, plan.desired if plan.data_changes else current_data,
+                               state.custom_metadata, plan.merged_meta)
+    if _too_many_metadata_keys(plan, store.location, outcome):
         return outcome
-    if data_changes:
+    if plan.data_changes:
         store.ensure_writable(state)
     if test_connection and not _run_probe(probe, outcome):
         return outcome
-    if not data_changes and not meta_changes:
-        outcome.msg = "Credentials already stored at %s, version %s" % (label, previous)
+    if _nothing_to_write(plan, store.location, outcome, check_mode):
         return outcome
+    return _apply(plan, credentials, store, outcome)
 
+
+def _nothing_to_write(plan, label, outcome, check_mode):
+    """True (with the message said) when the path already holds it all, or in check mode."""
+    if not plan.data_changes and not plan.meta_changes:
+        outcome.msg = "Credentials already stored at %s, version %s" % (label, plan.state.current_version)
+        return True
     outcome.changed = True
     if check_mode:
-        outcome.msg = "Would %s %s (check mode)" % ("write" if data_changes else "update metadata of", label)
-        return outcome
+        outcome.msg = "Would %s %s (check mode)" % ("write" if plan.data_changes else "update metadata of", label)
+    return check_mode
 
+
+def _too_many_metadata_keys(plan, label, outcome):
+    """Other tools' keys plus ours: Vault would refuse the metadata after the data write."""
+    if not plan.meta_changes or len(plan.merged_meta) <= CUSTOM_METADATA_MAX_KEYS:
+        return False
+    outcome.fail(Failure(
+        "vault:invalid_request", "The custom metadata of %s would have %d keys; Vault allows %d"
+        % (label, len(plan.merged_meta), CUSTOM_METADATA_MAX_KEYS),
+        "Nothing was tested or written: remove custom metadata keys other tools put on the path."))
+    return True
+
+
+def _apply(plan, credentials, store, outcome):
+    """Write the data (check-and-set) if it changed, then the custom metadata if it changed."""
+    previous = plan.state.current_version
     version = previous
-    if data_changes:
-        try:
-            version = store.write(desired, cas=previous or 0)
-            # From here on the task has changed Vault, whatever fails next.
-            outcome.written = True
-            outcome.vault["version"] = version
-        except Exception as exc:
-            if _error_kind(exc) != "cas_conflict":
-                raise
-            winner = _resolve_conflict(store, credentials, outcome)
-            if outcome.failed:
-                return outcome
-            # Another writer stored exactly these credentials: compare the metadata with theirs,
-            # which they may have written already.
-            data_changes, version = False, winner.current_version
-            merged_meta = dict(winner.custom_metadata or {}, **desired_meta)
-            meta_changes = _metadata_differs(winner.custom_metadata, desired_meta)
+    if plan.data_changes:
+        version = _write_data(plan, credentials, store, outcome)
+        if outcome.failed:
+            return outcome
     outcome.vault["version"] = version
-    created = version if data_changes and previous is None else None
-    metadata_written = meta_changes and _write_metadata(store, merged_meta, outcome, created)
-    outcome.changed = data_changes or metadata_written
-    if metadata_written and _superseded_meanwhile(store, version, merged_meta, outcome):
+    created = version if plan.data_changes and previous is None else None
+    metadata_written = plan.meta_changes and _write_metadata(store, plan.merged_meta, outcome, created)
+    outcome.changed = plan.data_changes or metadata_written
+    if metadata_written and _superseded_meanwhile(store, version, plan.merged_meta, outcome):
         return outcome
-    if data_changes:
-        outcome.msg = "Stored credentials at %s, version %s" % (label, version)
-    elif metadata_written:
-        outcome.msg = "Updated custom metadata of %s" % label
-    else:
-        outcome.msg = "Credentials already stored at %s, version %s" % (label, version)
+    outcome.msg = _written_message(plan, metadata_written, store.location, version)
     return outcome
+
+
+def _written_message(plan, metadata_written, label, version):
+    if plan.data_changes:
+        return "Stored credentials at %s, version %s" % (label, version)
+    if metadata_written:
+        return "Updated custom metadata of %s" % label
+    return "Credentials already stored at %s, version %s" % (label, version)
+
+
+def _write_data(plan, credentials, store, outcome):
+    """The version now current after writing ``plan.desired``; on a check-and-set conflict lost
+    to a writer of the same data, theirs (and ``plan`` compares metadata with theirs)."""
+    try:
+        version = store.write(plan.desired, cas=plan.state.current_version or 0)
+    except Exception as exc:
+        if _error_kind(exc) != "cas_conflict":
+            raise
+        winner = _resolve_conflict(store, credentials, outcome)
+        if not outcome.failed:
+            plan.take_winner(winner)
+        return winner.current_version
+    # From here on the task has changed Vault, whatever fails next.
+    outcome.written = True
+    outcome.vault["version"] = version
+    return version
 
 
 def _resolve_conflict(store, credentials, outcome):
@@ -287,31 +332,24 @@ def _write_metadata(store, custom_metadata, outcome, created_version=None):
     not yet seen that write decides the metadata update is a 'create' and denies it to a policy
     with only 'update' on metadata (as the README recommends): once it has caught up, try again.
     """
-    try:
-        store.update_custom_metadata(custom_metadata)
+    denied = unless_denied(lambda: store.update_custom_metadata(custom_metadata))
+    if denied is None:
         return True
-    except Exception as exc:
-        if _error_kind(exc) != "permission_denied":
-            raise
-        if created_version is not None and _denied_by_a_lagging_node(store, custom_metadata, created_version):
-            return True
-        outcome.warnings.append(
-            "Custom metadata (environment, token name) of %s could not be written: %s"
-            % (store.location, getattr(exc, "cause", "permission denied")))
-        return False
+    if created_version is not None and _denied_by_a_lagging_node(store, custom_metadata, created_version):
+        return True
+    outcome.warnings.append(
+        "Custom metadata (environment, token name) of %s could not be written: %s" % (store.location, denied))
+    return False
 
 
 def _denied_by_a_lagging_node(store, custom_metadata, version):
     """True when the metadata update succeeds once the node shows `version`; False when it is
     still denied, or the token may not even read the metadata (the denial was genuine)."""
-    try:
+    def caught_up_then_update():
         _metadata_once_caught_up(store, version)
         store.update_custom_metadata(custom_metadata)
-        return True
-    except Exception as exc:
-        if _error_kind(exc) != "permission_denied":
-            raise
-        return False
+
+    return unless_denied(caught_up_then_update) is None
 
 
 def ensure_absent(store, check_mode=False):

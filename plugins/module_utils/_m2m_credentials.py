@@ -14,9 +14,6 @@ cryptography is imported only inside the functions that need it, so TBA-only use
 import on a host without it) never need it.
 """
 
-import base64
-import binascii
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -32,17 +29,27 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account 
     OfAnAccount,
     parse_account_id,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._pem import (
+    CERTIFICATE_LABELS,
+    CERTIFICATE_SETUP,
+    KEY_LABELS,
+    certificate_block,
+    is_encrypted,
+    key_block,
+    pem_body,
+    single_block,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import (
+    CERTIFICATE_ID_MAX,
+    M2M_STORED_KEYS,
+    stored_label,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import secret_shape_rule
 
-M2M_STORED_KEYS = ("account_id", "client_id", "certificate_id", "private_key", "certificate")
 M2M_SECRET_FIELDS = ("client_id", "private_key", "private_key_passphrase")
 ALGORITHMS = ("PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 SCOPES = ("rest_webservices", "restlets")
 
-# A 16384-bit RSA key in PKCS#8 PEM is about 12.6 KiB, a certificate for it about 6 KiB: anything
-# longer is not one key or one certificate, and must not cost parsing time.
-PEM_MAX = 16 * 1024
-CERTIFICATE_ID_MAX = 128
 # NetSuite cuts a longer validity to two years from the upload (Oracle, OAuth 2.0 Client
 # Credentials Setup); 730 days is what Oracle's own openssl example asks for.
 NETSUITE_MAX_VALIDITY_DAYS = 730
@@ -54,15 +61,6 @@ _CURVES = {"secp256r1": ("EC P-256", "ES256"), "secp384r1": ("EC P-384", "ES384"
 _RSA_MIN_BITS = 3072
 _RSA_DOCUMENTED_BITS = (3072, 4096)
 
-_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9][A-Z0-9 ]*)-----(.*?)-----END ([A-Z0-9][A-Z0-9 ]*)-----", re.S)
-# RFC 1421 headers of a legacy encrypted key (Proc-Type, DEK-Info); base64 never holds a colon.
-_PEM_HEADER = re.compile(r"([A-Za-z][A-Za-z0-9-]*):[ \t]*(\S.*)\Z")
-_BASE64_BODY = re.compile(r"[A-Za-z0-9+/]+={0,2}\Z")
-_KEY_LABELS = ("PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY")
-_CERTIFICATE_LABELS = ("CERTIFICATE", "X509 CERTIFICATE")
-# `openssl ecparam -genkey` writes the curve's parameters before the key: harmless, skipped.
-_IGNORED_LABELS = ("EC PARAMETERS",)
-_CERTIFICATE_SETUP = "OAuth 2.0 Client Credentials (M2M) Setup"
 
 
 class M2mDependencyError(Exception):
@@ -121,7 +119,7 @@ class M2mCredentials(OfAnAccount):
         "PRIVATE KEY") that a fragment-matching scrubber would otherwise hide in every message
         and in the public certificate too. Every secret 8-character run is inside the body.
         """
-        return [self.client_id, _pem_body(self.private_key_pem)]
+        return [self.client_id, pem_body(self.private_key_pem)]
 
     def as_vault_data(self):
         """The stored layout other tools read: exactly M2M_STORED_KEYS."""
@@ -154,11 +152,11 @@ def _matches_stored(credentials, data):
     if parse_account_id(data["account_id"])[0].realm != credentials.realm:
         return False
     crypto = _crypto()
-    stored_key = _single_block(data["private_key"], _KEY_LABELS)
-    stored_cert = _single_block(data["certificate"], _CERTIFICATE_LABELS)
-    if stored_key is None or stored_cert is None or _is_encrypted(stored_key):
+    stored_key = single_block(data["private_key"], KEY_LABELS)
+    stored_cert = single_block(data["certificate"], CERTIFICATE_LABELS)
+    if stored_key is None or stored_cert is None or is_encrypted(stored_key):
         return False
-    our_key = _single_block(credentials.private_key_pem, _KEY_LABELS)
+    our_key = single_block(credentials.private_key_pem, KEY_LABELS)
     if stored_key.der != our_key.der:
         # Another encoding of the same key (PKCS#1, SEC1, PKCS#8 with optional parts) is the
         # same key. Validation is skipped: ours was validated when built, and the two are
@@ -168,7 +166,7 @@ def _matches_stored(credentials, data):
                 block.text.encode("ascii"), None, unsafe_skip_rsa_key_validation=True)
         if _pkcs8(load(stored_key), crypto, "DER") != _pkcs8(load(our_key), crypto, "DER"):
             return False
-    return stored_cert.der == _single_block(credentials.certificate_pem, _CERTIFICATE_LABELS).der
+    return stored_cert.der == single_block(credentials.certificate_pem, CERTIFICATE_LABELS).der
 
 
 def _pkcs8(key, crypto, encoding):
@@ -176,200 +174,6 @@ def _pkcs8(key, crypto, encoding):
     serialization = crypto.serialization
     return key.private_bytes(getattr(serialization.Encoding, encoding), serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption())
-
-
-# --- PEM text ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _PemBlock:
-    label: str
-    headers: tuple  # ((name, value), ...)
-    der: bytes = field(repr=False)
-    text: str = field(repr=False)  # canonical: "\n" line endings, 64-column body, final newline
-
-
-def _pem_body(pem):
-    return "".join(line for line in pem.splitlines() if line and not line.startswith("-----"))
-
-
-def _strip_debris(value):
-    """PEM text with copy/paste debris removed. Returns (text, debris_found)."""
-    debris = False
-    text = value
-    if "\n" not in text and "\\n" in text:
-        # A PEM kept in an environment variable or JSON with its line breaks escaped.
-        text = text.replace("\\r\\n", "\n").replace("\\n", "\n")
-        debris = True
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        debris = True
-    if any(c in INVISIBLE for c in text):
-        text = "".join(c for c in text if c not in INVISIBLE)
-        debris = True
-    lines = text.split("\n")
-    stripped = [line.strip() for line in lines]
-    if stripped != lines:
-        debris = True  # indentation (a YAML block nested too deep), trailing blanks, tabs
-    joined = "\n".join(stripped)
-    core = joined.strip("\n")
-    # One final newline is how files end; anything else around the text was added on the way.
-    if joined not in (core, core + "\n"):
-        debris = True
-    return core, debris
-
-
-def _parse_block(match):
-    """A _PemBlock, or None when BEGIN and END disagree or the body is not base64.
-    Second value: whether the block's layout needed repair (e.g. pasted as one line)."""
-    label, inner, end_label = match.group(1), match.group(2), match.group(3)
-    if label != end_label:
-        return None, False
-    repaired = not (inner.startswith("\n") and inner.endswith("\n"))
-    lines = [line for line in inner.split("\n") if line.strip()]
-    headers = []
-    while lines and _PEM_HEADER.match(lines[0].strip()):
-        name, value = _PEM_HEADER.match(lines[0].strip()).groups()
-        headers.append((name, value.strip()))
-        lines.pop(0)
-    if any(len(line.split()) > 1 for line in lines):
-        repaired = True  # line breaks turned into spaces by a single-line input box
-    body = "".join("".join(line.split()) for line in lines)
-    if not body or len(body) % 4 or not _BASE64_BODY.match(body):
-        return None, repaired
-    try:
-        der = base64.b64decode(body, validate=True)
-    except (binascii.Error, ValueError):
-        return None, repaired
-    canonical = base64.b64encode(der).decode("ascii")
-    text = "-----BEGIN %s-----\n" % label
-    if headers:
-        text += "".join("%s: %s\n" % pair for pair in headers) + "\n"
-    text += "".join(canonical[i:i + 64] + "\n" for i in range(0, len(canonical), 64))
-    text += "-----END %s-----\n" % label
-    return _PemBlock(label=label, headers=tuple(headers), der=der, text=text), repaired
-
-
-def _pem_blocks(name, value, problems, warnings):
-    """The PEM blocks of a pasted value, debris removed (with a warning). None on a problem."""
-    if value is None:
-        problems.append("%s: is required" % name)
-        return None
-    if isinstance(value, bytes):
-        try:
-            value = value.decode("ascii")
-        except UnicodeDecodeError:
-            problems.append("%s: must be PEM text, not binary (DER) data" % name)
-            return None
-    if not isinstance(value, str):
-        problems.append("%s: must be PEM text, not a %s" % (name, {dict: "dictionary", bool: "boolean"}.get(
-            type(value), "list" if isinstance(value, (list, tuple, set)) else "number")))
-        return None
-    if len(value) > PEM_MAX:
-        problems.append("%s: must be at most %d characters (got %d)" % (name, PEM_MAX, len(value)))
-        return None
-    text, debris = _strip_debris(value)
-    if not text:
-        problems.append("%s: must not be empty" % name)
-        return None
-    blocks = []
-    for match in _PEM_BLOCK.finditer(text):
-        block, repaired = _parse_block(match)
-        if block is None:
-            problems.append("%s: holds a damaged PEM block (BEGIN and END lines differ or the body is "
-                            "not base64); copy the whole file again" % name)
-            return None
-        debris = debris or repaired
-        blocks.append(block)
-    if not blocks and "-----BEGIN " in text:
-        problems.append("%s: holds an incomplete PEM block (a BEGIN line without its END line); copy the "
-                        "whole file again" % name)
-        return None
-    if debris:
-        warnings.append("%s: removed whitespace, line-break debris or invisible characters from the PEM "
-                        "text (check how the value was copied)" % name)
-    if blocks and _PEM_BLOCK.sub("", text).strip():
-        warnings.append("%s: ignored text outside the PEM block(s)" % name)
-    return blocks
-
-
-def _single_block(value, labels):
-    """The one block with one of ``labels`` in stored text, or None (lenient, silent)."""
-    blocks = _pem_blocks("stored", value, [], [])
-    wanted = [b for b in blocks or () if b.label not in _IGNORED_LABELS]
-    if len(wanted) != 1 or wanted[0].label not in labels:
-        return None
-    return wanted[0]
-
-
-def _is_encrypted(block):
-    return block.label == "ENCRYPTED PRIVATE KEY" or any(
-        name.lower() == "proc-type" and "ENCRYPTED" in value.upper() for name, value in block.headers)
-
-
-def _what_it_holds(label):
-    if "CERTIFICATE REQUEST" in label:
-        return "a certificate signing request"
-    if label == "TRUSTED CERTIFICATE":
-        return "OpenSSL's TRUSTED CERTIFICATE form (openssl x509 -in <file> writes the plain form)"
-    if label in _CERTIFICATE_LABELS:
-        return "a certificate"
-    if label == "OPENSSH PRIVATE KEY":
-        return "an OpenSSH private key"
-    if "PRIVATE KEY" in label:
-        return "a private key"
-    if "PUBLIC KEY" in label:
-        return "a public key"
-    return "a PEM block of another kind"
-
-
-def _key_block(name, value, describe, problems, warnings):
-    blocks = _pem_blocks(name, value, problems, warnings)
-    if blocks is None:
-        return None
-    blocks = [b for b in blocks if b.label not in _IGNORED_LABELS]
-    rule = "%s: must be a PEM private key (-----BEGIN PRIVATE KEY----- ...)" % name
-    if not blocks:
-        problems.append(rule)
-        return None
-    if len(blocks) > 1:
-        problems.append("%s: holds %d PEM blocks; give only the private key (the certificate goes in %s)"
-                        % (name, len(blocks), describe("certificate")))
-        return None
-    block = blocks[0]
-    if block.label == "OPENSSH PRIVATE KEY":
-        problems.append("%s: is an OpenSSH private key; convert a copy to PEM (ssh-keygen -p -m PKCS8 -f "
-                        "<copy>) or generate the key with this collection" % name)
-        return None
-    if block.label not in _KEY_LABELS:
-        problems.append("%s, not %s" % (rule, _what_it_holds(block.label)))
-        return None
-    return block
-
-
-def _certificate_block(name, value, describe, problems, warnings):
-    blocks = _pem_blocks(name, value, problems, warnings)
-    if blocks is None:
-        return None
-    blocks = [b for b in blocks if b.label not in _IGNORED_LABELS]
-    rule = "%s: must be a PEM X.509 certificate (-----BEGIN CERTIFICATE----- ...)" % name
-    if not blocks:
-        problems.append(rule)
-        return None
-    if any(b.label in _KEY_LABELS or "PRIVATE KEY" in b.label for b in blocks):
-        # Say it loudly: this value is public (shown, uploaded), a private key here is a leak.
-        problems.append("%s: holds a private key; give only the public certificate (the key goes in %s)"
-                        % (name, describe("private_key")))
-        return None
-    certificates = [b for b in blocks if b.label in _CERTIFICATE_LABELS]
-    if len(certificates) > 1:
-        problems.append("%s: holds %d certificates; NetSuite takes exactly one per mapping, so give only "
-                        "the certificate uploaded in %s" % (name, len(certificates), _CERTIFICATE_SETUP))
-        return None
-    if len(blocks) > 1 or not certificates:
-        problems.append("%s, not %s" % (rule, _what_it_holds(
-            next(b.label for b in blocks if b.label not in _CERTIFICATE_LABELS))))
-        return None
-    return certificates[0]
 
 
 # --- keys, certificates, options --------------------------------------------------------------
@@ -396,7 +200,7 @@ def _load_key(block, passphrase, names, problems, warnings, trusted=False):
     serialization = _crypto().serialization
     key_name, passphrase_name = names
     data = block.text.encode("ascii")
-    if not _is_encrypted(block):
+    if not is_encrypted(block):
         if passphrase is not None:
             warnings.append("%s: ignored, %s is not encrypted" % (passphrase_name, key_name))
         candidates = [None]
@@ -421,7 +225,7 @@ def _load_key(block, passphrase, names, problems, warnings, trusted=False):
             warnings.append("%s: removed leading/trailing whitespace or invisible characters "
                             "(check how the value was copied)" % passphrase_name)
         return key
-    if _is_encrypted(block):
+    if is_encrypted(block):
         problems.append("%s: does not open %s (wrong passphrase, or the key is damaged)"
                         % (passphrase_name, key_name))
     else:
@@ -513,7 +317,7 @@ def describe_certificate(certificate, *, now=None, name="certificate"):
 
     Raises CredentialInputError when it is not one readable certificate."""
     problems = []
-    block = _certificate_block(name, certificate, lambda field_name: field_name, problems, [])
+    block = certificate_block(name, certificate, lambda field_name: field_name, problems, [])
     cert = _load_certificate(block, name, problems) if block is not None else None
     if cert is None:
         raise CredentialInputError(problems)
@@ -548,7 +352,7 @@ def _check_pair(key, cert, key_type, names, now, limits, problems, warnings):
         return None
     if now >= not_after:
         problems.append("%s: expired on %s; generate a new key and certificate and upload the certificate in %s"
-                        % (cert_name, rfc3339(not_after), _CERTIFICATE_SETUP))
+                        % (cert_name, rfc3339(not_after), CERTIFICATE_SETUP))
         return None
     days_left = info.days_left
     min_days_left, fail_days_left = limits
@@ -619,7 +423,7 @@ def _certificate_id(name, value, problems, warnings):
         return None
     if len(text) > CERTIFICATE_ID_MAX or not text.isascii() or not text.isprintable():
         problems.append("%s: must be the Certificate ID shown in %s: printable ASCII without spaces, at most "
-                        "%d characters" % (name, _CERTIFICATE_SETUP, CERTIFICATE_ID_MAX))
+                        "%d characters" % (name, CERTIFICATE_SETUP, CERTIFICATE_ID_MAX))
         return None
     return text
 
@@ -657,13 +461,13 @@ def build_m2m_credentials(values, *, environment=None, algorithm=None, scopes=("
     key_name, cert_name = describe("private_key"), describe("certificate")
     passphrase_name = describe("private_key_passphrase")
     key = key_type = cert = info = None
-    key_block = _key_block(key_name, values.get("private_key"), describe, problems, warnings)
+    key_pem = key_block(key_name, values.get("private_key"), describe, problems, warnings)
     passphrase = _passphrase(values.get("private_key_passphrase"), passphrase_name, problems)
-    if key_block is not None:
-        key = _load_key(key_block, passphrase, (key_name, passphrase_name), problems, warnings, trusted_key)
+    if key_pem is not None:
+        key = _load_key(key_pem, passphrase, (key_name, passphrase_name), problems, warnings, trusted_key)
     if key is not None:
         key_type = _key_type(key, key_name, problems, warnings)
-    cert_block = _certificate_block(cert_name, values.get("certificate"), describe, problems, warnings)
+    cert_block = certificate_block(cert_name, values.get("certificate"), describe, problems, warnings)
     if cert_block is not None:
         cert = _load_certificate(cert_block, cert_name, problems)
     if key_type is not None and cert is not None:
@@ -679,10 +483,6 @@ def build_m2m_credentials(values, *, environment=None, algorithm=None, scopes=("
         private_key_pem=_pkcs8(key, _crypto(), "PEM").decode("ascii"),
         certificate_pem=cert_block.text, algorithm=chosen_algorithm, scopes=chosen_scopes,
         certificate=info), warnings
-
-
-def stored_label(name):
-    return "stored key '%s'" % name
 
 
 def load_stored_m2m(data, **kwargs):

@@ -41,6 +41,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._safe_fil
     write_file,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import stored_auth_type
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_errors import unless_denied
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
     ENVIRONMENTS,
     clean_token_name,
@@ -217,14 +218,11 @@ def _pending_label(name):
 def _retire_pending(pending, outcome):
     """The key now lives at the credentials path: the pending copy goes (a warning when the
     token may not delete it; it holds the same key, so nothing is lost either way)."""
-    try:
-        pending.destroy_all()
-    except Exception as exc:  # pylint: disable=broad-exception-caught
-        if getattr(exc, "kind", None) != "permission_denied":
-            raise
+    denied = unless_denied(pending.destroy_all)
+    if denied is not None:
         outcome.warnings.append(
             "The pending key pair at %s could not be removed (%s); delete it once the new "
-            "credentials work" % (pending.location, getattr(exc, "cause", "permission denied")))
+            "credentials work" % (pending.location, denied))
 
 
 M2M_CREDENTIAL = TaskDefinition(
@@ -263,14 +261,11 @@ def _make_pending(module, account, pending, state):
     hide(module, [private_key])
     data = {"account_id": account.realm, "private_key": private_key, "certificate": certificate}
     version = pending.write(data, cas=state.current_version or 0)
-    try:
-        pending.update_custom_metadata(dict(state.custom_metadata or {}, managed_by=MANAGED_BY, auth_type="m2m",
-                                            purpose="pending M2M key pair"))
-    except Exception as exc:  # pylint: disable=broad-exception-caught
-        if getattr(exc, "kind", None) != "permission_denied":
-            raise
+    denied = unless_denied(lambda: pending.update_custom_metadata(dict(
+        state.custom_metadata or {}, managed_by=MANAGED_BY, auth_type="m2m", purpose="pending M2M key pair")))
+    if denied is not None:
         warn(module, ["Custom metadata of the pending key pair at %s could not be written: %s"
-                      % (pending.location, getattr(exc, "cause", "permission denied"))])
+                      % (pending.location, denied)])
     return data, version
 
 

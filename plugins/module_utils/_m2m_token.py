@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
 """NetSuite's OAuth 2.0 client credentials (M2M) token request: its form body, and what its
-answer means. ``_netsuite_probe`` sends it and turns the answer into a ``ProbeResult``.
+answer means. ``_probe_m2m`` sends it and turns the answer into a ``ProbeResult``.
 
 oauthlib (the protocol half of requests-oauthlib) prepares the form body and the bearer header;
 the probe sends the request with its own bounded session rather than through
@@ -38,7 +38,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_asse
     token_endpoint,
 )
 
-GRANT_TYPE = "client_credentials"
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # RFC 6749 section 5.2: the codes a token endpoint answers with.
 OAUTH_ERROR_CODES = (
@@ -49,7 +48,6 @@ TOKEN_REQUEST_HEADERS = {"Accept": "application/json", "Content-Type": "applicat
 
 # (module imported, what pip installs): everything the M2M test needs beyond requests.
 _LIBRARIES = (("oauthlib", "oauthlib"), ("jwt", "PyJWT"), ("cryptography", "cryptography"))
-INSTALL_COMMAND = "pip install hvac requests-oauthlib cryptography PyJWT"  # meta/ee-requirements.txt, by name
 
 TokenRequest = collections.namedtuple("TokenRequest", "url body assertion")
 

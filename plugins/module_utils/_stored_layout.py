@@ -6,17 +6,20 @@
 """The stored layouts other tools read, telling a stored TBA secret from an M2M one, and the
 sizes a stored value may have.
 
-Standard library and the credential modules' limits only: a fleet check reads both kinds before
-it knows which it has.
+Written once here, for both kinds: a fleet check reads both before it knows which it has, and a
+TBA task reads a stored secret without importing the M2M units.
 """
 
 import json
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import VALUE_MAX
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import STORED_KEYS as TBA_STORED_KEYS
 
-TBA_STORED_KEYS = ("account_id", "consumer_key", "consumer_secret", "token_id", "token_secret")
 M2M_STORED_KEYS = ("account_id", "client_id", "certificate_id", "private_key", "certificate")
-AUTH_TYPES = ("tba", "m2m")
+# A 16384-bit RSA key in PKCS#8 PEM is about 12.6 KiB, a certificate for it about 6 KiB: anything
+# longer is not one key or one certificate, and must not cost parsing time.
+PEM_MAX = 16 * 1024
+CERTIFICATE_ID_MAX = 128
 _M2M_ONLY_KEYS = frozenset(M2M_STORED_KEYS) - frozenset(TBA_STORED_KEYS)
 
 
@@ -37,6 +40,11 @@ def stored_keys(auth_type):
     return M2M_STORED_KEYS if auth_type == "m2m" else TBA_STORED_KEYS
 
 
+def stored_label(name):
+    """How a problem names a field read from Vault (``describe`` of the credential builders)."""
+    return "stored key '%s'" % name
+
+
 # The most a whole stored secret may hold (every key and value, as JSON text): two PEMs and a few
 # short values come to about 8 KiB; other tools' extra keys get room, a 2 MiB value does not.
 STORED_DATA_MAX = 64 * 1024
@@ -44,12 +52,6 @@ STORED_DATA_MAX = 64 * 1024
 
 def stored_value_limits():
     """{key: most characters} for every key either layout stores; other keys get VALUE_MAX."""
-    # Imported here: _m2m_credentials imports the TBA module, which imports nothing of ours.
-    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import (
-        CERTIFICATE_ID_MAX,
-        PEM_MAX,
-    )
-
     limits = dict.fromkeys(TBA_STORED_KEYS + M2M_STORED_KEYS, VALUE_MAX)
     limits.update(private_key=PEM_MAX, certificate=PEM_MAX, certificate_id=CERTIFICATE_ID_MAX)
     return limits

@@ -19,6 +19,8 @@ import stat
 import threading
 from urllib.parse import quote
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_errors import config_error, not_vault_error
+
 TOKEN_ENV_VARS = ('ANSIBLE_HASHI_VAULT_TOKEN', 'VAULT_TOKEN', 'BAO_TOKEN')
 # `bao login` (OpenBao's default token helper) writes ~/.vault-token, as `vault login` does,
 # unless VAULT_TOKEN_PATH or BAO_TOKEN_PATH names another file (checked against OpenBao 2.7).
@@ -53,17 +55,6 @@ LOGIN_ATTRIBUTE = 'netsuite_ops_login'
 _MAX_FILE_BYTES = 64 * 1024
 _JWT_SHAPE = re.compile(r'[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*')
 _MOUNT_SHAPE = re.compile(r'[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*')
-
-
-def _connection():
-    """_vault_connection, imported on use: it imports this module's registry as it loads, so a
-    top-level import here would be circular."""
-    from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _vault_connection
-    return _vault_connection
-
-
-def config_error(option, problem, env_vars=()):
-    return _connection().config_error(option, problem, env_vars)
 
 
 def spellings(value):
@@ -260,7 +251,7 @@ class LoginAuth(VaultAuthMethod):
         answer = client.adapter.post('/v1/' + self.login_path, json=self._payload)
         token = (answer.get('auth') or {}).get('client_token') if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
-            raise _connection().not_vault_error('log in at', self.login_path, 'no token in the answer')
+            raise not_vault_error('log in at', self.login_path, 'no token in the answer')
         self._hide([token])
         client.token = token
 

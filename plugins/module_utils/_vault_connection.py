@@ -10,11 +10,8 @@ from our own words plus the (non-secret) server URL, path and Vault's own error 
 """
 
 import json
-import os
 import re
-import sys
 from contextlib import contextmanager
-from urllib.parse import unquote, urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
@@ -24,16 +21,8 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_lim
     bounded_session,
     response_too_large_error,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import ENCODED_WITHHELD, Scrubber, looks_encoded, url_userinfo
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import (
-    VAULT_SETTINGS,
-    describe,
-    environment_proxy_problem,
-    header_value_problem,
-    proxy_url_problem,
-    timeout_problem,
-    transport_exceptions,
-)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import ENCODED_WITHHELD, Scrubber, looks_encoded
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import VAULT_SETTINGS, describe, transport_exceptions
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_auth import (
     AUTH_ENV_VARS,
     AUTH_METHODS,
@@ -43,64 +32,38 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_au
     LoginRecord,
     option_secrets,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_errors import (
+    VaultConnectionError,
+    import_hvac,
+    not_vault_error,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_options import (
+    CA_CERT_ENV_VARS,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    NAMESPACE_ENV_VARS,
+    PROXIES_ENV_VARS,
+    RETRIES_ENV_VARS,
+    SKIP_VERIFY_ENV_VARS,
+    TIMEOUT_ENV_VARS,
+    URL_ENV_VARS,
+    auth_method_for,
+    check_environment_proxy,
+    checked_namespace,
+    checked_proxies,
+    checked_retries,
+    checked_revoke,
+    checked_timeout,
+    checked_url,
+    server_of,
+    token_env_values,
+    url_secrets,
+    verify_setting,
+)
 
-# Environment fallbacks, first found wins: community.hashi_vault's names, then the Vault CLI's,
-# then OpenBao's (documented once, in the vault doc fragment).
-URL_ENV_VARS = ('ANSIBLE_HASHI_VAULT_ADDR', 'VAULT_ADDR', 'BAO_ADDR')
-NAMESPACE_ENV_VARS = ('ANSIBLE_HASHI_VAULT_NAMESPACE', 'VAULT_NAMESPACE', 'BAO_NAMESPACE')
-CA_CERT_ENV_VARS = ('ANSIBLE_HASHI_VAULT_CA_CERT', 'VAULT_CACERT', 'BAO_CACERT')
-SKIP_VERIFY_ENV_VARS = ('VAULT_SKIP_VERIFY', 'BAO_SKIP_VERIFY')
-TIMEOUT_ENV_VARS = ('ANSIBLE_HASHI_VAULT_TIMEOUT',)
-RETRIES_ENV_VARS = ('ANSIBLE_HASHI_VAULT_RETRIES', 'VAULT_MAX_RETRIES', 'BAO_MAX_RETRIES')
-PROXIES_ENV_VARS = ('ANSIBLE_HASHI_VAULT_PROXIES',)
-DEFAULT_TIMEOUT = 30
-DEFAULT_RETRIES = 2
 VAULT_ANSWER_MAX_BYTES = 16 * MIB
 
-ERROR_KINDS = frozenset((
-    'unreachable', 'sealed', 'tls', 'permission_denied', 'auth_failed', 'missing_mount',
-    'kv_v1_mount', 'cas_conflict', 'invalid_request', 'server_error', 'missing_dependency', 'config',
-))
-
-_TRUE_STRINGS = frozenset(('1', 't', 'true', 'y', 'yes', 'on'))
 _SERVER_MESSAGE_LIMIT = 200
-
-
-class VaultConnectionError(Exception):
-    """A Vault failure explained in one line: what happened (cause) and what to do (hint).
-
-    kind is one of ERROR_KINDS, for callers that react differently (e.g. a warning instead of a
-    failure for a denied metadata update).
-    """
-
-    def __init__(self, kind, cause, hint):
-        if kind not in ERROR_KINDS:
-            raise ValueError('unknown VaultConnectionError kind %r' % (kind,))
-        self.kind = kind
-        self.cause = cause
-        self.hint = hint
-        super().__init__('%s. %s' % (cause, hint))
-
-
-def config_error(option, problem, env_vars=()):
-    """An offline configuration problem, naming the option (and the env vars that were tried)."""
-    tried = ' (also looked in %s)' % ', '.join(env_vars) if env_vars else ''
-    return VaultConnectionError(
-        'config', 'vault.%s %s%s' % (option, problem, tried),
-        'Set vault.%s in the task or with module_defaults' % option)
-
-
-def import_hvac():
-    """Import hvac on first use only: loading it costs start-up time on every module run."""
-    try:
-        import hvac
-    except ImportError:
-        raise VaultConnectionError(
-            'missing_dependency',
-            "The Python library 'hvac' is not installed for %s" % sys.executable,
-            'Install it where the module runs (pip install hvac): on the controller for localhost '
-            'tasks, or in the execution environment') from None
-    return hvac
 
 
 def _env(*names):
@@ -142,18 +105,6 @@ VAULT_CONNECTION_ARGSPEC = {
 }
 
 
-def url_secrets(url):
-    """The user information in a URL (user:password@), for callers to register as secret before
-    anything can echo the URL."""
-    try:
-        parts = urlsplit(str(url or ''))
-        found = [value for value in (parts.password, parts.netloc.rpartition('@')[0]) if value]
-    except ValueError:
-        # Too broken to parse ('http://u:pw@[bad'): the text still holds the password.
-        found = url_userinfo(url) if '://' in str(url or '') else []
-    return list(dict.fromkeys(found + [unquote(value) for value in found]))
-
-
 def connection_secrets(options):
     """Every secret the `vault` option dict holds: secret options (as given and trimmed) and the
     user information of vault.url and of any proxy URL. Files read later add their own."""
@@ -187,22 +138,22 @@ def connect(options, warnings=None, hide=None):
                                    'Write it as a mapping, e.g. vault: {url: https://vault.example.com:8200}')
     hide = hide or (lambda values: None)
     hide(connection_secrets(options))
-    url = _checked_url(options.get('url'))
-    timeout = _checked_timeout(options.get('timeout'))
-    retries = _checked_retries(options.get('retries'))
+    url = checked_url(options.get('url'))
+    timeout = checked_timeout(options.get('timeout'))
+    retries = checked_retries(options.get('retries'))
     proxies = checked_proxies(options.get('proxies'))
     if proxies is None:
-        _check_environment_proxy(url)
-    namespace = _checked_namespace(options.get('namespace'))
-    revoke = _checked_revoke(options.get('revoke_login_token'))
-    auth = _auth_method(options, hide)
+        check_environment_proxy(url)
+    namespace = checked_namespace(options.get('namespace'))
+    revoke = checked_revoke(options.get('revoke_login_token'))
+    auth = auth_method_for(options, hide)
     auth.validate()
     token = str(options.get('token') or '').strip()
-    if auth.logs_in and token and warnings is not None and token not in _token_env_values():
+    if auth.logs_in and token and warnings is not None and token not in token_env_values():
         # Typically auth_method from ANSIBLE_HASHI_VAULT_AUTH_METHOD beside a task's own token.
         warnings.append('vault.token is ignored: vault.auth_method is %s, which logs in instead (set '
                         'vault.auth_method: token to use the token)' % auth.name)
-    verify = _verify_setting(options)
+    verify = verify_setting(options)
     if verify is False and warnings is not None:
         warnings.append(
             'vault.validate_certs is false (or %s is set): the Vault server\'s TLS certificate is not '
@@ -266,141 +217,7 @@ def revoke_login(client, warnings):
 
 def _revoke_warning(client, record, cause):
     return ('Vault at %s did not revoke the token of the %s (%s); if it is still valid, it expires with its TTL'
-            % (_server_of(client.url) or 'vault.url', record.label, cause))
-
-
-def _token_env_values():
-    """Tokens the environment holds: one of them in vault.token came from there, not the task."""
-    return set(os.environ.get(name, '').strip() for name in TOKEN_ENV_VARS) - {''}
-
-
-def _checked_url(url):
-    # Whitespace around a value from the environment is paste debris (a trailing newline).
-    url = '' if url is None else str(url).strip()
-    if not url:
-        raise config_error('url', 'is not set', URL_ENV_VARS)
-    if url_secrets(url):
-        raise config_error('url', 'must not contain user information (user:password@); authenticate '
-                           'with vault.auth_method instead')
-    if _server_of(url) is None or any(char.isspace() or not char.isprintable() for char in url):
-        raise config_error('url', 'must look like https://vault.example.com:8200')
-    path = urlsplit(url).path.rstrip('/')
-    if path == '/v1' or path.endswith('/v1') or '/v1/' in path:
-        raise config_error('url', "must be the server's address without the API path: drop '/v1' (the "
-                           'collection adds it)')
-    return url
-
-
-def _checked_timeout(timeout):
-    if timeout is None:
-        return DEFAULT_TIMEOUT
-    problem = timeout_problem('vault.timeout', timeout)
-    if problem:
-        raise config_error('timeout', problem.split(': ', 1)[1])
-    return timeout
-
-
-def _checked_namespace(namespace):
-    """vault.namespace travels as an HTTP header: refused offline if it cannot (an en dash)."""
-    namespace = str(namespace).strip() if namespace not in (None, '') else None
-    problem = header_value_problem('vault.namespace', namespace)
-    if problem:
-        raise config_error('namespace', problem.split(': ', 1)[1], NAMESPACE_ENV_VARS)
-    return namespace or None
-
-
-def _check_environment_proxy(url):
-    """The environment's proxy for vault.url, when vault.proxies does not replace it."""
-    problem = environment_proxy_problem(url, VAULT_SETTINGS)
-    if problem is not None:
-        raise VaultConnectionError(problem.kind, problem.reason, problem.hint)
-
-
-def _checked_retries(retries):
-    if retries is None:
-        return DEFAULT_RETRIES
-    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise config_error('retries', 'must be a whole number, 0 or more')
-    return retries
-
-
-def _checked_revoke(revoke):
-    if revoke is None:
-        return True
-    if not isinstance(revoke, bool):
-        raise config_error('revoke_login_token', 'must be true or false')
-    return revoke
-
-
-_PROXY_KEYS = ('http', 'https', 'all')
-
-
-def checked_proxies(proxies):
-    """vault.proxies as requests takes them ({scheme: proxy URL}), or None for the environment's.
-
-    A string is one proxy for both schemes, or (from ANSIBLE_HASHI_VAULT_PROXIES) a JSON object.
-    """
-    if proxies is None or (isinstance(proxies, str) and not proxies.strip()):
-        return None
-    if isinstance(proxies, str) and proxies.strip().startswith('{'):
-        try:
-            proxies = json.loads(proxies)
-        except ValueError:
-            raise config_error('proxies', 'looks like a JSON object but is not valid JSON', PROXIES_ENV_VARS) from None
-    if isinstance(proxies, str):
-        proxy = _checked_proxy_url('proxies', proxies)
-        return {'http': proxy, 'https': proxy}
-    if not isinstance(proxies, dict) or not proxies:
-        raise config_error('proxies', 'must be a proxy URL or a mapping of scheme (http, https) to proxy URL')
-    checked = {}
-    for scheme, proxy in proxies.items():
-        if scheme not in _PROXY_KEYS:
-            raise config_error('proxies', "has the key '%s'; use http, https or all" % scheme)
-        checked[scheme] = _checked_proxy_url('proxies.%s' % scheme, proxy)
-    return checked
-
-
-def _checked_proxy_url(option, proxy):
-    proxy = '' if proxy is None else str(proxy).strip()
-    if url_secrets(proxy):
-        raise config_error(option, 'must not contain user information (user:password@); give proxy '
-                           'credentials in the HTTPS_PROXY environment variable of the host running the module')
-    problem = proxy_url_problem(proxy)
-    if problem:
-        raise config_error(option, problem)
-    return proxy
-
-
-def _auth_method(options, hide):
-    name = options.get('auth_method') or 'token'
-    if name not in AUTH_METHODS:
-        raise config_error('auth_method', "'%s' is not supported; choose one of: %s"
-                           % (name, ', '.join(sorted(AUTH_METHODS))), AUTH_ENV_VARS['auth_method'])
-    return AUTH_METHODS[name](options, hide)
-
-
-def _verify_setting(options):
-    """hvac's verify: a CA bundle path, or a bool. Unset validate_certs follows VAULT_SKIP_VERIFY
-    (then BAO_SKIP_VERIFY)."""
-    validate_certs = options.get('validate_certs')
-    if validate_certs is None:
-        validate_certs = _skip_verify_from_environment() is not True
-    ca_cert = options.get('ca_cert')
-    if not (validate_certs and ca_cert):
-        return validate_certs
-    # requests reports a missing CA file as a bare OSError at request time; say it up front.
-    if not os.path.exists(ca_cert):
-        raise config_error('ca_cert', "points to '%s', which does not exist" % ca_cert, CA_CERT_ENV_VARS)
-    return ca_cert
-
-
-def _skip_verify_from_environment():
-    """True/False from the first of VAULT_SKIP_VERIFY, BAO_SKIP_VERIFY that is set; else None."""
-    for name in SKIP_VERIFY_ENV_VARS:
-        value = os.environ.get(name, '').strip().lower()
-        if value:
-            return value in _TRUE_STRINGS
-    return None
+            % (server_of(client.url) or 'vault.url', record.label, cause))
 
 
 def client_errors():
@@ -464,15 +281,6 @@ def login_error(exc, auth):
     return VaultConnectionError(
         'server_error', 'Vault at %s failed the %s (%s%s)' % (server, label, type(exc).__name__, message),
         'Check the Vault server logs and the configuration of auth/%s; retry when the server is healthy' % auth.mount)
-
-
-def not_vault_error(action, path, detail='no Vault JSON in the answer'):
-    """The server at vault.url answered, but not like Vault's API."""
-    return VaultConnectionError(
-        'server_error', "The server at vault.url did not answer like Vault when trying to %s '%s' (%s)"
-        % (action, path, detail),
-        'Check that vault.url is the Vault or OpenBao API address, such as https://vault.example.com:8200, '
-        'and that no proxy or login page sits in between')
 
 
 def translate_error(exc, action, path, capability=None):
@@ -657,23 +465,11 @@ def _server_message(exc):
 def _redirect_target(exc):
     """Scheme and host of a redirect's Location (its path or query may hold anything)."""
     location = getattr(getattr(exc, 'response', None), 'headers', {}).get('Location', '')
-    return _server_of(location) or 'another address'
+    return server_of(location) or 'another address'
 
 
 def _server_label(exc):
     """Where the failed request went: hvac errors carry .url, requests errors .request.url."""
     url = getattr(exc, 'url', None) or getattr(getattr(exc, 'request', None), 'url', None)
-    return _server_of(url) or 'the configured URL'
+    return server_of(url) or 'the configured URL'
 
-
-def _server_of(url):
-    """scheme://host[:port] of an http(s) URL, without path, query or user-info; None if invalid."""
-    try:
-        parts = urlsplit(url or '')
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
-        return None
-    host = '[%s]' % parts.hostname if ':' in parts.hostname else parts.hostname
-    return '%s://%s%s' % (parts.scheme, host, ':%d' % port if port else '')

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_token import INSTALL_COMMAND
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_hints import INSTALL_COMMAND
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 DOCS = [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))

@@ -13,11 +13,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import NameOID
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import PEM_MAX
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import (
     ALGORITHMS,
     M2M_SECRET_FIELDS,
     M2M_STORED_KEYS,
-    PEM_MAX,
     SCOPES,
     CertificateInfo,
     CredentialInputError,

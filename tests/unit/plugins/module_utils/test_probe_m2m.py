@@ -28,11 +28,12 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_toke
     TOKEN_ANSWER_MAX_BYTES,
     access_token_from,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_hints import (
     CATALOG_PROBE,
     SERVER_TIME_PROBE,
     TOKEN_PROBE,
-    hint_for,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
     probe_connection,
 )
 from support.accounts import next_account_id
@@ -703,30 +704,3 @@ def test_an_unknown_auth_type_is_a_bug_not_a_result():
         auth_type = "saml"
     with pytest.raises(ValueError, match="auth_type must be tba or m2m"):
         probe_connection(Odd(), "http://127.0.0.1:9")
-
-
-# --- hints -----------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("status, code, probe_name, expected", [
-    (400, "invalid_grant", TOKEN_PROBE, "certificate_id (the kid)"),
-    (401, "invalid_client", TOKEN_PROBE, "client_id is not the Client ID"),
-    (429, "UNEXPECTED_RESPONSE", TOKEN_PROBE, "concurrency limit"),
-    (503, "UNEXPECTED_RESPONSE", TOKEN_PROBE, "retry later"),
-    (302, "REDIRECTED", TOKEN_PROBE, "not the account's REST web services host"),
-    (404, "NOT_FOUND", TOKEN_PROBE, "OAuth 2.0 token endpoint was not found"),
-    (401, "UNEXPECTED_RESPONSE", TOKEN_PROBE, "did not answer like NetSuite"),
-    (None, "TIMEOUT", TOKEN_PROBE, "No answer from h.example"),
-    (None, "TLS_ERROR", TOKEN_PROBE, "netsuite_validate_certs"),
-    (401, "INVALID_LOGIN", SERVER_TIME_PROBE, "Log in using OAuth 2.0 Access Tokens"),
-    (400, "USER_ERROR", SERVER_TIME_PROBE, "SuiteAnalytics Workbook"),
-    (404, "NOT_FOUND", CATALOG_PROBE, "REST Web Services feature"),
-])
-def test_m2m_hint_table(status, code, probe_name, expected):
-    hint = hint_for(status, code, realm="4200001", host="h.example", auth_type="m2m", probe=probe_name,
-                    environment="production")
-    assert expected in hint
-
-
-def test_the_tba_hints_are_the_default():
-    assert "Log in using Access Tokens" in hint_for(401, "INVALID_LOGIN", realm="1", host="h")
-    assert "OAuth 2.0" not in hint_for(401, "INVALID_LOGIN", realm="1", host="h")

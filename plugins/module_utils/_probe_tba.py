@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
+"""The TBA (OAuth 1.0a) connection test: serverTime (and the metadata catalog when serverTime
+does not exist), every GET signed anew. Nothing here imports the M2M units."""
+
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_http import JSON_HEADERS, read_server_time
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
+
+
+def _signed_get(send, credentials):
+    """TBA GETs, each attempt signed anew with a fresh nonce and timestamp (a re-sent header
+    would be refused as nonce_used)."""
+    def get(url, params=None):
+        headers = dict(JSON_HEADERS, Authorization=authorization_header(credentials, "GET", url, params))
+        return send("GET", url, headers, params=params)
+    return get
+
+
+class TbaProbe:
+    """The TBA strategy of _netsuite_probe.probe_connection."""
+
+    # NetSuite's REST and RESTlet error shapes only.
+    error_shape = None
+
+    @staticmethod
+    def missing_library():
+        """requests (checked by the caller) and oauthlib's signer are all TBA needs."""
+        return None
+
+    @staticmethod
+    def secret_values(credentials):
+        return [
+            value for value in (
+                credentials.consumer_key, credentials.consumer_secret,
+                credentials.token_id, credentials.token_secret,
+            ) if value
+        ]
+
+    @staticmethod
+    def run(send, credentials, base_url, interpret, retry, clock, secrets):  # pylint: disable=unused-argument
+        """(result, requests sent): the signed GETs. clock and secrets serve M2M only
+        (TBA makes no secret during the test)."""
+        attempt, probe, sent = read_server_time(_signed_get(send, credentials), base_url, *retry)
+        return interpret(attempt, probe), sent
