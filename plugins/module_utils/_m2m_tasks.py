@@ -299,7 +299,8 @@ def _write_certificate_file(ctx, path, certificate_pem):
     return True
 
 
-def _key_pair(ctx):
+def _checked_account(ctx):
+    """The account, once every offline rule of the key pair holds (before Vault is used)."""
     account, account_warnings = parse_account_id(ctx.params["account_id"])
     ctx.warn(account_warnings)
     problems = subject_problems(ctx.params.get("integration_name"), account.realm, ctx.params.get("organization"))
@@ -309,6 +310,21 @@ def _key_pair(ctx):
     if not 1 <= valid_days <= MAX_VALID_DAYS:
         raise CredentialInputError(["valid_days: must be from 1 to %d (NetSuite accepts certificates valid for at "
                                     "most two years)" % MAX_VALID_DAYS])
+    return account
+
+
+def _certificate_file_failure(ctx, path, certificate_pem, result):
+    """Write ``certificate_file`` (``result`` says so); the failure when it cannot be written."""
+    try:
+        changed = _write_certificate_file(ctx, path, certificate_pem)
+    except FileTargetError as exc:
+        return exc.failure
+    result.update(changed=changed or result["changed"], certificate_file=path)
+    return None
+
+
+def _key_pair(ctx):
+    account = _checked_account(ctx)
     certificate_file = _certificate_file_path(ctx)
     secret = ctx.vault_secret()
     pending = ctx.vault_secret(pending_path_of(ctx))
@@ -338,16 +354,10 @@ def _key_pair(ctx):
         result["vault"]["version"] = version
         msg = "Generated a %s key pair; the private key is stored only at %s" % (ctx.params["key_type"], pending.location)
     ctx.publish([certificate_pem])
-    if certificate_file:
-        failure = None
-        try:
-            result["changed"] = _write_certificate_file(ctx, certificate_file, certificate_pem) or result["changed"]
-        except FileTargetError as exc:
-            failure = exc.failure
-        if failure is not None:  # outside the except clause: no traceback attached at -vvv
-            # Vault may hold a new pending pair by now: the failure says so, changed included.
-            return fail_with(ctx, Failure(failure.code, "%s; %s" % (failure.reason, msg), failure.hint), **result)
-        result["certificate_file"] = certificate_file
+    failure = certificate_file and _certificate_file_failure(ctx, certificate_file, certificate_pem, result)
+    if failure:
+        # Vault may hold a new pending pair by now: the failure says so, changed included.
+        return fail_with(ctx, Failure(failure.code, "%s; %s" % (failure.reason, msg), failure.hint), **result)
     return finish(ctx, msg=msg, certificate=_certificate_summary(certificate_pem, account), **result)
 
 

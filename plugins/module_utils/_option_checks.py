@@ -39,6 +39,7 @@ class Prechecked:
         self.problems = []
         self.spec = dict(argument_spec)
         self.vault_text = None  # the vault option given as text that parses as a dict
+        self.keys_guard = None  # the vault spec with its unknown keys declared
 
     def refuse(self, name, problems, masked):
         self.problems.extend(problems)
@@ -47,13 +48,17 @@ class Prechecked:
     def untouched(self, name):
         return self.spec.get(name) is self.argument_spec.get(name)
 
+    def refusable(self, name):
+        """Not refused whole already (a vault with unknown keys may still be)."""
+        return self.untouched(name) or (self.keys_guard is not None and self.spec.get(name) is self.keys_guard)
+
 
 def precheck(argument_spec, params):
     """Every check, in the order their problems are reported."""
     checked = Prechecked(argument_spec, params)
     _check_vault_shape(checked)
-    keys_guard = _check_vault_keys(checked)
-    _check_values(checked, keys_guard)
+    _check_vault_keys(checked)
+    _check_values(checked)
     _check_private_keys(checked)
     _check_url_user_info(checked)
     return checked
@@ -74,31 +79,34 @@ def _check_vault_shape(checked):
 
 def _check_vault_keys(checked):
     """Unknown keys of ``vault``: refused, and declared raw (masked when they may be secret), since
-    ansible-core would print them unmasked in the invocation. Returns the spec given to ``vault``."""
+    ansible-core would print them unmasked in the invocation."""
     vault = checked.params.get("vault")
     if "vault" not in checked.argument_spec or not isinstance(vault, Mapping):
-        return None
+        return
     spec = checked.argument_spec["vault"]
     unknown = unknown_vault_keys(spec, vault)
     if not unknown:
-        return None
+        return
     checked.problems.extend(problem for _key, problem, _masked in unknown)
-    checked.spec["vault"] = dict(spec, options=dict(
+    checked.spec["vault"] = checked.keys_guard = dict(spec, options=dict(
         spec["options"], **{key: dict(type="raw", no_log=masked) for key, _problem, masked in unknown}))
-    return checked.spec["vault"]
 
 
-def _check_values(checked, keys_guard):
+def _check_values(checked):
     """option_problem of every option (every known key of ``vault``) not refused already."""
     for name, spec in checked.argument_spec.items():
         value = checked.params.get(name)
-        if name == "vault" and isinstance(value, Mapping):
-            found = vault_option_problems(spec, value)
-        else:
-            found = [option_problem(name, spec, value)]
-        found = [problem for problem in found if problem]
-        if found and (checked.untouched(name) or (keys_guard is not None and checked.spec.get(name) is keys_guard)):
+        found = _value_problems(name, spec, value)
+        if found and checked.refusable(name):
             checked.refuse(name, found, spec.get("no_log", False) or may_be_secret(value))
+
+
+def _value_problems(name, spec, value):
+    if name == "vault" and isinstance(value, Mapping):
+        found = vault_option_problems(spec, value)
+    else:
+        found = [option_problem(name, spec, value)]
+    return [problem for problem in found if problem]
 
 
 def _check_private_keys(checked):

@@ -142,15 +142,9 @@ def controller_can_run(connection_name, become, environment, async_val, interpre
 
     Returns (bool, reason) so a -vvv run can say why.
     """
-    # What only the module can do, whatever is forced: run as another user, with the task's
-    # own environment, or as an async job that Ansible polls.
-    if become:
-        return False, "the task uses become"
-    # Ansible gives every task a list of environment layers, [{}] when none is set.
-    if any(layer for layer in environment or ()):
-        return False, "the task sets an environment"
-    if async_val:
-        return False, "the task is asynchronous"
+    module_only = _only_the_module_can(become, environment, async_val)
+    if module_only:
+        return False, module_only
     forced = os.environ.get(EXECUTION_ENV_VAR, "auto").strip().lower()
     if forced == "module":
         return False, "%s=module" % EXECUTION_ENV_VAR
@@ -165,6 +159,19 @@ def controller_can_run(connection_name, become, environment, async_val, interpre
     except ImportError:
         return False, "the controller's Python lacks hvac"
     return True, "the task runs on the controller"
+
+
+def _only_the_module_can(become, environment, async_val):
+    """What only the module can do, whatever is forced: run as another user, with the task's
+    own environment, or as an async job that Ansible polls."""
+    if become:
+        return "the task uses become"
+    # Ansible gives every task a list of environment layers, [{}] when none is set.
+    if any(layer for layer in environment or ()):
+        return "the task sets an environment"
+    if async_val:
+        return "the task is asynchronous"
+    return None
 
 
 def _same_python(interpreter):
