@@ -6,7 +6,8 @@
 """What the modules share on the Ansible side: option specs and turning unit errors into results.
 
 The units (_tba_credentials, _netsuite_probe, _vault_*) know nothing of AnsibleModule; this is
-the only module_utils file that does.
+the only module_utils file that does. A task's body gets its TaskContext (_task_context) and
+returns ``finish``'s Finished; run_task hands that to the module's exit (``leave``).
 """
 
 from ansible.module_utils import basic
