@@ -44,12 +44,12 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_se
     short_secret_options,
     short_secret_warning,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import (
-    NETSUITE_ARGSPEC,
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._option_checks import (
     option_problem,
     unknown_vault_keys,
     vault_option_problems,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import NETSUITE_ARGSPEC
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_auth import SECRET_ENV_VARS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VAULT_CONNECTION_ARGSPEC,

@@ -15,29 +15,27 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_mod
     finish,
     validated_credentials,
     validated_stored,
-    vault_secret,
-    warn,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import TaskDefinition, probe_with_options
 
 
-def _check(module):
+def _check(ctx):
     tested_url = {}
 
     def probe_for(credentials):
-        tested_url["netsuite_url"] = resolve_netsuite_url(credentials.account, module.params["netsuite_url"])
-        return probe_with_options(module, credentials, tested_url["netsuite_url"])
+        tested_url["netsuite_url"] = resolve_netsuite_url(credentials.account, ctx.params["netsuite_url"])
+        return probe_with_options(ctx, credentials, tested_url["netsuite_url"])
 
-    if module.params["path"]:
+    if ctx.params["path"]:
         outcome = check_stored(
-            vault_secret(module),
-            lambda data, auth_type, metadata: validated_stored(module, data, auth_type, metadata),
-            probe_for, version=module.params["version"], max_age_days=module.params["max_age_days"],
-            require_writable=module.params["require_writable"],
-            min_certificate_days=module.params["min_certificate_days"])
+            ctx.vault_secret(),
+            lambda data, auth_type, metadata: validated_stored(ctx, data, auth_type, metadata),
+            probe_for, version=ctx.params["version"], max_age_days=ctx.params["max_age_days"],
+            require_writable=ctx.params["require_writable"],
+            min_certificate_days=ctx.params["min_certificate_days"])
     else:
-        outcome = check_credentials(validated_credentials(module, module.params), probe_for)
-    warn(module, outcome.warnings)
+        outcome = check_credentials(validated_credentials(ctx, ctx.params), probe_for)
+    ctx.warn(outcome.warnings)
 
     result = dict(changed=False, ok=outcome.ok, connection=outcome.connection)
     if outcome.account:
@@ -49,9 +47,9 @@ def _check(module):
     if outcome.certificate:
         result["certificate"] = outcome.certificate
     if outcome.ok:
-        finish(module, msg="NetSuite accepted the credentials", **result)
+        return finish(ctx, msg="NetSuite accepted the credentials", **result)
     result.update(outcome.failure.fields())
-    finish(module, failed=module.params["fail_on_error"], msg=outcome.failure.message(), **result)
+    return finish(ctx, failed=ctx.params["fail_on_error"], msg=outcome.failure.message(), **result)
 
 
 TBA_CONNECTION_TEST = TaskDefinition(

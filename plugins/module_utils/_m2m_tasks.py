@@ -55,10 +55,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_mod
     argument_spec,
     fail_with,
     finish,
-    hide,
-    publish,
-    vault_secret,
-    warn,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import (
     finish_sync,
@@ -85,63 +81,63 @@ M2M_DECLARED_ARGSPEC = dict(
 PENDING_ARGSPEC = dict(pending_path=dict(type="str"))
 
 
-def pending_path_of(module):
+def pending_path_of(ctx):
     """Where the pending key pair waits for its certificate ID: ``pending_path``, else
     ``<path>/pending``."""
-    return module.params.get("pending_path") or module.params["path"].rstrip("/") + PENDING_SUFFIX
+    return ctx.params.get("pending_path") or ctx.params["path"].rstrip("/") + PENDING_SUFFIX
 
 
-def validated_m2m(module, values, describe=None):
+def validated_m2m(ctx, values, describe=None):
     """M2mCredentials from declared or pending values; every secret registered first."""
-    hide(module, [values.get(name) for name in M2M_SECRET_FIELDS])
-    publish(module, [values.get("certificate")])
+    ctx.hide([values.get(name) for name in M2M_SECRET_FIELDS])
+    ctx.publish([values.get("certificate")])
     credentials, warnings = build_m2m_credentials(
-        values, environment=module.params.get("environment"), algorithm=module.params.get("algorithm"),
-        scopes=tuple(module.params.get("scope") or ("rest_webservices",)),
-        min_days_left=module.params["min_days_left"], fail_days_left=module.params["fail_days_left"],
+        values, environment=ctx.params.get("environment"), algorithm=ctx.params.get("algorithm"),
+        scopes=tuple(ctx.params.get("scope") or ("rest_webservices",)),
+        min_days_left=ctx.params["min_days_left"], fail_days_left=ctx.params["fail_days_left"],
         describe=describe)
-    hide(module, credentials.secret_values())
-    publish(module, [credentials.certificate_pem])
-    warn(module, warnings)
+    ctx.hide(credentials.secret_values())
+    ctx.publish([credentials.certificate_pem])
+    ctx.warn(warnings)
     return credentials
 
 
 # --- m2m_credential --------------------------------------------------------------------------
 
-def _declared_values(module, pending, stored):
+def _declared_values(ctx, pending, stored):
     """The five values (plus passphrase), the key and certificate taken from the pending key
     pair when ``use_pending_key`` is set."""
-    values = {name: module.params.get(name) for name in M2M_DECLARED_ARGSPEC}
-    if not module.params["use_pending_key"]:
+    values = {name: ctx.params.get(name) for name in M2M_DECLARED_ARGSPEC}
+    if not ctx.params["use_pending_key"]:
         return values
     if not values.get("client_id"):
-        values["client_id"] = _stored_client_id(module, stored)
+        values["client_id"] = _stored_client_id(ctx, stored)
     state = pending.read()
     if not state.exists:
         # A re-run after the pair was stored: the stored set for this certificate ID holds it.
-        state = _promoted_already(module, stored, pending)
-    hide(module, [state.data.get("private_key")])
-    publish(module, [state.data.get("certificate")])
+        state = _promoted_already(ctx, stored, pending)
+    ctx.hide([state.data.get("private_key")])
+    ctx.publish([state.data.get("certificate")])
     values.update(private_key=state.data.get("private_key"), certificate=state.data.get("certificate"),
                   private_key_passphrase=None)
     return values
 
 
-def _stored_client_id(module, stored):
+def _stored_client_id(ctx, stored):
     """A rotation keeps the integration record: its client ID is the one already stored."""
     state = stored.read()
     client_id = state.data.get("client_id") if state.exists else None
     if not client_id or stored_auth_type(state.data, state.custom_metadata) != "m2m":
         raise CredentialInputError(["client_id: is required (nothing stored at %s to take it from)" % stored.location])
-    hide(module, [client_id])
+    ctx.hide([client_id])
     return client_id
 
 
-def _promoted_already(module, stored, pending):
+def _promoted_already(ctx, stored, pending):
     """The stored state when it holds M2M credentials for the declared certificate ID (the pending
     pair was stored by an earlier run), else _PendingMissing."""
     state = stored.read()
-    certificate_id = str(module.params.get("certificate_id") or "").strip()
+    certificate_id = str(ctx.params.get("certificate_id") or "").strip()
     if (state.exists and stored_auth_type(state.data, state.custom_metadata) == "m2m"
             and certificate_id and state.data.get("certificate_id") == certificate_id):
         return state
@@ -158,52 +154,51 @@ class _PendingMissing(Exception):
         self.failure = Failure("stored:missing", "No pending key pair at %s" % pending_path, hint)
 
 
-def _store_m2m(module):
-    if module.params["state"] == "absent":
-        outcome = ensure_absent(vault_secret(module), check_mode=module.check_mode)
-        _remove_pending_too(module, vault_secret(module, pending_path_of(module)), outcome)
-        finish_sync(module, outcome)
-        return
+def _store_m2m(ctx):
+    if ctx.params["state"] == "absent":
+        outcome = ensure_absent(ctx.vault_secret(), check_mode=ctx.check_mode)
+        _remove_pending_too(ctx, ctx.vault_secret(pending_path_of(ctx)), outcome)
+        return finish_sync(ctx, outcome)
     # Offline: the name goes to custom metadata, which Vault bounds (512 bytes, one line).
-    integration_name = clean_token_name(module.params["integration_name"], name="integration_name")
-    _require_declared_key(module)
-    secret = vault_secret(module)
-    pending = vault_secret(module, pending_path_of(module)) if module.params["use_pending_key"] else None
+    integration_name = clean_token_name(ctx.params["integration_name"], name="integration_name")
+    _require_declared_key(ctx)
+    secret = ctx.vault_secret()
+    pending = ctx.vault_secret(pending_path_of(ctx)) if ctx.params["use_pending_key"] else None
     try:
-        values = _declared_values(module, pending, secret)
+        values = _declared_values(ctx, pending, secret)
     except _PendingMissing as exc:
-        fail_with(module, exc.failure, changed=False)
-    credentials = validated_m2m(module, values, describe=_pending_label if pending else None)
-    base_url = resolve_netsuite_url(credentials.account, module.params["netsuite_url"])
+        return fail_with(ctx, exc.failure, changed=False)
+    credentials = validated_m2m(ctx, values, describe=_pending_label if pending else None)
+    base_url = resolve_netsuite_url(credentials.account, ctx.params["netsuite_url"])
     outcome = ensure_present(
-        credentials, secret, lambda: probe_with_options(module, credentials, base_url),
+        credentials, secret, lambda: probe_with_options(ctx, credentials, base_url),
         labels={"integration_name": integration_name},
-        test_connection=module.params["test_connection"], check_mode=module.check_mode)
-    if pending is not None and not outcome.failed and not module.check_mode:
+        test_connection=ctx.params["test_connection"], check_mode=ctx.check_mode)
+    if pending is not None and not outcome.failed and not ctx.check_mode:
         _retire_pending(pending, outcome)
-    finish_sync(module, outcome, account=dict(credentials.account.to_dict(), netsuite_url=base_url),
-                connection=outcome.connection, certificate=credentials.certificate.to_dict(),
-                algorithm=credentials.algorithm)
+    return finish_sync(ctx, outcome, account=dict(credentials.account.to_dict(), netsuite_url=base_url),
+                       connection=outcome.connection, certificate=credentials.certificate.to_dict(),
+                       algorithm=credentials.algorithm)
 
 
-def _require_declared_key(module):
+def _require_declared_key(ctx):
     """Offline, before Vault is even logged in to: without use_pending_key the whole set is given."""
-    if module.params["use_pending_key"]:
+    if ctx.params["use_pending_key"]:
         return
-    missing = [name for name in ("client_id", "private_key", "certificate") if not module.params.get(name)]
+    missing = [name for name in ("client_id", "private_key", "certificate") if not ctx.params.get(name)]
     if missing:
         raise CredentialInputError(["%s: %s required with state present (or use_pending_key: true for a key "
                                     "pair made by m2m_key_pair)" % (", ".join(missing), "is" if len(missing) == 1 else "are")])
 
 
-def _remove_pending_too(module, pending, outcome):
+def _remove_pending_too(ctx, pending, outcome):
     """state absent removes a pending key pair as well: a private key must not outlive the
     credentials it was made for."""
     metadata = pending.read_metadata()
     if metadata is None:
         return
     outcome.changed = True
-    if module.check_mode:
+    if ctx.check_mode:
         pending.ensure_removable()
         outcome.msg += "; would remove the pending key pair at %s" % pending.location
         return
@@ -248,24 +243,24 @@ M2M_CREDENTIAL = TaskDefinition(
 
 # --- m2m_key_pair ----------------------------------------------------------------------------
 
-def _subject_name(module, account):
-    name = (module.params.get("integration_name") or "").strip()
+def _subject_name(ctx, account):
+    name = (ctx.params.get("integration_name") or "").strip()
     return "%s %s" % (name or "netsuite_ops", account.realm)
 
 
-def _make_pending(module, account, pending, state):
+def _make_pending(ctx, account, pending, state):
     """Generate in memory, store at the pending path (check-and-set), return (data, version)."""
     private_key, certificate = generate_key_and_certificate(
-        key_type=module.params["key_type"], valid_days=module.params["valid_days"],
-        common_name=_subject_name(module, account), organization=module.params.get("organization"))
-    hide(module, [private_key])
+        key_type=ctx.params["key_type"], valid_days=ctx.params["valid_days"],
+        common_name=_subject_name(ctx, account), organization=ctx.params.get("organization"))
+    ctx.hide([private_key])
     data = {"account_id": account.realm, "private_key": private_key, "certificate": certificate}
     version = pending.write(data, cas=state.current_version or 0)
     denied = unless_denied(lambda: pending.update_custom_metadata(dict(
         state.custom_metadata or {}, managed_by=MANAGED_BY, auth_type="m2m", purpose="pending M2M key pair")))
     if denied is not None:
-        warn(module, ["Custom metadata of the pending key pair at %s could not be written: %s"
-                      % (pending.location, denied)])
+        ctx.warn(["Custom metadata of the pending key pair at %s could not be written: %s"
+                  % (pending.location, denied)])
     return data, version
 
 
@@ -274,11 +269,11 @@ def _certificate_summary(certificate_pem, account):
     return dict(describe_certificate(certificate_pem).to_dict(), pem=certificate_pem, account=account.realm)
 
 
-def _certificate_file_path(module):
+def _certificate_file_path(ctx):
     """The absolute ``certificate_file``, or None. Checked (a regular file or absent, in an
     existing writable directory) before anything is generated or stored, in check mode too.
     The action plugin has made a relative path absolute already (see the option's docs)."""
-    path = module.params.get("certificate_file")
+    path = ctx.params.get("certificate_file")
     if not path:
         return None
     path = os.path.expanduser(path)
@@ -290,68 +285,77 @@ def _certificate_file_path(module):
         raise CredentialInputError([exc.failure.reason]) from None
 
 
-def _write_certificate_file(module, path, certificate_pem):
+def _write_certificate_file(ctx, path, certificate_pem):
     """Write the public certificate for the operator to upload (``path``: from
     _certificate_file_path); True when the file changed."""
     if read_regular(path) == certificate_pem.encode("utf-8"):
         return False
-    if module.check_mode:
+    if ctx.check_mode:
         return True
     write_file(path, certificate_pem, "certificate_file", mode=0o644)
     return True
 
 
-def _key_pair(module):
-    account, account_warnings = parse_account_id(module.params["account_id"])
-    warn(module, account_warnings)
-    problems = subject_problems(module.params.get("integration_name"), account.realm, module.params.get("organization"))
+def _checked_account(ctx):
+    """The account, once every offline rule of the key pair holds (before Vault is used)."""
+    account, account_warnings = parse_account_id(ctx.params["account_id"])
+    ctx.warn(account_warnings)
+    problems = subject_problems(ctx.params.get("integration_name"), account.realm, ctx.params.get("organization"))
     if problems:
         raise CredentialInputError(problems)
-    valid_days = module.params["valid_days"]
+    valid_days = ctx.params["valid_days"]
     if not 1 <= valid_days <= MAX_VALID_DAYS:
         raise CredentialInputError(["valid_days: must be from 1 to %d (NetSuite accepts certificates valid for at "
                                     "most two years)" % MAX_VALID_DAYS])
-    certificate_file = _certificate_file_path(module)
-    secret = vault_secret(module)
-    pending = vault_secret(module, pending_path_of(module))
+    return account
+
+
+def _certificate_file_failure(ctx, path, certificate_pem, result):
+    """Write ``certificate_file`` (``result`` says so); the failure when it cannot be written."""
+    try:
+        changed = _write_certificate_file(ctx, path, certificate_pem)
+    except FileTargetError as exc:
+        return exc.failure
+    result.update(changed=changed or result["changed"], certificate_file=path)
+    return None
+
+
+def _key_pair(ctx):
+    account = _checked_account(ctx)
+    certificate_file = _certificate_file_path(ctx)
+    secret = ctx.vault_secret()
+    pending = ctx.vault_secret(pending_path_of(ctx))
     stored, waiting = secret.read(), pending.read()
     result = dict(changed=False, generated=False,
                   vault={"mount": pending.mount_point, "path": pending.path, "version": waiting.current_version,
                          "previous_version": waiting.current_version})
     if waiting.exists:
-        hide(module, [waiting.data.get("private_key")])
+        ctx.hide([waiting.data.get("private_key")])
         if waiting.data.get("account_id") != account.realm:
             raise CredentialInputError(["account_id: the pending key pair at %s was made for another account; "
                                         "set pending_path, or remove it" % pending.location])
         certificate_pem = waiting.data.get("certificate")
         msg = "A pending key pair waits at %s for its certificate ID" % pending.location
-    elif stored.exists and stored_auth_type(stored.data, stored.custom_metadata) == "m2m" and not module.params["rotate"]:
-        hide(module, [stored.data.get("private_key")])
+    elif stored.exists and stored_auth_type(stored.data, stored.custom_metadata) == "m2m" and not ctx.params["rotate"]:
+        ctx.hide([stored.data.get("private_key")])
         certificate_pem = stored.data.get("certificate")
         msg = "M2M credentials are stored at %s; set rotate: true to make a new key pair" % secret.location
     else:
         pending.ensure_writable(waiting)
         result.update(changed=True, generated=True)
-        if module.check_mode:
-            finish(module, msg="Would generate a %s key pair and store it at %s (check mode)"
-                   % (module.params["key_type"], pending.location), **result)
-            return
-        data, version = _make_pending(module, account, pending, waiting)
+        if ctx.check_mode:
+            return finish(ctx, msg="Would generate a %s key pair and store it at %s (check mode)"
+                          % (ctx.params["key_type"], pending.location), **result)
+        data, version = _make_pending(ctx, account, pending, waiting)
         certificate_pem = data["certificate"]
         result["vault"]["version"] = version
-        msg = "Generated a %s key pair; the private key is stored only at %s" % (module.params["key_type"], pending.location)
-    publish(module, [certificate_pem])
-    if certificate_file:
-        failure = None
-        try:
-            result["changed"] = _write_certificate_file(module, certificate_file, certificate_pem) or result["changed"]
-        except FileTargetError as exc:
-            failure = exc.failure
-        if failure is not None:  # outside the except clause: no traceback attached at -vvv
-            # Vault may hold a new pending pair by now: the failure says so, changed included.
-            fail_with(module, Failure(failure.code, "%s; %s" % (failure.reason, msg), failure.hint), **result)
-        result["certificate_file"] = certificate_file
-    finish(module, msg=msg, certificate=_certificate_summary(certificate_pem, account), **result)
+        msg = "Generated a %s key pair; the private key is stored only at %s" % (ctx.params["key_type"], pending.location)
+    ctx.publish([certificate_pem])
+    failure = certificate_file and _certificate_file_failure(ctx, certificate_file, certificate_pem, result)
+    if failure:
+        # Vault may hold a new pending pair by now: the failure says so, changed included.
+        return fail_with(ctx, Failure(failure.code, "%s; %s" % (failure.reason, msg), failure.hint), **result)
+    return finish(ctx, msg=msg, certificate=_certificate_summary(certificate_pem, account), **result)
 
 
 M2M_KEY_PAIR = TaskDefinition(

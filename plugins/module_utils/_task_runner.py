@@ -17,13 +17,14 @@ from typing import Callable
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import probe_connection
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._option_checks import minimum_problems
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_context import TaskContext
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import (
-    check_minimums,
+    fail_input,
     finish,
-    hide,
+    leave,
     new_module,
     run_guarded,
-    warn,
 )
 
 
@@ -31,31 +32,38 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_mod
 class TaskDefinition:
     name: str
     argument_spec: dict
-    body: Callable
+    body: Callable  # body(ctx: TaskContext) -> the Finished of _task_module.finish
     rules: dict = field(default_factory=dict)  # required_if, mutually_exclusive, ... as AnsibleModule takes them
     minimums: dict = field(default_factory=dict)
 
 
-def run_task(definition, module_class=AnsibleModule, params=None):
-    """Validate the options, run the body, exit through the module's exit_json or fail_json."""
-    module = new_module(definition.argument_spec, module_class=module_class, params=params,
-                        supports_check_mode=True, **definition.rules)
-    check_minimums(module, **definition.minimums)
-    run_guarded(module, lambda: definition.body(module))
+def _ansible_module(**kwargs):
+    # Every task supports check mode; without this AnsibleModule would skip the task in it.
+    return AnsibleModule(supports_check_mode=True, **kwargs)
 
 
-def probe_with_options(module, credentials, base_url):
+def run_task(definition, module_class=_ansible_module, params=None):
+    """Validate the options, run the body, hand its result to the module's exit_json or fail_json
+    (and return what that returns: the controller's stand-in returns the result)."""
+    module, problems = new_module(definition.argument_spec, module_class=module_class, params=params,
+                                  **definition.rules)
+    ctx = TaskContext(module)
+    problems = problems or minimum_problems(ctx.params, definition.minimums)
+    finished = fail_input(ctx, "; ".join(problems)) if problems else run_guarded(ctx, definition.body)
+    return leave(module, finished)
+
+
+def probe_with_options(ctx, credentials, base_url):
     """The NetSuite test with the task's netsuite_timeout and netsuite_validate_certs."""
-    return probe_connection(credentials, base_url, timeout=module.params["netsuite_timeout"],
-                            validate_certs=module.params["netsuite_validate_certs"],
-                            hide=lambda values: hide(module, values))
+    return probe_connection(credentials, base_url, timeout=ctx.params["netsuite_timeout"],
+                            validate_certs=ctx.params["netsuite_validate_certs"], hide=ctx.hide)
 
 
-def finish_sync(module, outcome, **present_only):
-    warn(module, outcome.warnings)
+def finish_sync(ctx, outcome, **present_only):
+    ctx.warn(outcome.warnings)
     result = dict(changed=outcome.changed, msg=outcome.msg, vault=outcome.vault, **present_only)
-    if module._diff and outcome.diff and outcome.changed:  # pylint: disable=protected-access
+    if ctx.diff and outcome.diff and outcome.changed:
         result["diff"] = outcome.diff
     if outcome.failure:
         result.update(outcome.failure.fields())
-    finish(module, failed=outcome.failed, **result)
+    return finish(ctx, failed=outcome.failed, **result)

@@ -14,26 +14,24 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_mod
     NETSUITE_ARGSPEC,
     argument_spec,
     validated_credentials,
-    vault_secret,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import TaskDefinition, finish_sync, probe_with_options
 
 
 # --- tba_credential --------------------------------------------------------------------------
 
-def _store(module):
-    if module.params["state"] == "absent":
-        finish_sync(module, ensure_absent(vault_secret(module), check_mode=module.check_mode))
-        return
-    token_name = clean_token_name(module.params["token_name"])
-    credentials = validated_credentials(module, module.params)
-    base_url = resolve_netsuite_url(credentials.account, module.params["netsuite_url"])
-    secret = vault_secret(module)
-    outcome = ensure_present(credentials, secret, lambda: probe_with_options(module, credentials, base_url),
-                             token_name=token_name, test_connection=module.params["test_connection"],
-                             check_mode=module.check_mode)
-    finish_sync(module, outcome, account=dict(credentials.account.to_dict(), netsuite_url=base_url),
-                connection=outcome.connection)
+def _store(ctx):
+    if ctx.params["state"] == "absent":
+        return finish_sync(ctx, ensure_absent(ctx.vault_secret(), check_mode=ctx.check_mode))
+    token_name = clean_token_name(ctx.params["token_name"])
+    credentials = validated_credentials(ctx, ctx.params)
+    base_url = resolve_netsuite_url(credentials.account, ctx.params["netsuite_url"])
+    secret = ctx.vault_secret()
+    outcome = ensure_present(credentials, secret, lambda: probe_with_options(ctx, credentials, base_url),
+                             token_name=token_name, test_connection=ctx.params["test_connection"],
+                             check_mode=ctx.check_mode)
+    return finish_sync(ctx, outcome, account=dict(credentials.account.to_dict(), netsuite_url=base_url),
+                       connection=outcome.connection)
 
 
 TBA_CREDENTIAL = TaskDefinition(

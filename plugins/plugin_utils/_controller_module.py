@@ -35,21 +35,20 @@ EXECUTION_ENV_VAR = "NETSUITE_OPS_CREDENTIALS_EXECUTION"
 _LOCAL_CONNECTIONS = ("local", "ansible.builtin.local", "ansible.legacy.local")
 
 
-class TaskExit(BaseException):
-    """exit_json or fail_json was called: ``result`` is the finished, masked result. A
-    BaseException, like the SystemExit AnsibleModule raises, so no ``except Exception`` in a
-    task's body mistakes the end of the task for an error."""
+class OptionsRefused(Exception):
+    """The argument spec validation refused the options: ``result`` is the masked failure. The
+    one exception of the controller path: a constructor cannot return a result (AnsibleModule's
+    exits the process there); every later end is returned by run_task."""
 
     def __init__(self, result):
-        super().__init__("task finished")
+        super().__init__("options refused")
         self.result = result
 
 
 class ControllerModule:
     """The AnsibleModule interface the tasks use, for a run inside the controller's process."""
 
-    def __init__(self, argument_spec, args, name, check_mode=False, diff=False, inject_invocation=False,
-                 supports_check_mode=True, **rules):
+    def __init__(self, argument_spec, args, name, check_mode=False, diff=False, inject_invocation=False, **rules):
         self.argument_spec = argument_spec
         self.check_mode = check_mode
         self._diff = diff
@@ -68,24 +67,23 @@ class ControllerModule:
             msg = validation.errors.msg
             if isinstance(validation.errors[0], UnsupportedError):
                 msg = "Unsupported parameters for (%s) module: %s" % (name, msg)
-            self.fail_json(msg=msg)
+            raise OptionsRefused(self.fail_json(msg=msg))
 
     def warn(self, warning):
         self._warnings.append(str(warning))
 
     def exit_json(self, **result):
-        raise TaskExit(self._finished(result))
+        return self._finished(result)
 
     def fail_json(self, msg, **result):
         result.update(failed=True, msg=msg)
-        raise TaskExit(self._finished(result))
+        return self._finished(result)
 
     def _finished(self, result):
-        """As AnsibleModule returns it: no_log values masked; then scrubbed in every form. Short
-        secrets only as whole values (_short_secrets: keys and words keep their shape), also when
-        the task fails before its own finish set them aside."""
+        """As AnsibleModule returns it: warnings, invocation, no_log values masked. The task's
+        finish has scrubbed the result already (TaskContext.scrubbed) and set short secrets
+        aside; a refusal of the options, before any task, sets them aside here."""
         short, warnings = set_aside(self.no_log_values, self.argument_spec, self.params)
-        short |= set(getattr(self, "_nso_short_secrets", ()))
         for warning in warnings:
             self.warn(warning)
         if self._warnings:
@@ -94,8 +92,7 @@ class ControllerModule:
             result.setdefault("invocation", {"module_args": mask_whole(self.params, short)})
         else:
             result.pop("invocation", None)
-        masked = mask_whole(remove_values(result, self.no_log_values), short)
-        return Scrubber(self.no_log_values, public=getattr(self, "_nso_public_text", ())).scrub_all(masked)
+        return mask_whole(remove_values(result, self.no_log_values), short)
 
 
 def run_in_controller(definition, args, check_mode, diff, inject_invocation):
@@ -109,9 +106,9 @@ def run_in_controller(definition, args, check_mode, diff, inject_invocation):
         return module
 
     try:
-        run_task(definition, module_class=module_class, params=args)
-    except TaskExit as done:
-        return done.result
+        return run_task(definition, module_class=module_class, params=args)
+    except OptionsRefused as refused:
+        return refused.result
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # A bug: say what it was, scrubbed of every secret registered so far, with no traceback.
         module = module_holder.get("module")
@@ -122,7 +119,6 @@ def run_in_controller(definition, args, check_mode, diff, inject_invocation):
         result = dict(failure.fields(), reason=message, msg=message)
         return {"failed": True, "changed": False,
                 **{key: Scrubber(secrets).scrub(remove_values(value, secrets)) for key, value in result.items()}}
-    return {"failed": True, "changed": False, "msg": "%s finished without a result" % definition.name}
 
 
 def _secret_like_values(args):
@@ -146,15 +142,9 @@ def controller_can_run(connection_name, become, environment, async_val, interpre
 
     Returns (bool, reason) so a -vvv run can say why.
     """
-    # What only the module can do, whatever is forced: run as another user, with the task's
-    # own environment, or as an async job that Ansible polls.
-    if become:
-        return False, "the task uses become"
-    # Ansible gives every task a list of environment layers, [{}] when none is set.
-    if any(layer for layer in environment or ()):
-        return False, "the task sets an environment"
-    if async_val:
-        return False, "the task is asynchronous"
+    module_only = _only_the_module_can(become, environment, async_val)
+    if module_only:
+        return False, module_only
     forced = os.environ.get(EXECUTION_ENV_VAR, "auto").strip().lower()
     if forced == "module":
         return False, "%s=module" % EXECUTION_ENV_VAR
@@ -169,6 +159,19 @@ def controller_can_run(connection_name, become, environment, async_val, interpre
     except ImportError:
         return False, "the controller's Python lacks hvac"
     return True, "the task runs on the controller"
+
+
+def _only_the_module_can(become, environment, async_val):
+    """What only the module can do, whatever is forced: run as another user, with the task's
+    own environment, or as an async job that Ansible polls."""
+    if become:
+        return "the task uses become"
+    # Ansible gives every task a list of environment layers, [{}] when none is set.
+    if any(layer for layer in environment or ()):
+        return "the task sets an environment"
+    if async_val:
+        return "the task is asynchronous"
+    return None
 
 
 def _same_python(interpreter):

@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.netsuite_ops.credentials.plugins.action import m2m_key_pair as action
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _m2m_tasks
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import CredentialInputError
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_context import TaskContext
 
 
 @pytest.mark.parametrize("given, expected", [
@@ -38,9 +39,14 @@ class _Module:
     def __init__(self, **params):
         self.params = dict(dict(account_id="1234567", valid_days=365, rotate=False, key_type="ec-p256",
                                 integration_name=None, organization=None), **params)
+        self.no_log_values = set()
 
     def warn(self, _text):
         pass
+
+
+def _context(**params):
+    return TaskContext(_Module(**params))
 
 
 @pytest.mark.parametrize("plant, rule", [
@@ -56,9 +62,10 @@ def test_a_bad_certificate_file_fails_before_vault_is_used(tmp_path, monkeypatch
 
     def no_vault(*_args, **_kwargs):
         raise AssertionError("Vault was used before certificate_file was checked")
-    monkeypatch.setattr(_m2m_tasks, "vault_secret", no_vault)
+    ctx = _context(certificate_file=str(target))
+    monkeypatch.setattr(ctx, "vault_secret", no_vault)
     with pytest.raises(CredentialInputError) as caught:
-        _m2m_tasks._key_pair(_Module(certificate_file=str(target)))
+        _m2m_tasks._key_pair(ctx)
     assert str(caught.value) == "certificate_file: %s %s" % (target, rule)
     assert victim.read_text() == "keep\n"
 
@@ -67,8 +74,8 @@ def test_the_same_certificate_is_not_written_again(tmp_path):
     target = tmp_path / "cert.pem"
     target.write_text("pem\n")
     before = target.stat().st_ino
-    assert _m2m_tasks._write_certificate_file(_Module(), str(target), "pem\n") is False
-    assert _m2m_tasks._write_certificate_file(_Module(), str(target), "other\n") is True
+    assert _m2m_tasks._write_certificate_file(_context(), str(target), "pem\n") is False
+    assert _m2m_tasks._write_certificate_file(_context(), str(target), "other\n") is True
     assert target.read_text() == "other\n" and target.stat().st_ino != before
 
 
@@ -95,33 +102,23 @@ class _Stored:
         pass
 
 
-class _Failed(Exception):
-    pass
-
-
 def test_a_write_that_fails_after_the_pair_is_stored_says_changed_and_where(tmp_path, monkeypatch):
     """The check passed, then the directory went away: the pending pair is in Vault, so the
     failure must not say changed: false (it did, and the operator re-ran into a stale pair)."""
     target = tmp_path / "gone" / "cert.pem"
     target.parent.mkdir()
     stored = _Stored()
-    monkeypatch.setattr(_m2m_tasks, "vault_secret", lambda _module, _path=None: stored)
     real_write = _m2m_tasks.write_file
 
     def vanishing_directory(path, *args, **kwargs):
         target.parent.rmdir()
         return real_write(path, *args, **kwargs)
     monkeypatch.setattr(_m2m_tasks, "write_file", vanishing_directory)
-    module = _Module(certificate_file=str(target), path="x", engine_mount_point="secret")
-    module.no_log_values = set()
-
-    def fail_json(**result):
-        raise _Failed(result)
-    module.fail_json = fail_json
-    with pytest.raises(_Failed) as caught:
-        _m2m_tasks._key_pair(module)
-    result = caught.value.args[0]
-    assert len(stored.written) == 1
+    ctx = _context(certificate_file=str(target), path="x", engine_mount_point="secret")
+    monkeypatch.setattr(ctx, "vault_secret", lambda _path=None: stored)
+    finished = _m2m_tasks._key_pair(ctx)
+    result = finished.result
+    assert len(stored.written) == 1 and finished.failed
     assert result["changed"] is True and result["generated"] is True and result["failure_code"] == "input:invalid"
     assert result["msg"] == ("certificate_file: %s cannot be written: its directory does not exist; Generated a "
                              "ec-p256 key pair; the private key is stored only at x/pending (mount secret)" % target)

@@ -140,8 +140,8 @@ def test_invocation_is_masked_and_server_words_scrubbed(closed_url):
 def test_an_unexpected_error_is_a_clean_failure_without_the_secrets(closed_url):
     args = values(closed_url)
 
-    def broken(module):
-        raise RuntimeError("boom with %s and %s" % (module.params["consumer_key"], module.params["vault"]["token"]))
+    def broken(ctx):
+        raise RuntimeError("boom with %s and %s" % (ctx.params["consumer_key"], ctx.params["vault"]["token"]))
 
     definition = TaskDefinition(name="broken", argument_spec=TBA_CREDENTIAL.argument_spec, body=broken)
     result = run_in_controller(definition, args, check_mode=False, diff=False, inject_invocation=False)
