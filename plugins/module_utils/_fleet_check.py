@@ -5,7 +5,7 @@
 # FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
 """Check the stored credentials of many accounts at once, in one process, and report on them.
 
-``check_fleet`` runs one ``check_stored`` per account on a bounded thread pool; a per-account
+``FleetChecker.check`` runs one ``check_stored`` per account on a bounded thread pool; a per-account
 semaphore, held only around the NetSuite request(s), keeps within NetSuite's per-account
 concurrency limit (it answers 429 past it). HTTP connections are reused: one hvac client (and
 its requests session) per distinct Vault connection, one requests session per NetSuite base
@@ -45,7 +45,10 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
     NETSUITE_ANSWER_MAX_BYTES,
     probe_connection,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import timeout_problem
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import (
+    STORED_CHECK_MINIMUMS,
+    check_minimums,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VaultConnectionError,
@@ -54,16 +57,17 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_co
     url_secrets,
 )
 
-DEFAULT_CONCURRENCY = 16
+# 64, not 16: with NetSuite answering in 300 ms, 1000 accounts take at least 20 s at 16 and 5 s at
+# 64 (docs/benchmark.md); the cost is up to 64 Vault reads in flight (and connections) at once.
+DEFAULT_CONCURRENCY = 64
 DEFAULT_PER_ACCOUNT_CONCURRENCY = 2
 MAX_CONCURRENCY = 256
 JUNIT_TEST_CASE_NAME = "TBA credential check"  # kept: CI jobs filter on it (M2M rows are cases too)
 
-NO_PATH_REASON = "tba_verify_path is not set for this host"
-NO_PATH_HINT = ("Set tba_verify_path in the inventory: the path of the secret under the KV v2 mount, "
+NO_PATH_REASON = "netsuite_verify_path is not set for this host"
+NO_PATH_HINT = ("Set netsuite_verify_path in the inventory: the path of the secret under the KV v2 mount, "
                 "e.g. netsuite/1234567/tba.")
-_INPUT_HINT = "Fix this host's tba_verify_* settings in the inventory; nothing was tested."
-_MINIMUMS = (("version", 1), ("max_age_days", 0), ("min_certificate_days", 0), ("netsuite_timeout", 1))
+_INPUT_HINT = "Fix this host's netsuite_verify_* settings in the inventory; nothing was tested."
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else (control
 # characters, lone surrogates, U+FFFE/U+FFFF) makes the whole file unreadable.
@@ -136,7 +140,7 @@ class FleetChecker:
                  scrubber=None, short_secrets=None):
         for name, value in (("concurrency", concurrency), ("per_account_concurrency", per_account_concurrency)):
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CONCURRENCY:
-                raise ValueError("%s must be a whole number from 1 to %d" % (name, MAX_CONCURRENCY))
+                raise ValueError("%s: must be a whole number from 1 to %d" % (name, MAX_CONCURRENCY))
         self.concurrency = concurrency
         self.per_account_concurrency = per_account_concurrency
         self.scrubber = scrubber if scrubber is not None else Scrubber()
@@ -263,12 +267,9 @@ class FleetChecker:
         if not row["path"]:
             _failed(row, Failure("input:invalid", NO_PATH_REASON, NO_PATH_HINT))
             return
-        for name, minimum in _MINIMUMS:
-            value = getattr(settings, name)
-            if value is not None and value < minimum:
-                raise CredentialInputError(["%s: must be at least %d" % (name, minimum)])
-        if timeout_problem("netsuite_timeout", settings.netsuite_timeout):
-            raise CredentialInputError([timeout_problem("netsuite_timeout", settings.netsuite_timeout)])
+        problems = check_minimums({name: getattr(settings, name) for name in STORED_CHECK_MINIMUMS})
+        if problems:
+            raise CredentialInputError(problems)
 
         client, vault_warnings = self._vault_client(settings.vault if isinstance(settings.vault, dict) else {})
         row["warnings"].extend(vault_warnings)
@@ -371,13 +372,6 @@ class _RowWarnings:
 
     def connected(self):
         self._connected = True
-
-
-def check_fleet(accounts, concurrency=DEFAULT_CONCURRENCY, per_account_concurrency=DEFAULT_PER_ACCOUNT_CONCURRENCY,
-                scrubber=None):
-    """Check every account of ``accounts`` (AccountSettings); returns (rows, scrubber)."""
-    checker = FleetChecker(concurrency, per_account_concurrency, scrubber)
-    return checker.check(accounts), checker.scrubber
 
 
 # -- reports ------------------------------------------------------------------------------------
