@@ -156,13 +156,18 @@ def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=N
         # variable, say): say which settings and which rule, never the value.
         return AccountSettings(host=host, path=raw.get("path"), problem=(
             "Invalid netsuite_verify_* settings: %s" % "; ".join(_problems_without_values(raw)), _SETTINGS_HINT))
+    return _settings(host, params, warnings + _short_secret_warnings(params, names.get("vault")))
+
+
+def _settings(host, params, warnings):
+    """AccountSettings from validated options."""
     return AccountSettings(
         host=host, path=params.get("path"), engine_mount_point=params.get("engine_mount_point") or "secret",
         version=params.get("version"), max_age_days=params.get("max_age_days"),
         min_certificate_days=params.get("min_certificate_days"), netsuite_url=params.get("netsuite_url"),
         netsuite_timeout=params.get("netsuite_timeout"),
         netsuite_validate_certs=params.get("netsuite_validate_certs"), vault=params.get("vault") or {},
-        warnings=warnings + _short_secret_warnings(params, names.get("vault")))
+        warnings=warnings)
 
 
 def _problems_without_values(raw):

@@ -290,21 +290,8 @@ class FleetChecker:
 
         outcome = check_stored(store, validate, probe_for, version=settings.version,
                                max_age_days=settings.max_age_days, min_certificate_days=settings.min_certificate_days)
-        account = outcome.account or {}
-        certificate = outcome.certificate or {}
-        vault = outcome.vault or {}
-        connection = outcome.connection or {}
-        row.update(
-            account=account.get("realm"), environment=account.get("environment"),
-            mount=vault.get("mount", row["mount"]), version=vault.get("version"), age_days=vault.get("age_days"),
-            auth_type=outcome.auth_type, certificate_days_left=certificate.get("days_left"),
-            certificate_not_after=certificate.get("not_after"),
-            ok=outcome.ok, result="ok" if outcome.ok else "FAILED",
-            reason="" if outcome.ok else outcome.reason, hint="" if outcome.ok else outcome.hint or "",
-            error_code=connection.get("error_code"), attempts=connection.get("attempts"),
-            retries=connection.get("retries"),
-            failure_code=None if outcome.ok else outcome.failure.code)
-        row["warnings"].extend(outcome.warnings)
+        _fill(row, outcome)
+
 
     # -- many accounts ----------------------------------------------------------------------
 
@@ -327,6 +314,25 @@ class FleetChecker:
     def scrubbed(self, value):
         """``value`` scrubbed of every secret seen; a row's keys are never touched."""
         return mask_whole(self.scrubber.scrub_all(value), self.short_secrets)
+
+
+def _fill(row, outcome):
+    """The row of a check that ran (passed or failed), from its outcome."""
+    account = outcome.account or {}
+    certificate = outcome.certificate or {}
+    vault = outcome.vault or {}
+    connection = outcome.connection or {}
+    row.update(
+        account=account.get("realm"), environment=account.get("environment"),
+        mount=vault.get("mount", row["mount"]), version=vault.get("version"), age_days=vault.get("age_days"),
+        auth_type=outcome.auth_type, certificate_days_left=certificate.get("days_left"),
+        certificate_not_after=certificate.get("not_after"),
+        ok=outcome.ok, result="ok" if outcome.ok else "FAILED",
+        reason="" if outcome.ok else outcome.reason, hint="" if outcome.ok else outcome.hint or "",
+        error_code=connection.get("error_code"), attempts=connection.get("attempts"),
+        retries=connection.get("retries"),
+        failure_code=None if outcome.ok else outcome.failure.code)
+    row["warnings"].extend(outcome.warnings)
 
 
 class _Once:
