@@ -396,22 +396,31 @@ def summary_lines(rows):
              % (len(rows), len(rows) - len(failed), len(failed)),
              fmt % ("HOST", "ACCOUNT", "ENVIRONMENT", "TYPE", "VERSION", "AGE (d)", "CERT (d)", "RESULT")]
     for row in rows:
-        lines.append(fmt % (row["host"], row["account"] or "-", row["environment"] or "-",
-                            (row.get("auth_type") or "-").upper(),
-                            "-" if row["version"] is None else row["version"],
-                            "-" if row["age_days"] is None else "%.1f" % float(row["age_days"]),
-                            "-" if row.get("certificate_days_left") is None else row["certificate_days_left"],
-                            row["result"]))
-        if not row["ok"]:
-            lines.append("    reason: " + row["reason"])
-            if row["hint"]:
-                lines.append("    hint:   " + row["hint"])
-        lines.extend("    warning: " + warning for warning in row["warnings"])
+        lines.append(fmt % _table_cells(row))
+        lines.extend(_row_notes(row))
     if failed:
         lines.append("FAILED (%d of %d): %s" % (len(failed), len(rows), ", ".join(failed)))
     else:
         lines.append("All %d accounts passed." % len(rows))
     return lines
+
+
+def _table_cells(row):
+    return (row["host"], row["account"] or "-", row["environment"] or "-", (row.get("auth_type") or "-").upper(),
+            "-" if row["version"] is None else row["version"],
+            "-" if row["age_days"] is None else "%.1f" % float(row["age_days"]),
+            "-" if row.get("certificate_days_left") is None else row["certificate_days_left"],
+            row["result"])
+
+
+def _row_notes(row):
+    """The lines under a row: its reason and hint when it failed, then its warnings."""
+    notes = []
+    if not row["ok"]:
+        notes.append("    reason: " + row["reason"])
+        if row["hint"]:
+            notes.append("    hint:   " + row["hint"])
+    return notes + ["    warning: " + warning for warning in row["warnings"]]
 
 
 _REPORT_KEYS = ("host", "account", "environment", "auth_type", "mount", "path", "version", "age_days",
@@ -444,6 +453,19 @@ def _xml_text(value):
     return _XML_INVALID.sub(escape, str(value))
 
 
+def _case_details(row):
+    """What a test case says about its account, one line each."""
+    version = "-" if row["version"] is None else row["version"]
+    details = ["host: %s" % row["host"], "account: %s" % (row["account"] or "-"),
+               "vault: %s (mount %s) version %s" % (row["path"] or "-", row["mount"], version)]
+    if row.get("auth_type"):
+        details.append("auth_type: %s" % row["auth_type"])
+    if row.get("certificate_days_left") is not None:
+        details.append("certificate: %s days left (not after %s)"
+                       % (row["certificate_days_left"], row.get("certificate_not_after")))
+    return details + ["warning: %s" % warning for warning in row["warnings"]]
+
+
 def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNIT_TEST_CASE_NAME):
     """One testsuite, one testcase per account, named as ansible-core's junit callback names a
     per-host task: "[<host>] <play name>: <case name>". A failed account's case holds a
@@ -461,15 +483,7 @@ def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNI
         case = ET.SubElement(suite, "testcase", {
             "name": _xml_text("[%s] %s: %s" % (row["host"], play_name, case_name)),
             "classname": _xml_text(classname), "time": "%.3f" % float(row.get("seconds") or 0)})
-        version = "-" if row["version"] is None else row["version"]
-        details = ["host: %s" % row["host"], "account: %s" % (row["account"] or "-"),
-                   "vault: %s (mount %s) version %s" % (row["path"] or "-", row["mount"], version)]
-        if row.get("auth_type"):
-            details.append("auth_type: %s" % row["auth_type"])
-        if row.get("certificate_days_left") is not None:
-            details.append("certificate: %s days left (not after %s)"
-                           % (row["certificate_days_left"], row.get("certificate_not_after")))
-        details += ["warning: %s" % warning for warning in row["warnings"]]
+        details = _case_details(row)
         if row["ok"]:
             ET.SubElement(case, "system-out").text = _xml_text("\n".join(details))
         else:
