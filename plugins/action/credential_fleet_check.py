@@ -66,6 +66,9 @@ VARIABLE_PREFIX = "netsuite_verify_"
 FORMER_VARIABLE_PREFIX = "tba_verify_"
 HOST_VARIABLES = {VARIABLE_PREFIX + option: option for option in HOST_ARGSPEC}
 FORMER_HOST_VARIABLES = {FORMER_VARIABLE_PREFIX + option: option for option in HOST_ARGSPEC}
+# The verify playbook's own variables (extra vars), renamed the same way; the playbook reads the
+# new name first. The plugin sees them in its task variables and warns when both differ.
+PLAYBOOK_VARIABLES = ("hosts", "concurrency", "per_account_concurrency", "report_path")
 
 PLUGIN_ARGSPEC = dict(
     VAULT_CONNECTION_ARGSPEC,
@@ -109,6 +112,19 @@ def _short_secret_warnings(params, vault_variable):
             for name in sorted({name for name, _value in short_secret_options(HOST_ARGSPEC, params)})]
 
 
+def _renamed_differs(variables, suffix):
+    """A warning (naming both variables, never a value) when netsuite_verify_<suffix> and its
+    former name tba_verify_<suffix> are both set to different values, else None."""
+    name, former = VARIABLE_PREFIX + suffix, FORMER_VARIABLE_PREFIX + suffix
+    if name in variables and former in variables and _plain(variables[name]) != _plain(variables[former]):
+        return "%s and %s (its former name) are both set, to different values: %s is used" % (name, former, name)
+    return None
+
+
+def _playbook_warnings(task_vars):
+    return [warning for warning in (_renamed_differs(task_vars, suffix) for suffix in PLAYBOOK_VARIABLES) if warning]
+
+
 def _read_variables(variables):
     """(raw options, the variable each was read from, warnings) from a host's variables: the new
     name wins over the former one; both set to different values is worth a warning naming both
@@ -118,9 +134,7 @@ def _read_variables(variables):
         name, former = VARIABLE_PREFIX + option, FORMER_VARIABLE_PREFIX + option
         if name in variables:
             raw[option], names[option] = _plain(variables[name]), name
-            if former in variables and _plain(variables[former]) != raw[option]:
-                warnings.append("%s and %s (its former name) are both set, to different values: %s is used"
-                                % (name, former, name))
+            warnings += [warning for warning in [_renamed_differs(variables, option)] if warning]
         elif former in variables:
             raw[option], names[option] = _plain(variables[former]), former
     return raw, names, warnings
@@ -289,6 +303,8 @@ class ActionModule(ActionBase):
 
     def _accounts(self, options, task_vars, scrubber, short_secrets):
         """The AccountSettings of every host to check (O(hosts), else the play's hosts)."""
+        for warning in _playbook_warnings(task_vars):
+            display.warning(warning)
         hosts = options["hosts"]
         if hosts is None:
             hosts = task_vars.get("ansible_play_hosts_all") or task_vars.get("ansible_play_hosts") or []

@@ -127,3 +127,12 @@ def test_the_concurrency_limits_are_the_checkers(monkeypatch):
         plugin._task = SimpleNamespace(get_path=lambda: "verify.yml:1", args={})
         assert plugin._run({}, Scrubber(), set()) == dict(
             failed=True, msg="%s: must be a whole number from 1 to 256" % name)
+
+
+def test_the_playbook_variables_warn_when_both_names_differ():
+    from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import _playbook_warnings
+    assert _playbook_warnings({"netsuite_verify_concurrency": 64, "tba_verify_concurrency": 64,
+                               "tba_verify_hosts": "sandboxes", "netsuite_verify_report_path": "r.json"}) == []
+    assert _playbook_warnings({"netsuite_verify_concurrency": "32", "tba_verify_concurrency": 16}) == [
+        "netsuite_verify_concurrency and tba_verify_concurrency (its former name) are both set, to different "
+        "values: netsuite_verify_concurrency is used"]
