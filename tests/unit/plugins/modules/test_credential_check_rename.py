@@ -70,7 +70,7 @@ def test_the_old_name_runs_credential_check_with_a_deprecation(tmp_path, executi
     output = " ".join((run.stdout + run.stderr).split())
     assert run.returncode == 0, output
     # The group's module_defaults reached the task under its old name: its own rule refused them.
-    assert "result=Invalid input: netsuite_timeout: must be at least 1" in output
+    assert "result=Invalid input: netsuite_timeout: must be at least 1" in output, output
     assert ("[DEPRECATION WARNING]: netsuite_ops.credentials.tba_connection_test has been deprecated. "
             "It checks TBA and OAuth 2.0 M2M credentials: use netsuite_ops.credentials.credential_check") in output
     assert "version 2.0.0" in output
