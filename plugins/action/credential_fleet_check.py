@@ -5,7 +5,8 @@
 """Controller side of netsuite_ops.credentials.credential_fleet_check (documented in
 plugins/modules/credential_fleet_check.py): check every selected account in this process.
 
-Each host's settings come from its variables (tba_verify_*), validated with the same argument
+Each host's settings come from its variables (netsuite_verify_*, or their former names
+tba_verify_* as a fallback), validated with the same argument
 spec machinery and the same ``vault`` option spec (environment fallbacks, defaults, no_log) as
 the modules; the checking, the summary, the report and the JUnit XML are
 module_utils/_fleet_check.py's.
@@ -25,7 +26,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
     DEFAULT_CONCURRENCY,
     DEFAULT_PER_ACCOUNT_CONCURRENCY,
     JUNIT_TEST_CASE_NAME,
-    MAX_CONCURRENCY,
     AccountSettings,
     FleetChecker,
     failed_hosts,
@@ -44,12 +44,12 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_se
     short_secret_options,
     short_secret_warning,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import STORED_CHECK_ARGSPEC
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._option_checks import (
     option_problem,
     unknown_vault_keys,
     vault_option_problems,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import NETSUITE_ARGSPEC
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_auth import SECRET_ENV_VARS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VAULT_CONNECTION_ARGSPEC,
@@ -58,29 +58,17 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_co
 
 display = Display()
 
-# Host variable -> option of the per-host spec (the tba_connection_test option of the same name).
-HOST_VARIABLES = {
-    "tba_verify_path": "path",
-    "tba_verify_engine_mount_point": "engine_mount_point",
-    "tba_verify_version": "version",
-    "tba_verify_max_age_days": "max_age_days",
-    "tba_verify_min_certificate_days": "min_certificate_days",
-    "tba_verify_netsuite_url": "netsuite_url",
-    "tba_verify_netsuite_timeout": "netsuite_timeout",
-    "tba_verify_netsuite_validate_certs": "netsuite_validate_certs",
-    "tba_verify_vault": "vault",
-}
-
-# tba_connection_test's options for a stored secret, from the same specs.
-HOST_ARGSPEC = dict(
-    VAULT_CONNECTION_ARGSPEC,
-    **NETSUITE_ARGSPEC,
-    path=dict(type="str"),
-    engine_mount_point=dict(type="str", default="secret"),
-    version=dict(type="int"),
-    max_age_days=dict(type="int"),
-    min_certificate_days=dict(type="int"),
-)
+# The per-host options (credential_check's options for a stored secret, from the same specs),
+# each read from the host variable netsuite_verify_<option>. The former names tba_verify_<option>
+# keep working as a fallback (a variable cannot be redirected): the new name wins.
+HOST_ARGSPEC = dict(VAULT_CONNECTION_ARGSPEC, **STORED_CHECK_ARGSPEC)
+VARIABLE_PREFIX = "netsuite_verify_"
+FORMER_VARIABLE_PREFIX = "tba_verify_"
+HOST_VARIABLES = {VARIABLE_PREFIX + option: option for option in HOST_ARGSPEC}
+FORMER_HOST_VARIABLES = {FORMER_VARIABLE_PREFIX + option: option for option in HOST_ARGSPEC}
+# The verify playbook's own variables (extra vars), renamed the same way; the playbook reads the
+# new name first. The plugin sees them in its task variables and warns when both differ.
+PLAYBOOK_VARIABLES = ("hosts", "concurrency", "per_account_concurrency", "report_path")
 
 PLUGIN_ARGSPEC = dict(
     VAULT_CONNECTION_ARGSPEC,
@@ -93,7 +81,7 @@ PLUGIN_ARGSPEC = dict(
     fail_on_error=dict(type="bool", default=True),
 )
 
-_SETTINGS_HINT = "Fix this host's tba_verify_* variables in the inventory; nothing was tested."
+_SETTINGS_HINT = "Fix this host's netsuite_verify_* variables in the inventory; nothing was tested."
 
 
 def _plain(value):
@@ -117,26 +105,48 @@ def _hide(scrubber, short_secrets, value):
         scrubber.add(value)
 
 
-def _short_secret_warnings(params, own_vault):
+def _short_secret_warnings(params, vault_variable):
     """One warning per setting that holds a secret too short to hide reliably (never the value)."""
-    prefix = "tba_verify_" if own_vault else "the task's "
+    prefix = vault_variable[:-len("vault")] if vault_variable else "the task's "
     return [short_secret_warning(prefix + name)
             for name in sorted({name for name, _value in short_secret_options(HOST_ARGSPEC, params)})]
+
+
+def _renamed_differs(variables, suffix):
+    """A warning (naming both variables, never a value) when netsuite_verify_<suffix> and its
+    former name tba_verify_<suffix> are both set to different values, else None."""
+    name, former = VARIABLE_PREFIX + suffix, FORMER_VARIABLE_PREFIX + suffix
+    if name in variables and former in variables and _plain(variables[name]) != _plain(variables[former]):
+        return "%s and %s (its former name) are both set, to different values: %s is used" % (name, former, name)
+    return None
+
+
+def _playbook_warnings(task_vars):
+    return [warning for warning in (_renamed_differs(task_vars, suffix) for suffix in PLAYBOOK_VARIABLES) if warning]
+
+
+def _read_variables(variables):
+    """(raw options, the variable each was read from, warnings) from a host's variables: the new
+    name wins over the former one; both set to different values is worth a warning naming both
+    (never a value: it may be a secret)."""
+    raw, names, warnings = {}, {}, []
+    for option in HOST_ARGSPEC:
+        name, former = VARIABLE_PREFIX + option, FORMER_VARIABLE_PREFIX + option
+        if name in variables:
+            raw[option], names[option] = _plain(variables[name]), name
+            warnings += [warning for warning in [_renamed_differs(variables, option)] if warning]
+        elif former in variables:
+            raw[option], names[option] = _plain(variables[former]), former
+    return raw, names, warnings
 
 
 def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=None):
     """AccountSettings for one host, from its variables; a problem with them becomes its row.
     ``default_vault``: the task's own O(vault) (from module_defaults, say), for hosts without
-    tba_verify_vault; like module_defaults, a host's dict replaces it whole. ``short_secrets``
+    netsuite_verify_vault; like module_defaults, a host's dict replaces it whole. ``short_secrets``
     collects secrets too short to be searched for inside text."""
-    own_vault = False
     try:
-        variables = hostvars[host]
-        raw = {}
-        for variable, option in HOST_VARIABLES.items():
-            if variable in variables:
-                raw[option] = _plain(variables[variable])
-        own_vault = "vault" in raw
+        raw, names, warnings = _read_variables(hostvars[host])
         if "vault" not in raw and default_vault:
             raw["vault"] = _plain(default_vault)
     except Exception as exc:  # pylint: disable=broad-exception-caught
@@ -149,8 +159,8 @@ def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=N
             _hide(scrubber, short_secrets, value)
     elif vault is not None:
         return AccountSettings(host=host, problem=(
-            "tba_verify_vault must be a dictionary of connection options (url, token, ...), not a %s"
-            % type(vault).__name__, _SETTINGS_HINT))
+            "%s must be a dictionary of connection options (url, token, ...), not a %s"
+            % (names.get("vault", VARIABLE_PREFIX + "vault"), type(vault).__name__), _SETTINGS_HINT))
     validated = ArgumentSpecValidator(HOST_ARGSPEC).validate(raw)
     for value in validated._no_log_values:  # pylint: disable=protected-access
         _hide(scrubber, short_secrets, value)
@@ -159,13 +169,19 @@ def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=N
         # ansible-core's messages quote the refused value (a token pasted into the wrong
         # variable, say): say which settings and which rule, never the value.
         return AccountSettings(host=host, path=raw.get("path"), problem=(
-            "Invalid tba_verify_* settings: %s" % "; ".join(_problems_without_values(raw)), _SETTINGS_HINT))
+            "Invalid netsuite_verify_* settings: %s" % "; ".join(_problems_without_values(raw)), _SETTINGS_HINT))
+    return _settings(host, params, warnings + _short_secret_warnings(params, names.get("vault")))
+
+
+def _settings(host, params, warnings):
+    """AccountSettings from validated options."""
     return AccountSettings(
         host=host, path=params.get("path"), engine_mount_point=params.get("engine_mount_point") or "secret",
         version=params.get("version"), max_age_days=params.get("max_age_days"),
-        min_certificate_days=params.get("min_certificate_days"), netsuite_url=params.get("netsuite_url"), netsuite_timeout=params.get("netsuite_timeout"),
+        min_certificate_days=params.get("min_certificate_days"), netsuite_url=params.get("netsuite_url"),
+        netsuite_timeout=params.get("netsuite_timeout"),
         netsuite_validate_certs=params.get("netsuite_validate_certs"), vault=params.get("vault") or {},
-        warnings=_short_secret_warnings(params, own_vault))
+        warnings=warnings)
 
 
 def _problems_without_values(raw):
@@ -258,17 +274,14 @@ class ActionModule(ActionBase):
     def _run(self, task_vars, scrubber, short_secrets):
         started = time.monotonic()
         _validation, options = self.validate_argument_spec(argument_spec=PLUGIN_ARGSPEC)
-        for name in ("concurrency", "per_account_concurrency"):
-            if not 1 <= options[name] <= MAX_CONCURRENCY:
-                return dict(failed=True, msg="%s: must be from 1 to %d" % (name, MAX_CONCURRENCY))
-        files = {}
-        if options["report_path"]:
-            files["report_path"] = _resolved(options["report_path"])
-        junit_dir = _junit_dir(options["junit_dir"])
+        try:
+            # The limits are the checker's (checked there once).
+            checker = FleetChecker(options["concurrency"], options["per_account_concurrency"], scrubber, short_secrets)
+        except ValueError as exc:
+            return dict(failed=True, msg=str(exc))
         task_path = self._task.get_path() or ""
         suite = os.path.splitext(os.path.basename(re.sub(r":[0-9]+$", "", task_path)))[0] or "verify"
-        if junit_dir:
-            files["junit_dir"] = os.path.join(junit_dir, "%s-accounts-%s.xml" % (suite, time.time()))
+        files = _output_files(options, suite)
         try:
             for option, path in files.items():
                 _prepare(option, path)
@@ -276,35 +289,54 @@ class ActionModule(ActionBase):
             reason = "%s; no account was checked" % exc.failure.reason
             return dict(failed=True, ok=False, rows=[], summary=[reason], failed_hosts=[], msg=reason,
                         file_errors=[exc.failure.reason], **exc.failure.fields())
+        rows = checker.check(self._accounts(options, task_vars, scrubber, short_secrets))
+        for warning in checker.warnings:
+            display.warning(warning)
+        out = _outcome(rows, scrubber)
+        _write_outputs(out, files, rows, scrubber, lambda: junit_xml(
+            rows, str(task_vars.get("ansible_play_name") or ""), suite_name=suite,
+            classname=_junit_classname(task_path), case_name=options["junit_test_case_name"]))
+        out["seconds"] = round(time.monotonic() - started, 3)
+        if out["failed_hosts"] and options["fail_on_error"]:
+            out["failed"] = True
+        return out
+
+    def _accounts(self, options, task_vars, scrubber, short_secrets):
+        """The AccountSettings of every host to check (O(hosts), else the play's hosts)."""
+        for warning in _playbook_warnings(task_vars):
+            display.warning(warning)
         hosts = options["hosts"]
         if hosts is None:
             hosts = task_vars.get("ansible_play_hosts_all") or task_vars.get("ansible_play_hosts") or []
-        hosts = [str(host) for host in hosts]
         hostvars = task_vars.get("hostvars") or {}
         task_vault = self._task.args.get("vault")
-        if isinstance(task_vault, dict):
-            for value in connection_secrets(task_vault):
-                _hide(scrubber, short_secrets, value)
-        accounts = [_host_settings(host, hostvars, scrubber, task_vault if isinstance(task_vault, dict) else None,
-                                   short_secrets)
-                    for host in hosts]
+        if not isinstance(task_vault, dict):
+            task_vault = None
+        for value in connection_secrets(task_vault or {}):
+            _hide(scrubber, short_secrets, value)
+        return [_host_settings(str(host), hostvars, scrubber, task_vault, short_secrets) for host in hosts]
 
-        checker = FleetChecker(options["concurrency"], options["per_account_concurrency"], scrubber, short_secrets)
-        rows = checker.check(accounts)
-        for warning in checker.warnings:
-            display.warning(warning)
-        failed = failed_hosts(rows)
-        summary = [scrubber.scrub(line) for line in summary_lines(rows)]
-        out = dict(ok=not failed, rows=rows, summary=summary, failed_hosts=failed,
-                   msg=summary[-1] if rows else "No account to check")
 
-        if "report_path" in files:
-            out["report_path"] = _write(out, "report_path", files["report_path"], scrubber.scrub(report_json(rows)))
-        if "junit_dir" in files:
-            text = junit_xml(rows, str(task_vars.get("ansible_play_name") or ""), suite_name=suite,
-                             classname=_junit_classname(task_path), case_name=options["junit_test_case_name"])
-            out["junit_path"] = _write(out, "junit_dir", files["junit_dir"], scrubber.scrub(text))
-        out["seconds"] = round(time.monotonic() - started, 3)
-        if failed and options["fail_on_error"]:
-            out["failed"] = True
-        return out
+def _output_files(options, suite):
+    """{option: absolute path} of the report and the JUnit file to write."""
+    files = {}
+    if options["report_path"]:
+        files["report_path"] = _resolved(options["report_path"])
+    junit_dir = _junit_dir(options["junit_dir"])
+    if junit_dir:
+        files["junit_dir"] = os.path.join(junit_dir, "%s-accounts-%s.xml" % (suite, time.time()))
+    return files
+
+
+def _outcome(rows, scrubber):
+    failed = failed_hosts(rows)
+    summary = [scrubber.scrub(line) for line in summary_lines(rows)]
+    return dict(ok=not failed, rows=rows, summary=summary, failed_hosts=failed,
+                msg=summary[-1] if rows else "No account to check")
+
+
+def _write_outputs(out, files, rows, scrubber, junit_text):
+    if "report_path" in files:
+        out["report_path"] = _write(out, "report_path", files["report_path"], scrubber.scrub(report_json(rows)))
+    if "junit_dir" in files:
+        out["junit_path"] = _write(out, "junit_dir", files["junit_dir"], scrubber.scrub(junit_text()))

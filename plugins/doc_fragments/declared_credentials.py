@@ -17,7 +17,7 @@ options:
       - Normalized to the realm form (C(1234567_SB1), upper case with an underscore) and the host label
         (C(1234567-sb1)). A URL or host must end in C(.netsuite.com).
       - Required, with the four secrets, to store credentials (M(netsuite_ops.credentials.tba_credential)
-        with C(state=present)) and to test declared values (M(netsuite_ops.credentials.tba_connection_test)
+        with C(state=present)) and to test declared values (M(netsuite_ops.credentials.credential_check)
         without C(path)).
     type: str
   consumer_key:

@@ -16,7 +16,7 @@ description:
     directory, which is where Ansible runs local modules, nor the installed collection's.
   - C(~) is expanded. An empty value is returned as it is.
   - The role and playbooks of this collection pass every user-given file path through it, so
-    C(-e tba_verify_report_path=report.json) lands where the command ran.
+    C(-e netsuite_verify_report_path=report.json) lands where the command ran.
 positional: _input
 options:
   _input:

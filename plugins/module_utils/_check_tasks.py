@@ -7,10 +7,13 @@
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import resolve_netsuite_url
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import check_credentials, check_stored
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import (
+    STORED_CHECK_ARGSPEC,
+    STORED_CHECK_MINIMUMS,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import SECRET_FIELDS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import (
     DECLARED_CREDENTIALS_ARGSPEC,
-    NETSUITE_ARGSPEC,
     argument_spec,
     finish,
     validated_credentials,
@@ -52,15 +55,10 @@ def _check(ctx):
     return finish(ctx, failed=ctx.params["fail_on_error"], msg=outcome.failure.message(), **result)
 
 
-TBA_CONNECTION_TEST = TaskDefinition(
-    name="netsuite_ops.credentials.tba_connection_test",
+CREDENTIAL_CHECK = TaskDefinition(
+    name="netsuite_ops.credentials.credential_check",
     argument_spec=argument_spec(
-        DECLARED_CREDENTIALS_ARGSPEC, NETSUITE_ARGSPEC,
-        path=dict(type="str"),
-        engine_mount_point=dict(type="str", default="secret"),
-        version=dict(type="int"),
-        max_age_days=dict(type="int"),
-        min_certificate_days=dict(type="int"),
+        DECLARED_CREDENTIALS_ARGSPEC, STORED_CHECK_ARGSPEC,
         fail_on_error=dict(type="bool", default=True),
         require_writable=dict(type="bool", default=False),
     ),
@@ -70,5 +68,5 @@ TBA_CONNECTION_TEST = TaskDefinition(
         mutually_exclusive=[("path", "account_id")] + [("path", name) for name in SECRET_FIELDS],
         required_by={"account_id": list(SECRET_FIELDS)},
     ),
-    minimums=dict(netsuite_timeout=1, max_age_days=0, min_certificate_days=0, version=1),
+    minimums=STORED_CHECK_MINIMUMS,
 )

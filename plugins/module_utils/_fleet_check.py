@@ -5,7 +5,7 @@
 # FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
 """Check the stored credentials of many accounts at once, in one process, and report on them.
 
-``check_fleet`` runs one ``check_stored`` per account on a bounded thread pool; a per-account
+``FleetChecker.check`` runs one ``check_stored`` per account on a bounded thread pool; a per-account
 semaphore, held only around the NetSuite request(s), keeps within NetSuite's per-account
 concurrency limit (it answers 429 past it). HTTP connections are reused: one hvac client (and
 its requests session) per distinct Vault connection, one requests session per NetSuite base
@@ -45,7 +45,10 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
     NETSUITE_ANSWER_MAX_BYTES,
     probe_connection,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import timeout_problem
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import (
+    STORED_CHECK_MINIMUMS,
+    check_minimums,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import (
     VaultConnectionError,
@@ -54,16 +57,17 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_co
     url_secrets,
 )
 
-DEFAULT_CONCURRENCY = 16
+# 64, not 16: with NetSuite answering in 300 ms, 1000 accounts take at least 20 s at 16 and 5 s at
+# 64 (docs/benchmark.md); the cost is up to 64 Vault reads in flight (and connections) at once.
+DEFAULT_CONCURRENCY = 64
 DEFAULT_PER_ACCOUNT_CONCURRENCY = 2
 MAX_CONCURRENCY = 256
 JUNIT_TEST_CASE_NAME = "TBA credential check"  # kept: CI jobs filter on it (M2M rows are cases too)
 
-NO_PATH_REASON = "tba_verify_path is not set for this host"
-NO_PATH_HINT = ("Set tba_verify_path in the inventory: the path of the secret under the KV v2 mount, "
+NO_PATH_REASON = "netsuite_verify_path is not set for this host"
+NO_PATH_HINT = ("Set netsuite_verify_path in the inventory: the path of the secret under the KV v2 mount, "
                 "e.g. netsuite/1234567/tba.")
-_INPUT_HINT = "Fix this host's tba_verify_* settings in the inventory; nothing was tested."
-_MINIMUMS = (("version", 1), ("max_age_days", 0), ("min_certificate_days", 0), ("netsuite_timeout", 1))
+_INPUT_HINT = "Fix this host's netsuite_verify_* settings in the inventory; nothing was tested."
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else (control
 # characters, lone surrogates, U+FFFE/U+FFFF) makes the whole file unreadable.
@@ -136,7 +140,7 @@ class FleetChecker:
                  scrubber=None, short_secrets=None):
         for name, value in (("concurrency", concurrency), ("per_account_concurrency", per_account_concurrency)):
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CONCURRENCY:
-                raise ValueError("%s must be a whole number from 1 to %d" % (name, MAX_CONCURRENCY))
+                raise ValueError("%s: must be a whole number from 1 to %d" % (name, MAX_CONCURRENCY))
         self.concurrency = concurrency
         self.per_account_concurrency = per_account_concurrency
         self.scrubber = scrubber if scrubber is not None else Scrubber()
@@ -263,12 +267,9 @@ class FleetChecker:
         if not row["path"]:
             _failed(row, Failure("input:invalid", NO_PATH_REASON, NO_PATH_HINT))
             return
-        for name, minimum in _MINIMUMS:
-            value = getattr(settings, name)
-            if value is not None and value < minimum:
-                raise CredentialInputError(["%s: must be at least %d" % (name, minimum)])
-        if timeout_problem("netsuite_timeout", settings.netsuite_timeout):
-            raise CredentialInputError([timeout_problem("netsuite_timeout", settings.netsuite_timeout)])
+        problems = check_minimums({name: getattr(settings, name) for name in STORED_CHECK_MINIMUMS})
+        if problems:
+            raise CredentialInputError(problems)
 
         client, vault_warnings = self._vault_client(settings.vault if isinstance(settings.vault, dict) else {})
         row["warnings"].extend(vault_warnings)
@@ -289,21 +290,8 @@ class FleetChecker:
 
         outcome = check_stored(store, validate, probe_for, version=settings.version,
                                max_age_days=settings.max_age_days, min_certificate_days=settings.min_certificate_days)
-        account = outcome.account or {}
-        certificate = outcome.certificate or {}
-        vault = outcome.vault or {}
-        connection = outcome.connection or {}
-        row.update(
-            account=account.get("realm"), environment=account.get("environment"),
-            mount=vault.get("mount", row["mount"]), version=vault.get("version"), age_days=vault.get("age_days"),
-            auth_type=outcome.auth_type, certificate_days_left=certificate.get("days_left"),
-            certificate_not_after=certificate.get("not_after"),
-            ok=outcome.ok, result="ok" if outcome.ok else "FAILED",
-            reason="" if outcome.ok else outcome.reason, hint="" if outcome.ok else outcome.hint or "",
-            error_code=connection.get("error_code"), attempts=connection.get("attempts"),
-            retries=connection.get("retries"),
-            failure_code=None if outcome.ok else outcome.failure.code)
-        row["warnings"].extend(outcome.warnings)
+        _fill(row, outcome)
+
 
     # -- many accounts ----------------------------------------------------------------------
 
@@ -326,6 +314,25 @@ class FleetChecker:
     def scrubbed(self, value):
         """``value`` scrubbed of every secret seen; a row's keys are never touched."""
         return mask_whole(self.scrubber.scrub_all(value), self.short_secrets)
+
+
+def _fill(row, outcome):
+    """The row of a check that ran (passed or failed), from its outcome."""
+    account = outcome.account or {}
+    certificate = outcome.certificate or {}
+    vault = outcome.vault or {}
+    connection = outcome.connection or {}
+    row.update(
+        account=account.get("realm"), environment=account.get("environment"),
+        mount=vault.get("mount", row["mount"]), version=vault.get("version"), age_days=vault.get("age_days"),
+        auth_type=outcome.auth_type, certificate_days_left=certificate.get("days_left"),
+        certificate_not_after=certificate.get("not_after"),
+        ok=outcome.ok, result="ok" if outcome.ok else "FAILED",
+        reason="" if outcome.ok else outcome.reason, hint="" if outcome.ok else outcome.hint or "",
+        error_code=connection.get("error_code"), attempts=connection.get("attempts"),
+        retries=connection.get("retries"),
+        failure_code=None if outcome.ok else outcome.failure.code)
+    row["warnings"].extend(outcome.warnings)
 
 
 class _Once:
@@ -373,13 +380,6 @@ class _RowWarnings:
         self._connected = True
 
 
-def check_fleet(accounts, concurrency=DEFAULT_CONCURRENCY, per_account_concurrency=DEFAULT_PER_ACCOUNT_CONCURRENCY,
-                scrubber=None):
-    """Check every account of ``accounts`` (AccountSettings); returns (rows, scrubber)."""
-    checker = FleetChecker(concurrency, per_account_concurrency, scrubber)
-    return checker.check(accounts), checker.scrubber
-
-
 # -- reports ------------------------------------------------------------------------------------
 
 def failed_hosts(rows):
@@ -396,22 +396,31 @@ def summary_lines(rows):
              % (len(rows), len(rows) - len(failed), len(failed)),
              fmt % ("HOST", "ACCOUNT", "ENVIRONMENT", "TYPE", "VERSION", "AGE (d)", "CERT (d)", "RESULT")]
     for row in rows:
-        lines.append(fmt % (row["host"], row["account"] or "-", row["environment"] or "-",
-                            (row.get("auth_type") or "-").upper(),
-                            "-" if row["version"] is None else row["version"],
-                            "-" if row["age_days"] is None else "%.1f" % float(row["age_days"]),
-                            "-" if row.get("certificate_days_left") is None else row["certificate_days_left"],
-                            row["result"]))
-        if not row["ok"]:
-            lines.append("    reason: " + row["reason"])
-            if row["hint"]:
-                lines.append("    hint:   " + row["hint"])
-        lines.extend("    warning: " + warning for warning in row["warnings"])
+        lines.append(fmt % _table_cells(row))
+        lines.extend(_row_notes(row))
     if failed:
         lines.append("FAILED (%d of %d): %s" % (len(failed), len(rows), ", ".join(failed)))
     else:
         lines.append("All %d accounts passed." % len(rows))
     return lines
+
+
+def _table_cells(row):
+    return (row["host"], row["account"] or "-", row["environment"] or "-", (row.get("auth_type") or "-").upper(),
+            "-" if row["version"] is None else row["version"],
+            "-" if row["age_days"] is None else "%.1f" % float(row["age_days"]),
+            "-" if row.get("certificate_days_left") is None else row["certificate_days_left"],
+            row["result"])
+
+
+def _row_notes(row):
+    """The lines under a row: its reason and hint when it failed, then its warnings."""
+    notes = []
+    if not row["ok"]:
+        notes.append("    reason: " + row["reason"])
+        if row["hint"]:
+            notes.append("    hint:   " + row["hint"])
+    return notes + ["    warning: " + warning for warning in row["warnings"]]
 
 
 _REPORT_KEYS = ("host", "account", "environment", "auth_type", "mount", "path", "version", "age_days",
@@ -444,6 +453,19 @@ def _xml_text(value):
     return _XML_INVALID.sub(escape, str(value))
 
 
+def _case_details(row):
+    """What a test case says about its account, one line each."""
+    version = "-" if row["version"] is None else row["version"]
+    details = ["host: %s" % row["host"], "account: %s" % (row["account"] or "-"),
+               "vault: %s (mount %s) version %s" % (row["path"] or "-", row["mount"], version)]
+    if row.get("auth_type"):
+        details.append("auth_type: %s" % row["auth_type"])
+    if row.get("certificate_days_left") is not None:
+        details.append("certificate: %s days left (not after %s)"
+                       % (row["certificate_days_left"], row.get("certificate_not_after")))
+    return details + ["warning: %s" % warning for warning in row["warnings"]]
+
+
 def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNIT_TEST_CASE_NAME):
     """One testsuite, one testcase per account, named as ansible-core's junit callback names a
     per-host task: "[<host>] <play name>: <case name>". A failed account's case holds a
@@ -461,15 +483,7 @@ def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNI
         case = ET.SubElement(suite, "testcase", {
             "name": _xml_text("[%s] %s: %s" % (row["host"], play_name, case_name)),
             "classname": _xml_text(classname), "time": "%.3f" % float(row.get("seconds") or 0)})
-        version = "-" if row["version"] is None else row["version"]
-        details = ["host: %s" % row["host"], "account: %s" % (row["account"] or "-"),
-                   "vault: %s (mount %s) version %s" % (row["path"] or "-", row["mount"], version)]
-        if row.get("auth_type"):
-            details.append("auth_type: %s" % row["auth_type"])
-        if row.get("certificate_days_left") is not None:
-            details.append("certificate: %s days left (not after %s)"
-                           % (row["certificate_days_left"], row.get("certificate_not_after")))
-        details += ["warning: %s" % warning for warning in row["warnings"]]
+        details = _case_details(row)
         if row["ok"]:
             ET.SubElement(case, "system-out").text = _xml_text("\n".join(details))
         else:

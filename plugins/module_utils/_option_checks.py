@@ -22,7 +22,6 @@ from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.parsing.convert_bool import BOOLEANS
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_context import add_secrets
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import timeout_problem
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_connection import URL_ENV_VARS, url_secrets
 
 _PRIVATE_KEY_MARK = "PRIVATE KEY-----"
@@ -225,19 +224,6 @@ def _choice_problem(name, kind, choices, value):
         return None
     rule = "each entry must" if kind == "list" else "must"
     return "%s: %s be one of %s" % (name, rule, ", ".join(allowed))
-
-
-def minimum_problems(params, minimums):
-    """Numbers Ansible's type checks let through but that make no sense (a timeout of 0); a
-    timeout is also bounded above (10^10 overflows the socket layer). The first problem only,
-    as before: one option at a time."""
-    for name, minimum in minimums.items():
-        value = params.get(name)
-        if value is not None and value < minimum:
-            return ["%s: must be at least %d" % (name, minimum)]
-        if name.endswith("timeout") and timeout_problem(name, value):
-            return [timeout_problem(name, value)]
-    return []
 
 
 def may_be_secret(value):

@@ -17,7 +17,7 @@ from typing import Callable
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import probe_connection
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._option_checks import minimum_problems
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import check_minimums
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_context import TaskContext
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import (
     fail_input,
@@ -48,7 +48,7 @@ def run_task(definition, module_class=_ansible_module, params=None):
     module, problems = new_module(definition.argument_spec, module_class=module_class, params=params,
                                   **definition.rules)
     ctx = TaskContext(module)
-    problems = problems or minimum_problems(ctx.params, definition.minimums)
+    problems = problems or check_minimums(ctx.params, definition.minimums)
     finished = fail_input(ctx, "; ".join(problems)) if problems else run_guarded(ctx, definition.body)
     return leave(module, finished)
 

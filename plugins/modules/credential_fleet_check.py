@@ -13,19 +13,23 @@ description:
     account) in one controller process, with bounded concurrency; one Vault read and the
     read-only NetSuite test per account (TBA one signed request, M2M a token request and then one
     request with the token; retries of 429, 5xx and timeouts come on top), the same check as
-    M(netsuite_ops.credentials.tba_connection_test) with O(netsuite_ops.credentials.tba_connection_test#module:path).
+    M(netsuite_ops.credentials.credential_check) with O(netsuite_ops.credentials.credential_check#module:path),
+    with the same options and limits.
   - Runs once, on the controller (an action plugin; nothing is sent to a target). Use it with
     C(run_once=true); it checks every host of O(hosts), not only the one it runs for.
-  - Each host's settings are its variables C(tba_verify_path) (required), C(tba_verify_engine_mount_point),
-    C(tba_verify_version), C(tba_verify_max_age_days), C(tba_verify_netsuite_url),
-    C(tba_verify_netsuite_timeout), C(tba_verify_netsuite_validate_certs),
-    C(tba_verify_min_certificate_days) (M2M only, fail when the certificate expires in fewer days)
-    and C(tba_verify_vault)
+  - Each host's settings are its variables C(netsuite_verify_path) (required), C(netsuite_verify_engine_mount_point),
+    C(netsuite_verify_version), C(netsuite_verify_max_age_days), C(netsuite_verify_netsuite_url),
+    C(netsuite_verify_netsuite_timeout), C(netsuite_verify_netsuite_validate_certs),
+    C(netsuite_verify_min_certificate_days) (M2M only, fail when the certificate expires in fewer days)
+    and C(netsuite_verify_vault)
     (a dict like the modules' C(vault) option; without it the task's own O(vault), which
     C(module_defaults) for C(group/netsuite_ops.credentials.vault) can set, and then the
     environment variables the modules read, E(VAULT_ADDR), E(VAULT_TOKEN) and the rest).
     Hosts may use different mounts and different Vault connections.
-  - Every account gives one row, whatever fails (a host without C(tba_verify_path), a Vault
+  - The former names of these variables, C(tba_verify_path) and the rest (C(tba_verify_) and the
+    same suffix), keep working as a fallback; the C(netsuite_verify_) name wins when both are set,
+    and a host where both are set to different values gets a warning naming both variables.
+  - Every account gives one row, whatever fails (a host without C(netsuite_verify_path), a Vault
     error, malformed data, a refusal by NetSuite); a failed row has a reason and a hint.
   - Never changes anything, in Vault or in NetSuite; C(changed) is always C(false). No secret
     appears in the result, the report or the JUnit file.
@@ -64,8 +68,11 @@ options:
   concurrency:
     description:
       - How many accounts are checked at the same time, at most (1 to 256).
+      - Each one in flight is a Vault read (and a Vault connection) and then NetSuite requests; the
+        default lets up to 64 Vault reads run at once. With NetSuite answering in about 300 ms,
+        1000 accounts need at least 20 s at 16 and 5 s at 64. Lower it for a small Vault.
     type: int
-    default: 16
+    default: 64
   per_account_concurrency:
     description:
       - How many requests may be in flight to the same NetSuite account at the same time (1 to 256).
@@ -96,6 +103,7 @@ options:
   junit_test_case_name:
     description:
       - 'The task part of each test case name, C([<host>] <play name>: <junit_test_case_name>).'
+      - The default keeps its name though M2M accounts are test cases too, because CI jobs filter on it.
     type: str
     default: TBA credential check
   fail_on_error:
@@ -108,11 +116,11 @@ notes:
   - The rows, the summary, the report and the JUnit file are built by the same code, so they
     always agree.
 seealso:
-  - module: netsuite_ops.credentials.tba_connection_test
+  - module: netsuite_ops.credentials.credential_check
 """
 
 EXAMPLES = r"""
-- name: Check every account of the play, 16 at a time
+- name: Check every account of the play, 64 at a time (the default)
   netsuite_ops.credentials.credential_fleet_check:
     report_path: verify-report.json
     fail_on_error: false
@@ -218,7 +226,7 @@ def main():
     module = AnsibleModule(argument_spec=dict(
         VAULT_CONNECTION_ARGSPEC,
         hosts=dict(type="list", elements="str"),
-        concurrency=dict(type="int", default=16),
+        concurrency=dict(type="int", default=64),
         per_account_concurrency=dict(type="int", default=2),
         report_path=dict(type="path"),
         junit_dir=dict(type="path"),

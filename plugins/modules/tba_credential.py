@@ -76,7 +76,7 @@ notes:
     is C(create), C(update), C(read) on the data path; custom metadata is then skipped with a warning."
   - As of NetSuite 2027.1 no new TBA integrations can be created; existing ones keep working.
 seealso:
-  - module: netsuite_ops.credentials.tba_connection_test
+  - module: netsuite_ops.credentials.credential_check
   - name: NetSuite token-based authentication
     description: Oracle's overview of TBA set-up.
     link: https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/chapter_4247329078.html

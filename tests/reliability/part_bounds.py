@@ -171,7 +171,7 @@ def repro_8(bed, report):
     account = bed.state["netsuite_accounts"]["good_sandbox"]
     stored = {key: value for key, value in account.items() if key != "scenario"}
     bed.vault.kv2_write_raw("secret", path, dict(stored, consumer_secret="f" * HUGE_STORED))
-    task = {"name": "check the oversized secret", "netsuite_ops.credentials.tba_connection_test": {
+    task = {"name": "check the oversized secret", "netsuite_ops.credentials.credential_check": {
         "path": path, "netsuite_url": "{{ netsuite_url }}",
         "vault": {"url": "{{ vault_url }}", "token": "{{ vault_root_token }}"}}}
     for execution in PATHS:
@@ -226,7 +226,7 @@ def repro_9(bed, report):
         "account_id", "client_id", "certificate_id", "private_key", "certificate")})
     bed.vault.kv2_write_metadata_raw("secret", path, custom_metadata={"auth_type": "m2m"})
     with HugeTokenEndpoint() as endpoint:
-        task = {"name": "check with a 1 MB access token", "netsuite_ops.credentials.tba_connection_test": {
+        task = {"name": "check with a 1 MB access token", "netsuite_ops.credentials.credential_check": {
             "path": path, "netsuite_url": endpoint.url,
             "vault": {"url": "{{ vault_url }}", "token": "{{ vault_root_token }}"}}}
         for execution in PATHS:
@@ -408,7 +408,7 @@ def _baseline(bed, report):
     path = "reliability/bounds/normal-%s" % secrets.token_hex(4)
     bed.vault.kv2_write_raw("secret", path, {key: value for key, value in account.items() if key != "scenario"})
     controls = (("debug task", {"name": "nothing", "ansible.builtin.debug": {"msg": "baseline"}}),
-                ("normal stored secret", {"name": "check a normal secret", "netsuite_ops.credentials.tba_connection_test": {
+                ("normal stored secret", {"name": "check a normal secret", "netsuite_ops.credentials.credential_check": {
                     "path": path, "netsuite_url": "{{ netsuite_url }}",
                     "vault": {"url": "{{ vault_url }}", "token": "{{ vault_root_token }}"}}}))
     for label, task in controls:

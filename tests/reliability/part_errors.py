@@ -35,8 +35,8 @@ PLAYBOOK = r"""
         url: "{{ vault_url }}"
         token: "{{ vault_tokens['tba-writer'] }}"
   tasks:
-    - name: tba_connection_test of stored credentials through an unparsable HTTPS_PROXY
-      netsuite_ops.credentials.tba_connection_test:
+    - name: credential_check of stored credentials through an unparsable HTTPS_PROXY
+      netsuite_ops.credentials.credential_check:
         path: "{{ errors_base }}/stored"
         netsuite_url: "{{ errors_https_netsuite_url }}"
       register: r_connection_test

@@ -1,7 +1,7 @@
 """HA failover and a Vault killed mid-run: real OpenBao servers from the `bao` binary, not -dev.
 
 1. A 3-node OpenBao Raft cluster on 127.0.0.1, .2 and .3 (tests/support/openbao_cluster.py).
-   - tba_credential pointed at a standby stores, re-runs unchanged, and tba_connection_test reads.
+   - tba_credential pointed at a standby stores, re-runs unchanged, and credential_check reads.
    - 30-account store run through a standby; the leader is SIGKILLed once about a third is stored.
      Every account ends stored (exactly its declared data, also in every version) or cleanly
      failed (one line, a vault_error kind, no traceback); the run does not hang (vault.timeout 5).
@@ -115,7 +115,7 @@ STANDBY_PLAYBOOK = """---
       ignore_errors: true
 
     - name: Check through the standby
-      netsuite_ops.credentials.tba_connection_test:
+      netsuite_ops.credentials.credential_check:
         path: "{{ ha_prefix }}/0"
         netsuite_url: "{{ netsuite_url }}"
         vault: "{{ ha_vault }}"
@@ -358,7 +358,7 @@ class _HA:
               and version == 1 and versions == [accounts[0]])
         self.add("module pointed at a standby node",
                  "store through a standby succeeds without warnings (the standby forwards writes to the "
-                 "active node), a second run is unchanged (version 1), tba_connection_test reads through "
+                 "active node), a second run is unchanged (version 1), credential_check reads through "
                  "it; the leader (root token) holds exactly the declared data as version 1 and the custom "
                  "metadata",
                  "rc %d; %s stayed standby: %s; store: failed=%s changed=%s version=%s warnings=%s; leader "

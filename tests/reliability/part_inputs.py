@@ -16,7 +16,7 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "bad_inputs.yml")
 PART = "inputs"
-MODULES = ("tba_credential", "tba_connection_test")
+MODULES = ("tba_credential", "credential_check")
 SECRET_OPTIONS = ("consumer_key", "consumer_secret", "token_id", "token_secret")
 # A value this short is too likely to occur in a message by chance to count as an echo.
 ECHO_MIN = 8
@@ -38,7 +38,7 @@ OPTIONS = {
                        "environment", "strict_format", "token_name", "state", "test_connection",
                        "path", "engine_mount_point", "netsuite_url", "netsuite_timeout",
                        "netsuite_validate_certs", "vault"),
-    "tba_connection_test": ("account_id", "consumer_key", "consumer_secret", "token_id", "token_secret",
+    "credential_check": ("account_id", "consumer_key", "consumer_secret", "token_id", "token_secret",
                             "environment", "strict_format", "path", "engine_mount_point", "version",
                             "max_age_days", "fail_on_error", "require_writable", "netsuite_url",
                             "netsuite_timeout", "netsuite_validate_certs", "vault"),
@@ -59,7 +59,7 @@ PLAYBOOK_END = """
     - name: Keep the registered results for the checks (no_log, they are parsed, not printed)
       ansible.builtin.copy:
         content: "{{ {'tba_credential': inputs_tba_credential_results.results | default([]),
-                      'tba_connection_test': inputs_tba_connection_test_results.results | default([])} | to_json }}"
+                      'credential_check': inputs_credential_check_results.results | default([])} | to_json }}"
         dest: "{{ inputs_results_file }}"
         mode: "0600"
       no_log: true
@@ -294,7 +294,7 @@ def run(bed, report):
     write_private(vars_file, json.dumps({
         "inputs_cases": [args for _module, args, _resolved in prepared] + [control_args(bed, control_account(bed))],
         "inputs_tba_credential": indices["tba_credential"] + [control],
-        "inputs_tba_connection_test": indices["tba_connection_test"],
+        "inputs_credential_check": indices["credential_check"],
         "inputs_results_file": results_file,
     }))
     playbook = bed.write("inputs.yml", playbook_text())

@@ -92,12 +92,12 @@ MODULES_PLAYBOOK = r"""
       ignore_errors: true
 
     - name: Check stored credentials (success)
-      netsuite_ops.credentials.tba_connection_test:
+      netsuite_ops.credentials.credential_check:
         path: "{{ base }}/good"
       register: r_check
 
     - name: Check declared refused credentials (failure)
-      netsuite_ops.credentials.tba_connection_test:
+      netsuite_ops.credentials.credential_check:
         account_id: "{{ revoked.account_id }}"
         consumer_key: "{{ revoked.consumer_key }}"
         consumer_secret: "{{ revoked.consumer_secret }}"
@@ -118,7 +118,7 @@ MODULES_PLAYBOOK = r"""
       register: r_loop
 
     - name: Check them, looping with a label
-      netsuite_ops.credentials.tba_connection_test:
+      netsuite_ops.credentials.credential_check:
         path: "{{ base }}/{{ item }}"
         fail_on_error: false  # in --check runs the loop above stored nothing new
       loop: "{{ names }}"

@@ -241,7 +241,7 @@ class Untrusted:
         m2m = {name: "{{ fx.m2m.%s }}" % name for name in m2m_fields}
         found = []
         for server in ("b64_0", "b64_1", "b64_2", "groups4"):
-            found.append(("netsuite 401: Authorization header as %s" % server, "tba_connection_test",
+            found.append(("netsuite 401: Authorization header as %s" % server, "credential_check",
                           dict(tba, netsuite_url="{{ fx.tba_urls.%s }}" % server, fail_on_error=False), "withheld"))
         for server, what in (("token_body_b64", "token endpoint: request body (client assertion) in base64"),
                              ("client_id_hex", "token endpoint: client ID as hex"),
@@ -257,13 +257,13 @@ class Untrusted:
                       dict(account_id="{{ fx.m2m.account_id }}", integration_name="untrusted-%s" % mode,
                            path="untrusted/%s/key-pair" % mode, vault=hostile_root,
                            certificate_file="%s/untrusted-%s.pem" % (self.bed.out, mode)), "withheld"))
-        found.append(("vault login 400 echoing a password with a tab and two spaces", "tba_connection_test",
+        found.append(("vault login 400 echoing a password with a tab and two spaces", "credential_check",
                       dict(path="untrusted-stored", netsuite_url="{{ netsuite_url }}",
                            vault={"url": "{{ fx.hostile_vault }}", "auth_method": "userpass",
                                   "username": "ops", "password": "{{ fx.password }}"}), "withheld"))
         approle = {"url": "{{ fx.hostile_vault }}", "auth_method": "approle", "role_id": "{{ fx.role_id }}",
                    "secret_id": "{{ fx.secret_id }}"}
-        found.append(("failed revoke-self: login token in base64, secret_id in 6-groups", "tba_connection_test",
+        found.append(("failed revoke-self: login token in base64, secret_id in 6-groups", "credential_check",
                       dict(path="untrusted-stored", netsuite_url="{{ netsuite_url }}", vault=approle), "withheld"))
         return found
 
@@ -353,7 +353,7 @@ class Untrusted:
         password = "Pr0xy-" + secrets.token_hex(12)
         self.bed.add_secret("untrusted.proxy.password", password)
         broken = "http://ops:%s@proxy.example:80800" % password
-        tasks = [{"name": "untrusted proxy", "netsuite_ops.credentials.tba_connection_test": {
+        tasks = [{"name": "untrusted proxy", "netsuite_ops.credentials.credential_check": {
             "path": "untrusted-stored", "netsuite_url": "{{ netsuite_url }}",
             "vault": {"url": "{{ vault_url }}", "token": "{{ vault_root_token }}"}},
             "register": "r", "ignore_errors": True},

@@ -67,6 +67,6 @@ def emulator_account(credentials, role=None, **scenario):
 
 
 def module_args(url, account_id="1234567_SB1", path="netsuite/x"):
-    """Options for tba_credential / tba_connection_test with NetSuite and Vault both at ``url``."""
+    """Options for tba_credential / credential_check with NetSuite and Vault both at ``url``."""
     return dict(token_values(), account_id=account_id, path=path, netsuite_url=url,
                 vault={"url": url, "token": vault_token()})

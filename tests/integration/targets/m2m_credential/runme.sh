@@ -55,7 +55,7 @@ rc=0
 ANSIBLE_CALLBACKS_ENABLED="${others:+$others,}ansible.builtin.junit" JUNIT_OUTPUT_DIR="$work/fleet_junit" \
   JUNIT_TEST_CASE_PREFIX="TBA credential check" \
   ansible-playbook netsuite_ops.credentials.verify -vvvv -i "$work/fleet_inventory.yml" \
-    -e tba_verify_report_path="$work/fleet_report.json" > "$work/fleet_verify.log" 2>&1 || rc=$?
+    -e netsuite_verify_report_path="$work/fleet_report.json" > "$work/fleet_verify.log" 2>&1 || rc=$?
 cat "$work/fleet_verify.log" >> "$log"
 [ "$rc" -eq 2 ] || failed+=("verify over the fleet exited $rc, expected 2 (failing accounts)")
 step fleet_check.yml

@@ -332,7 +332,7 @@ if [ -f "$cert" ] && [ -f "$rb/m2m_vars.md" ]; then
   expect_in "Certificate: upload $cert"
   expect_in "Certificate SHA-256 fingerprint: $(fingerprint "$cert")"
   expect_in "$(sed -n 2p "$cert")"   # the certificate itself, for AWX jobs
-  expect_in 'tba_verify_min_certificate_days'
+  expect_in 'netsuite_verify_min_certificate_days'
   cp "$cert" "$out/m2m-cert-first.pem"
   python - "$caselog" "$out/tba_bootstrap-m2m-first.log" "$config" <<'PY' || fail "the M2M runbook differs from the console or links elsewhere"
 import json, re, sys

@@ -69,7 +69,7 @@ def test_the_task_vault_is_the_default_for_hosts_without_their_own():
 # args, path, no async, no check mode) and a mock connection; task_vars carry the inventory.
 
 # Host variables the action reads, named in one place (the prefix may be renamed).
-VERIFY = "tba_verify_"
+VERIFY = "netsuite_verify_"
 
 
 def _plugin(args, task_path="/ci/verify.yml:7"):
@@ -145,3 +145,88 @@ def test_only_the_hosts_asked_for_are_checked(fleet, emulator):
     assert not result.get("failed") and result["ok"] is True
     assert [row["host"] for row in result["rows"]] == ["good"]
     assert result["msg"] == "All 1 accounts passed."
+
+
+def _settings_of(variables):
+    from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import _host_settings
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+    return _host_settings("h", {"h": variables}, Scrubber())
+
+
+def test_the_netsuite_verify_names_are_read():
+    settings = _settings_of({"netsuite_verify_path": "netsuite/1/tba", "netsuite_verify_max_age_days": 90,
+                             "netsuite_verify_engine_mount_point": "kv"})
+    assert (settings.problem, settings.path, settings.max_age_days, settings.engine_mount_point) == (
+        None, "netsuite/1/tba", 90, "kv")
+    assert settings.warnings == []
+
+
+def test_the_former_tba_verify_names_still_work():
+    settings = _settings_of({"tba_verify_path": "netsuite/1/tba", "tba_verify_version": 3,
+                             "tba_verify_netsuite_timeout": 5})
+    assert (settings.problem, settings.path, settings.version, settings.netsuite_timeout) == (
+        None, "netsuite/1/tba", 3, 5)
+    assert settings.warnings == []
+
+
+def test_the_new_name_wins_and_a_difference_is_named_without_values():
+    secret_id = "5c1e8f2a-" + "d" * 27
+    settings = _settings_of({
+        "netsuite_verify_path": "netsuite/new/tba", "tba_verify_path": "netsuite/old/tba",
+        "netsuite_verify_max_age_days": 30, "tba_verify_max_age_days": 30,  # the same: no warning
+        "netsuite_verify_vault": {"url": "http://127.0.0.1:8200", "auth_method": "approle",
+                                  "role_id": "r" * 20, "secret_id": secret_id},
+        "tba_verify_vault": {"url": "http://127.0.0.1:8200", "token": "s." + "b" * 30}})
+    assert settings.path == "netsuite/new/tba" and settings.vault["secret_id"] == secret_id
+    assert sorted(settings.warnings) == [
+        "netsuite_verify_path and tba_verify_path (its former name) are both set, to different values: "
+        "netsuite_verify_path is used",
+        "netsuite_verify_vault and tba_verify_vault (its former name) are both set, to different values: "
+        "netsuite_verify_vault is used",
+    ]
+    text = " ".join(settings.warnings)
+    assert "netsuite/" not in text and secret_id not in text and "b" * 30 not in text
+
+
+def test_a_refused_setting_names_the_variable_it_came_from():
+    assert _settings_of({"netsuite_verify_path": "p", "netsuite_verify_vault": "x"}).problem[0] == (
+        "netsuite_verify_vault must be a dictionary of connection options (url, token, ...), not a str")
+    assert _settings_of({"tba_verify_path": "p", "tba_verify_vault": ["x"]}).problem[0] == (
+        "tba_verify_vault must be a dictionary of connection options (url, token, ...), not a list")
+
+
+def test_the_host_options_are_the_stored_checks():
+    from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import (
+        HOST_ARGSPEC,
+        HOST_VARIABLES,
+    )
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._check_tasks import CREDENTIAL_CHECK
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import STORED_CHECK_ARGSPEC
+    for name, spec in STORED_CHECK_ARGSPEC.items():
+        assert HOST_ARGSPEC[name] is spec and CREDENTIAL_CHECK.argument_spec[name] is spec
+    assert HOST_ARGSPEC["vault"] is CREDENTIAL_CHECK.argument_spec["vault"]
+    assert sorted(HOST_VARIABLES) == sorted("netsuite_verify_" + name for name in HOST_ARGSPEC)
+
+
+def test_the_concurrency_limits_are_the_checkers(monkeypatch):
+    from types import SimpleNamespace
+    from ansible_collections.netsuite_ops.credentials.plugins.action import credential_fleet_check as action
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+    plugin = object.__new__(action.ActionModule)
+    for name, value in (("concurrency", 0), ("concurrency", 257), ("per_account_concurrency", 300)):
+        options = dict(concurrency=64, per_account_concurrency=2)
+        options[name] = value
+        monkeypatch.setattr(plugin, "validate_argument_spec", lambda argument_spec, o=options: (None, o),
+                            raising=False)
+        plugin._task = SimpleNamespace(get_path=lambda: "verify.yml:1", args={})
+        assert plugin._run({}, Scrubber(), set()) == dict(
+            failed=True, msg="%s: must be a whole number from 1 to 256" % name)
+
+
+def test_the_playbook_variables_warn_when_both_names_differ():
+    from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import _playbook_warnings
+    assert _playbook_warnings({"netsuite_verify_concurrency": 64, "tba_verify_concurrency": 64,
+                               "tba_verify_hosts": "sandboxes", "netsuite_verify_report_path": "r.json"}) == []
+    assert _playbook_warnings({"netsuite_verify_concurrency": "32", "tba_verify_concurrency": 16}) == [
+        "netsuite_verify_concurrency and tba_verify_concurrency (its former name) are both set, to different "
+        "values: netsuite_verify_concurrency is used"]

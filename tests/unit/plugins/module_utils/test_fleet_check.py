@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
     NO_PATH_REASON,
     AccountSettings,
-    check_fleet,
+    FleetChecker,
     failure_message,
     junit_xml,
     report,
@@ -109,7 +109,7 @@ def test_mixed_mounts_connections_and_failures(openbao, emulator, mount, path, t
         AccountSettings("bad_url", path + "/good", vault=root, netsuite_url="https://example.com"),
         AccountSettings("no_vault", path + "/good", vault={}),
     ]
-    rows, _scrubber = check_fleet(accounts, concurrency=4)
+    rows = FleetChecker(concurrency=4).check(accounts)
     by_host = {row["host"]: row for row in rows}
     assert [row["host"] for row in rows] == [a.host for a in accounts]
     assert by_host["good"]["ok"] and by_host["good"]["account"] == "4100001"
@@ -153,7 +153,7 @@ def test_concurrency_is_bounded_globally(openbao, emulator, path, inflight):
         openbao.kv2_write_raw("secret", "%s/%d" % (path, number), stored(account))
         settings.append(AccountSettings("h%d" % number, "%s/%d" % (path, number), netsuite_url=emulator.url,
                                         vault={"url": openbao.url, "token": openbao.root_token}))
-    rows, _scrubber = check_fleet(settings, concurrency=4, per_account_concurrency=2)
+    rows = FleetChecker(concurrency=4, per_account_concurrency=2).check(settings)
     assert all(row["ok"] for row in rows), rows
     # Seen at the emulator: exactly 4 requests in flight at the peak, never more. (How fast that
     # makes a fleet is the benchmark's business, not a timed test's.)
@@ -173,7 +173,7 @@ def test_concurrency_is_bounded_per_netsuite_account(openbao, emulator, path, in
     openbao.kv2_write_raw("secret", path + "/other", stored(other))
     settings.append(AccountSettings("other", path + "/other", netsuite_url=emulator.url,
                                     vault={"url": openbao.url, "token": openbao.root_token}))
-    rows, _scrubber = check_fleet(settings, concurrency=7, per_account_concurrency=2)
+    rows = FleetChecker(concurrency=7, per_account_concurrency=2).check(settings)
     assert all(row["ok"] for row in rows), rows
     assert inflight["realm_max"]["4300001"] == 2, inflight["realm_max"]
     assert inflight["realm_max"]["4300002"] == 1
@@ -257,7 +257,7 @@ def test_no_secret_in_any_output_even_when_echoed(openbao, emulator, path):
                         vault={"url": openbao.url, "token": openbao.root_token}),
         AccountSettings("denied-" + token, path, netsuite_url=emulator.url, vault={"url": openbao.url, "token": token}),
     ]
-    rows, _scrubber = check_fleet(settings)
+    rows = FleetChecker().check(settings)
     assert rows[0]["ok"] and not rows[1]["ok"]
     assert rows[0]["host"] == WITHHELD and "permission_denied" == rows[1]["error_code"]
     assert_no_secret(outputs(rows), all_secrets([account], openbao.root_token, token))
@@ -266,14 +266,14 @@ def test_no_secret_in_any_output_even_when_echoed(openbao, emulator, path):
 def test_settings_problem_and_bad_numbers_give_rows_without_requests(openbao, emulator, path):
     before = len(emulator.requests())
     vault = {"url": openbao.url, "token": openbao.root_token}
-    rows, _scrubber = check_fleet([
-        AccountSettings("problem", path, vault=vault, problem=("Invalid tba_verify_* settings: x", "Fix it")),
+    rows = FleetChecker().check([
+        AccountSettings("problem", path, vault=vault, problem=("Invalid netsuite_verify_* settings: x", "Fix it")),
         AccountSettings("version0", path, vault=vault, version=0),
         AccountSettings("timeout0", path, vault=vault, netsuite_timeout=0),
         AccountSettings("blank_path", "  ", vault=vault),
     ])
     assert [(row["reason"], row["hint"] != "") for row in rows] == [
-        ("Invalid tba_verify_* settings: x", True),
+        ("Invalid netsuite_verify_* settings: x", True),
         ("Invalid input: version: must be at least 1", True),
         ("Invalid input: netsuite_timeout: must be at least 1", True),
         (NO_PATH_REASON, True),
@@ -284,10 +284,10 @@ def test_settings_problem_and_bad_numbers_give_rows_without_requests(openbao, em
 def test_bounds_of_the_options():
     for bad in (0, -1, 257, True, "4"):
         with pytest.raises(ValueError):
-            check_fleet([], concurrency=bad)
+            FleetChecker(concurrency=bad)
         with pytest.raises(ValueError):
-            check_fleet([], per_account_concurrency=bad)
-    assert check_fleet([])[0] == []
+            FleetChecker(per_account_concurrency=bad)
+    assert FleetChecker().check([]) == []
 
 
 def test_an_unexpected_error_is_a_row_not_an_exception(openbao, path):
@@ -295,7 +295,7 @@ def test_an_unexpected_error_is_a_row_not_an_exception(openbao, path):
         def get(self, *args):
             raise RuntimeError("boom " + uuid.uuid4().hex)
 
-    rows, _scrubber = check_fleet([AccountSettings("broken", path, vault=Broken(url=openbao.url))])
+    rows = FleetChecker().check([AccountSettings("broken", path, vault=Broken(url=openbao.url))])
     assert rows[0]["reason"].startswith("Unexpected RuntimeError: boom") and not rows[0]["ok"]
 
 
@@ -328,8 +328,8 @@ def test_shared_sessions_keep_the_answer_size_limit(openbao, path, huge_server):
     account = new_account("4500001")
     openbao.kv2_write_raw("secret", path, stored(account))
     vault = {"url": openbao.url, "token": openbao.root_token}
-    rows, _scrubber = check_fleet([AccountSettings("h%d" % n, path, netsuite_url=huge_server, vault=vault)
-                                   for n in range(2)])
+    rows = FleetChecker().check([AccountSettings("h%d" % n, path, netsuite_url=huge_server, vault=vault)
+                                 for n in range(2)])
     assert [row["error_code"] for row in rows] == ["RESPONSE_TOO_LARGE"] * 2, rows
 
 
@@ -340,7 +340,7 @@ def test_an_echoing_server_leaks_nothing(openbao, path, mode):
     account = new_account("4600001")
     openbao.kv2_write_raw("secret", path, stored(account))
     with EchoServer(mode) as echo:
-        rows, _scrubber = check_fleet([AccountSettings("echo", path, netsuite_url=echo.url,
-                                                       vault={"url": openbao.url, "token": openbao.root_token})])
+        rows = FleetChecker().check([AccountSettings("echo", path, netsuite_url=echo.url,
+                                                     vault={"url": openbao.url, "token": openbao.root_token})])
     assert not rows[0]["ok"] and rows[0]["reason"]
     assert_no_secret(outputs(rows), all_secrets([account], openbao.root_token))

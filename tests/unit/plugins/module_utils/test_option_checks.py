@@ -7,7 +7,6 @@ the refused option handed to the module raw and masked."""
 import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._option_checks import (
-    minimum_problems,
     option_problem,
     precheck,
     unknown_vault_keys,
@@ -116,18 +115,3 @@ def test_user_information_in_a_url_is_refused_and_later_masked_in_its_secret_par
     no_log = {url}
     unmask_whole_values(no_log, checked)
     assert url not in no_log and SECRET in no_log
-
-
-@pytest.mark.parametrize("params, problems", [
-    ({"netsuite_timeout": 30, "version": 1}, []),
-    ({"netsuite_timeout": 0, "version": 0}, ["netsuite_timeout: must be at least 1"]),
-    ({"netsuite_timeout": 30, "version": 0}, ["version: must be at least 1"]),
-    ({"netsuite_timeout": None, "version": None}, []),
-])
-def test_minimums_report_the_first_problem(params, problems):
-    assert minimum_problems(params, {"netsuite_timeout": 1, "version": 1}) == problems
-
-
-def test_a_huge_timeout_is_refused_too():
-    problems = minimum_problems({"netsuite_timeout": 10 ** 10}, {"netsuite_timeout": 1})
-    assert len(problems) == 1 and problems[0].startswith("netsuite_timeout:")

@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
-from ansible_collections.netsuite_ops.credentials.plugins.modules import tba_connection_test, tba_credential
+from ansible_collections.netsuite_ops.credentials.plugins.modules import credential_check, tba_credential
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +34,8 @@ CASES = [
     (tba_credential, {"environment": "moon"}, "input:invalid"),
     (tba_credential, {}, "vault:unreachable"),
     (tba_credential, {"vault": {"token": "hvs.x" * 4}}, "vault:config"),
-    (tba_connection_test, {"path": None, "vault": None}, "netsuite:CONNECTION_ERROR"),
-    (tba_connection_test, {"path": None, "vault": None, "consumer_key": "zz"}, "input:invalid"),
+    (credential_check, {"path": None, "vault": None}, "netsuite:CONNECTION_ERROR"),
+    (credential_check, {"path": None, "vault": None, "consumer_key": "zz"}, "input:invalid"),
 ]
 
 
@@ -44,7 +44,7 @@ CASES = [
                               "netsuite unreachable", "bad declared secret"])
 def test_every_failure_has_reason_hint_and_code(module, changes, code, closed_url, run_module):
     args = declared(closed_url, **changes)
-    if module is tba_connection_test and "path" not in args:
+    if module is credential_check and "path" not in args:
         args.pop("path", None)
     result, _printed = run_module(module.main, args)
     assert result["failed"] is True

@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from ansible_collections.netsuite_ops.credentials.plugins.modules import tba_connection_test, tba_credential
+from ansible_collections.netsuite_ops.credentials.plugins.modules import credential_check, tba_credential
 from support.accounts import module_args
 
 
@@ -47,7 +47,7 @@ def secrets_of(values):
     ({"path": "secret/x"}, "path: starts with 'secret/'"),
     ({"path": "x//y"}, "path: must not contain empty ('//')"),
 ])
-@pytest.mark.parametrize("module", [tba_credential, tba_connection_test], ids=["tba_credential", "tba_connection_test"])
+@pytest.mark.parametrize("module", [tba_credential, credential_check], ids=["tba_credential", "credential_check"])
 def test_bad_vault_input_names_the_field(module, change, expected, values, run_module):
     args = dict(values)
     vault = dict(args["vault"])
@@ -61,7 +61,7 @@ def test_bad_vault_input_names_the_field(module, change, expected, values, run_m
     for name in ("engine_mount_point", "path"):
         if name in change:
             args[name] = change[name]
-    if module is tba_connection_test:
+    if module is credential_check:
         for name in ("account_id", "consumer_key", "consumer_secret", "token_id", "token_secret"):
             args.pop(name)
     result, printed = run_module(module.main, args)

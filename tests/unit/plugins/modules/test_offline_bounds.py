@@ -13,7 +13,7 @@ import pytest
 from ansible_collections.netsuite_ops.credentials.plugins.modules import (
     m2m_credential,
     m2m_key_pair,
-    tba_connection_test,
+    credential_check,
     tba_credential,
 )
 from support.accounts import module_args, vault_token
@@ -64,11 +64,11 @@ def test_m2m_credential_bounds_integration_name_before_any_write(closed_url, run
     _refused(run_module, m2m_credential, args, "integration_name", "at most 512 bytes", hidden=["\u00e9" * 300])
 
 
-@pytest.mark.parametrize("module", [tba_credential, tba_connection_test], ids=["tba_credential", "tba_connection_test"])
+@pytest.mark.parametrize("module", [tba_credential, credential_check], ids=["tba_credential", "credential_check"])
 @pytest.mark.parametrize("where", ["netsuite_timeout", "vault.timeout"])
 def test_a_timeout_of_ten_to_the_tenth_is_refused_by_its_documented_bound(module, where, closed_url, run_module):
     args = module_args(closed_url)
-    if module is tba_connection_test:
+    if module is credential_check:
         for name in ("account_id", "consumer_key", "consumer_secret", "token_id", "token_secret"):
             args.pop(name)
     if where == "netsuite_timeout":

@@ -3,14 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The modules end to end, in-process: tba_credential stores, re-runs unchanged, honours check
-mode and removes; tba_connection_test checks what was stored. Against a real OpenBao dev server
+mode and removes; credential_check checks what was stored. Against a real OpenBao dev server
 and the NetSuite emulator; what Vault holds is read back with the root token, NetSuite requests
 are counted by the emulator, and no secret appears in anything the module printed."""
 import itertools
 
 import pytest
 
-from ansible_collections.netsuite_ops.credentials.plugins.modules import tba_connection_test, tba_credential
+from ansible_collections.netsuite_ops.credentials.plugins.modules import credential_check, tba_credential
 from support.accounts import SECRET_FIELDS, fake_account, stored_values
 
 _paths = itertools.count(1)
@@ -84,7 +84,7 @@ def test_credentials_netsuite_refuses_are_not_stored(path, openbao, emulator, ru
 def test_connection_test_checks_what_was_stored(account, path, openbao, emulator, run_module):
     run_module(tba_credential.main, store_args(account, path, openbao, emulator))
     before = len(emulator.requests(account["account_id"]))
-    result, printed = run_module(tba_connection_test.main, {
+    result, printed = run_module(credential_check.main, {
         "path": path, "netsuite_url": emulator.url, "vault": {"url": openbao.url, "token": openbao.root_token}})
     assert result["ok"] is True and result["changed"] is False and not result.get("failed"), result
     assert result["vault"]["version"] == 1 and result["account"]["realm"] == account["account_id"]
@@ -93,7 +93,7 @@ def test_connection_test_checks_what_was_stored(account, path, openbao, emulator
 
 
 def test_connection_test_on_an_empty_path_fails_as_missing(path, openbao, emulator, run_module):
-    result, printed = run_module(tba_connection_test.main, {
+    result, printed = run_module(credential_check.main, {
         "path": path, "netsuite_url": emulator.url, "vault": {"url": openbao.url, "token": openbao.root_token}})
     assert result["ok"] is False and result.get("failed") is True, result
     assert result["failure_code"] == "stored:missing"

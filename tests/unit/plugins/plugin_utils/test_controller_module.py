@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._check_tasks import TBA_CONNECTION_TEST
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._check_tasks import CREDENTIAL_CHECK
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import TaskDefinition
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import TBA_CREDENTIAL
-from ansible_collections.netsuite_ops.credentials.plugins.modules import tba_connection_test, tba_credential
+from ansible_collections.netsuite_ops.credentials.plugins.modules import credential_check, tba_credential
 from ansible_collections.netsuite_ops.credentials.plugins.plugin_utils._controller_module import (
     EXECUTION_ENV_VAR,
     controller_can_run,
@@ -154,8 +154,8 @@ def test_an_unexpected_error_is_a_clean_failure_without_the_secrets(closed_url):
 def test_connection_test_declared_values_on_both_paths(closed_url, run_module):
     args = values(closed_url)
     del args["path"], args["vault"]
-    module_result, _printed = run_module(tba_connection_test.main, args)
-    controller_result = run_in_controller(TBA_CONNECTION_TEST, args, check_mode=False, diff=False,
+    module_result, _printed = run_module(credential_check.main, args)
+    controller_result = run_in_controller(CREDENTIAL_CHECK, args, check_mode=False, diff=False,
                                           inject_invocation=False)
     module_result.pop("invocation", None)
     for result in (module_result, controller_result):

@@ -5,10 +5,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 DOCUMENTATION = r"""
-module: tba_connection_test
-short_description: Prove that NetSuite token-based authentication credentials still authenticate
+module: credential_check
+short_description: Prove that stored or declared NetSuite credentials (TBA or OAuth 2.0 M2M) still authenticate
 version_added: 1.0.0
 description:
+  - Formerly named C(tba_connection_test); that name still works (a redirect with a
+    deprecation warning) and will be removed in 2.0.0.
   - Tests NetSuite TBA credentials with one signed, read-only request, the same test
     M(netsuite_ops.credentials.tba_credential) runs before storing.
   - The credentials come either from Vault (O(path), the usual case in CI) or from options
@@ -98,13 +100,13 @@ seealso:
 
 EXAMPLES = r"""
 - name: Check that the credentials stored for the sandbox still work
-  netsuite_ops.credentials.tba_connection_test:
+  netsuite_ops.credentials.credential_check:
     path: netsuite/1234567_SB1/tba
     max_age_days: 365
 
 - name: Check many accounts without stopping at the first failure
   # The loop items are paths, not secrets: Ansible prints every item from -v up.
-  netsuite_ops.credentials.tba_connection_test:
+  netsuite_ops.credentials.credential_check:
     path: "{{ item }}"
     fail_on_error: false
   loop:
@@ -113,7 +115,7 @@ EXAMPLES = r"""
   register: checks
 
 - name: Check declared values before handing them to someone
-  netsuite_ops.credentials.tba_connection_test:
+  netsuite_ops.credentials.credential_check:
     account_id: "{{ netsuite_account_id }}"
     consumer_key: "{{ netsuite_consumer_key }}"
     consumer_secret: "{{ netsuite_consumer_secret }}"
@@ -187,12 +189,12 @@ vault_error:
   type: str
 """
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._check_tasks import TBA_CONNECTION_TEST
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._check_tasks import CREDENTIAL_CHECK
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import run_task
 
 
 def main():
-    run_task(TBA_CONNECTION_TEST)
+    run_task(CREDENTIAL_CHECK)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,13 @@
 # Copyright (c) 2026 netsuite_ops.credentials contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""tba_connection_test in the controller's process when the task runs there; the module elsewhere."""
+"""credential_check in the controller's process when the task runs there; the module elsewhere."""
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._check_tasks import TBA_CONNECTION_TEST
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._check_tasks import CREDENTIAL_CHECK
 from ansible_collections.netsuite_ops.credentials.plugins.plugin_utils._controller_action import (
     ControllerActionBase,
 )
 
 
 class ActionModule(ControllerActionBase):
-    DEFINITION = TBA_CONNECTION_TEST
+    DEFINITION = CREDENTIAL_CHECK
