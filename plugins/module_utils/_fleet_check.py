@@ -292,7 +292,6 @@ class FleetChecker:
                                max_age_days=settings.max_age_days, min_certificate_days=settings.min_certificate_days)
         _fill(row, outcome)
 
-
     # -- many accounts ----------------------------------------------------------------------
 
     def check(self, accounts):

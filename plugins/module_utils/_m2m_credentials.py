@@ -62,7 +62,6 @@ _RSA_MIN_BITS = 3072
 _RSA_DOCUMENTED_BITS = (3072, 4096)
 
 
-
 class M2mDependencyError(Exception):
     """A Python library M2M needs is missing where the code runs."""
 

@@ -38,6 +38,7 @@ _SUITECLOUD_FEATURES = "Setup > Company > Enable Features > SuiteCloud"
 # Hints: the one place that maps an observation to advice for a person.
 # ---------------------------------------------------------------------------------------------
 
+
 def _login_checklist(realm, host):
     return (
         "NetSuite refused the token-based login and never says why in the response. Check: "

@@ -296,4 +296,3 @@ def redirect_target(response):
     if not host or parts.scheme not in ("http", "https"):
         return "a location that is not shown"
     return "%s://%s" % (parts.scheme, host)
-

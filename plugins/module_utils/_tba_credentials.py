@@ -97,5 +97,3 @@ def build_credentials(values, environment=None, strict_format=True, describe=Non
     if problems:
         raise CredentialInputError(problems)
     return TbaCredentials(account=account, **secrets), warnings
-
-

@@ -472,4 +472,3 @@ def _server_label(exc):
     """Where the failed request went: hvac errors carry .url, requests errors .request.url."""
     url = getattr(exc, 'url', None) or getattr(getattr(exc, 'request', None), 'url', None)
     return server_of(url) or 'the configured URL'
-

@@ -39,9 +39,9 @@ OPTIONS = {
                        "path", "engine_mount_point", "netsuite_url", "netsuite_timeout",
                        "netsuite_validate_certs", "vault"),
     "credential_check": ("account_id", "consumer_key", "consumer_secret", "token_id", "token_secret",
-                            "environment", "strict_format", "path", "engine_mount_point", "version",
-                            "max_age_days", "fail_on_error", "require_writable", "netsuite_url",
-                            "netsuite_timeout", "netsuite_validate_certs", "vault"),
+                         "environment", "strict_format", "path", "engine_mount_point", "version",
+                         "max_age_days", "fail_on_error", "require_writable", "netsuite_url",
+                         "netsuite_timeout", "netsuite_validate_certs", "vault"),
 }
 
 PLAYBOOK_TASK = """

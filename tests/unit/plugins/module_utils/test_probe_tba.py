@@ -281,7 +281,6 @@ def test_realm_is_not_part_of_the_signature():
     assert signature_with("1234567_SB1") == signature_with("OTHER") == signature_with(None)
 
 
-
 def test_probe_result_is_immutable():
     result = ProbeResult(ok=True)
     with pytest.raises(dataclasses.FrozenInstanceError):
