@@ -348,10 +348,15 @@ def parse_rest_path(value, name, problems, allow_restlet=False):
     return None if params is None else RestPath(path, params)
 
 
+def _plain_url_text(text):
+    """Short enough, and no whitespace, backslash or unprintable character before any query."""
+    return len(text) <= URL_MAX and not any(c.isspace() or c == "\\" or not c.isprintable() for c in text.split("?")[0])
+
+
 def _split_url(text, refused, problems):
     """(origin, path and query) of ``text`` if it is a printable absolute http(s) URL without
     user information, else None with the problem."""
-    if len(text) > URL_MAX or any(c.isspace() or c == "\\" or not c.isprintable() for c in text.split("?")[0]):
+    if not _plain_url_text(text):
         problems.append(refused)
         return None
     try:

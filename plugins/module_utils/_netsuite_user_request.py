@@ -176,6 +176,12 @@ def _rows_of(page, number):
             for item in items]
 
 
+def _total_of(page):
+    """NetSuite's totalResults when it is an integer (outside text: anything else is ignored)."""
+    total = page.get("totalResults")
+    return total if isinstance(total, int) and not isinstance(total, bool) else None
+
+
 def suiteql_pages(send, query, hosts, max_rows, page_size=SUITEQL_PAGE_MAX):
     """Every row of ``query`` up to ``max_rows``: pages of one constant ``limit`` (NetSuite's
     maximum unless max_rows is smaller), ``offset`` advancing by it while ``hasMore``.
@@ -188,8 +194,8 @@ def suiteql_pages(send, query, hosts, max_rows, page_size=SUITEQL_PAGE_MAX):
         page = send(suiteql_request(query, hosts, limit, pages * limit))
         pages += 1
         found = _rows_of(page, pages)
-        if pages == 1 and isinstance(page.get("totalResults"), int) and not isinstance(page["totalResults"], bool):
-            total = page["totalResults"]
+        if pages == 1:
+            total = _total_of(page)
         room = max_rows - len(rows)
         rows.extend(found[:room])
         more = page.get("hasMore") is True or len(found) > room
