@@ -187,48 +187,117 @@ def _restlet_hint(target):
         "check the script and deploy IDs and the deployment's status (Released) and audience (the role)")
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """One failed probe answer, as the hint rules read it."""
+    kind: str
+    status: Optional[int]
+    code: str
+    target: object
+    method: str
+
+    @property
+    def record(self):
+        return getattr(self.target, "record_type", None)
+
+
+_LOGIN_CODES = ("INVALID_LOGIN_ATTEMPT", "INVALID_LOGIN")
+_THROTTLE_HINT = ("NetSuite's concurrency limit for the account was reached; retry later, or lower the "
+                  "integrations' concurrent requests (Setup > Integration > Integration Governance)")
+_RESTLET_LOGIN_HINT = ("the RESTlet refused a login that REST web services accept: an OAuth 2.0 (M2M) "
+                       "integration and its token need the RESTlets scope; a TBA role must not be Web Services "
+                       "Only (RESTlets run SuiteScript); check %s" % _ROLE)
+_QUERY_NAMES_HINT = ("check the query's table and column names, and that %s may View each table's record type "
+                     "(NetSuite reports a table the role cannot read as not found)" % _ROLE)
+
+
+# Each rule returns its hint when the answer matches, else None; hint_for takes the first match,
+# so the order below is the precedence (throttling and outages first; _fallback when none matches).
+def _throttled(answer):
+    if answer.code in ("CONCURRENCY_LIMIT_EXCEEDED", "SSS_REQUEST_LIMIT_EXCEEDED") or answer.status == 429:
+        return _THROTTLE_HINT
+    return None
+
+
+def _server_failed(answer):
+    if answer.status is not None and answer.status >= 500:
+        return "NetSuite failed to answer; retry later (Oracle's status page shows incidents)"
+    return None
+
+
+def _rest_ws_missing(answer):
+    return _REST_WS if answer.code == "USER_ERROR" and answer.kind != "restlet" else None
+
+
+def _restlet_refused(answer):
+    if answer.code == "SSS_INVALID_SCRIPTLET_ID" or (answer.kind == "restlet" and answer.status in (400, 403, 404)):
+        return _restlet_hint(answer.target)
+    return None
+
+
+def _login_refused(answer):
+    if answer.code in _LOGIN_CODES and answer.kind == "restlet":
+        return _RESTLET_LOGIN_HINT
+    if answer.code in _LOGIN_CODES or answer.status == 401:
+        return "the credentials were refused; run the connection test for the login checklist"
+    return None
+
+
+def _permission_missing(answer):
+    if answer.code != "INSUFFICIENT_PERMISSION" and answer.status != 403:
+        return None
+    if answer.kind == "suiteql":
+        return _WORKBOOK
+    if answer.kind == "record" and answer.record:
+        return "%s needs %s" % (_ROLE, _record_permission(answer.record, answer.method))
+    return "%s lacks the permission for this record or service (at the level the method needs)" % _ROLE
+
+
+def _query_names(answer):
+    return _QUERY_NAMES_HINT if answer.code == "INVALID_PARAMETER" and answer.kind == "suiteql" else None
+
+
+def _record_id_missing(answer):
+    if answer.code in ("NONEXISTENT_ID", "RCRD_DSNT_EXIST") or (
+            answer.status == 404 and answer.code != "NOT_FOUND" and getattr(answer.target, "record_id", None)):
+        return "check the record ID: no %s record with that ID exists in this account" % (answer.record or "such")
+    return None
+
+
+def _not_found(answer):
+    if answer.status != 404 and answer.code != "NOT_FOUND":
+        return None
+    if answer.kind == "record":
+        return "check the record type name (REST record service names, e.g. customer, salesorder)"
+    return "check the path: NetSuite has no such REST resource for this account"
+
+
+def _method_refused(answer):
+    if answer.code == "METHOD_NOT_ALLOWED" or answer.status == 405:
+        return "this path does not take that method (check the record ID and the method)"
+    return None
+
+
+def _fallback(answer):
+    if answer.kind == "suiteql":
+        return "check the query (SuiteQL syntax) and %s" % _WORKBOOK
+    return "check the request against NetSuite's REST API for this path"
+
+
+_HINT_RULES = (_throttled, _server_failed, _rest_ws_missing, _restlet_refused, _login_refused,
+               _permission_missing, _query_names, _record_id_missing, _not_found, _method_refused)
+
+
 def hint_for(kind, status, error_code, target=None, method="GET"):
     """What to check when a ``kind`` request (suiteql, record, restlet, path) got ``status`` and
     NetSuite's ``error_code``. ``target`` (the probe's target) lets the hint name the record
     type or deployment; ``method`` sets the record permission level (View for GET)."""
-    code = (error_code or "").upper()
-    record = getattr(target, "record_type", None)
-    if code in ("CONCURRENCY_LIMIT_EXCEEDED", "SSS_REQUEST_LIMIT_EXCEEDED") or status == 429:
-        return ("NetSuite's concurrency limit for the account was reached; retry later, or lower the "
-                "integrations' concurrent requests (Setup > Integration > Integration Governance)")
-    if status is not None and status >= 500:
-        return "NetSuite failed to answer; retry later (Oracle's status page shows incidents)"
-    if code == "USER_ERROR" and kind != "restlet":
-        return _REST_WS
-    if code == "SSS_INVALID_SCRIPTLET_ID" or (kind == "restlet" and status in (400, 403, 404)):
-        return _restlet_hint(target)
-    if code in ("INVALID_LOGIN_ATTEMPT", "INVALID_LOGIN") and kind == "restlet":
-        return ("the RESTlet refused a login that REST web services accept: an OAuth 2.0 (M2M) integration "
-                "and its token need the RESTlets scope; a TBA role must not be Web Services Only (RESTlets "
-                "run SuiteScript); check %s" % _ROLE)
-    if code in ("INVALID_LOGIN_ATTEMPT", "INVALID_LOGIN") or status == 401:
-        return "the credentials were refused; run the connection test for the login checklist"
-    if code == "INSUFFICIENT_PERMISSION" or status == 403:
-        if kind == "suiteql":
-            return _WORKBOOK
-        if kind == "record" and record:
-            return "%s needs %s" % (_ROLE, _record_permission(record, method))
-        return "%s lacks the permission for this record or service (at the level the method needs)" % _ROLE
-    if code == "INVALID_PARAMETER" and kind == "suiteql":
-        return ("check the query's table and column names, and that %s may View each table's record type "
-                "(NetSuite reports a table the role cannot read as not found)" % _ROLE)
-    if code in ("NONEXISTENT_ID", "RCRD_DSNT_EXIST") or (
-            status == 404 and code != "NOT_FOUND" and getattr(target, "record_id", None)):
-        return "check the record ID: no %s record with that ID exists in this account" % (record or "such")
-    if status == 404 or code == "NOT_FOUND":
-        if kind == "record":
-            return "check the record type name (REST record service names, e.g. customer, salesorder)"
-        return "check the path: NetSuite has no such REST resource for this account"
-    if code == "METHOD_NOT_ALLOWED" or status == 405:
-        return "this path does not take that method (check the record ID and the method)"
-    if kind == "suiteql":
-        return "check the query (SuiteQL syntax) and %s" % _WORKBOOK
-    return "check the request against NetSuite's REST API for this path"
+    answer = _Answer(kind, status, (error_code or "").upper(), target, method)
+    for rule in _HINT_RULES:
+        hint = rule(answer)
+        if hint is not None:
+            return hint
+    return _fallback(answer)
 
 
 def probe_outcome(probe, status, error_code=None, detail=None):

@@ -199,6 +199,32 @@ def parse_record(record_type, record_id, name, problems, id_name=None):
     return RecordRef(text, rid)
 
 
+def _param_text(item):
+    """A parameter value as text, or None when it is not a finite number, a boolean or short printable text."""
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, (int, float)) and not (isinstance(item, float) and not math.isfinite(item)):
+        return str(item)
+    if isinstance(item, str) and len(item) <= PARAM_VALUE_MAX and _printable(item):
+        return item
+    return None
+
+
+def _param_pair(key, item, name, reserved, problems):
+    if not isinstance(key, str) or not _PARAM_NAME.match(key):
+        problems.append("%s: parameter names must be 1 to %d letters, digits or _.-[]" % (name, PARAM_NAME_MAX))
+        return None
+    if key in reserved:
+        problems.append("%s.%s: is set by the collection; remove it" % (name, key))
+        return None
+    text = _param_text(item)
+    if text is None:
+        problems.append("%s.%s: must be text (at most %d printable characters), a number or a boolean"
+                        % (name, key, PARAM_VALUE_MAX))
+        return None
+    return (key, text)
+
+
 def _scalar_params(value, name, problems, reserved=()):
     """A mapping of parameter names to scalars, as ordered (name, text) pairs."""
     if value is None:
@@ -209,25 +235,9 @@ def _scalar_params(value, name, problems, reserved=()):
     if len(value) > PARAMS_MAX:
         problems.append("%s: must have at most %d parameters" % (name, PARAMS_MAX))
         return None
-    pairs, ok = [], True
-    for key, item in value.items():
-        if not isinstance(key, str) or not _PARAM_NAME.match(key):
-            problems.append("%s: parameter names must be 1 to %d letters, digits or _.-[]" % (name, PARAM_NAME_MAX))
-            ok = False
-        elif key in reserved:
-            problems.append("%s.%s: is set by the collection; remove it" % (name, key))
-            ok = False
-        elif isinstance(item, bool):
-            pairs.append((key, "true" if item else "false"))
-        elif isinstance(item, (int, float)) and not (isinstance(item, float) and not math.isfinite(item)):
-            pairs.append((key, str(item)))
-        elif isinstance(item, str) and len(item) <= PARAM_VALUE_MAX and _printable(item):
-            pairs.append((key, item))
-        else:
-            problems.append("%s.%s: must be text (at most %d printable characters), a number or a boolean"
-                            % (name, key, PARAM_VALUE_MAX))
-            ok = False
-    return tuple(pairs) if ok else None
+    # Every pair is checked (not stopping at the first bad one) so all problems are listed.
+    pairs = [_param_pair(key, item, name, reserved, problems) for key, item in value.items()]
+    return None if None in pairs else tuple(pairs)
 
 
 def _deployment_id(value, field_name, name, problems):
@@ -242,19 +252,29 @@ def _deployment_id(value, field_name, name, problems):
     return None
 
 
-def parse_restlet(value, name, problems):
+def _restlet_keys_ok(value, name, problems):
     if not isinstance(value, dict):
         problems.append("%s: must be a mapping with script, deploy and optional params" % name)
-        return None
-    unknown = [key for key in value if key not in ("script", "deploy", "params")]
-    if unknown:
+        return False
+    if any(key not in ("script", "deploy", "params") for key in value):
         problems.append("%s: takes only script, deploy and params" % name)
-        return None
+        return False
+    return True
+
+
+def _restlet_ids(value, name, problems):
+    """(script, deploy): every missing one is named before any malformed one."""
     missing = [key for key in ("script", "deploy") if value.get(key) is None]
     for key in missing:
         problems.append("%s.%s: is required" % (name, key))
-    script = None if "script" in missing else _deployment_id(value["script"], "script", name, problems)
-    deploy = None if "deploy" in missing else _deployment_id(value["deploy"], "deploy", name, problems)
+    return tuple(None if key in missing else _deployment_id(value[key], key, name, problems)
+                 for key in ("script", "deploy"))
+
+
+def parse_restlet(value, name, problems):
+    if not _restlet_keys_ok(value, name, problems):
+        return None
+    script, deploy = _restlet_ids(value, name, problems)
     params = _scalar_params(value.get("params"), name + ".params", problems, reserved=("script", "deploy"))
     if script is None or deploy is None or params is None:
         return None
@@ -289,6 +309,29 @@ def _clean_path(path, name, problems):
     return path
 
 
+def _plain_path(text, path, name, problems):
+    """``path`` (the part of ``text`` before any ?) if it is plain, else None with the problem."""
+    if any(c.isspace() or c == "\\" for c in path):
+        problems.append("%s: the path must not contain whitespace or backslashes" % name)
+        return None
+    if "#" in text:
+        problems.append("%s: must not contain a fragment (#)" % name)
+        return None
+    try:
+        return _clean_path(path, name, problems)
+    except UnicodeDecodeError:
+        problems.append("%s: has a %%-escape that is not UTF-8" % name)
+        return None
+
+
+def _under_rest(path, name, problems, allow_restlet):
+    if path.startswith(REST_PREFIX) and len(path) > len(REST_PREFIX) or allow_restlet and path == RESTLET_PATH:
+        return True
+    problems.append("%s: must be a path under %s%s" % (
+        name, REST_PREFIX, " or %s" % RESTLET_PATH if allow_restlet else ""))
+    return False
+
+
 def parse_rest_path(value, name, problems, allow_restlet=False):
     """A path under /services/rest/ (with ``allow_restlet``, or the RESTlet path); not a URL:
     ``parse_target_url`` handles those. A query string is allowed: the host comes from the
@@ -298,38 +341,22 @@ def parse_rest_path(value, name, problems, allow_restlet=False):
     if text is None:
         return None
     path, query = (text.split("?", 1) + [""])[:2]
-    if any(c.isspace() or c == "\\" for c in path):
-        problems.append("%s: the path must not contain whitespace or backslashes" % name)
-        return None
-    if "#" in text:
-        problems.append("%s: must not contain a fragment (#)" % name)
-        return None
-    try:
-        path = _clean_path(path, name, problems)
-    except UnicodeDecodeError:
-        problems.append("%s: has a %%-escape that is not UTF-8" % name)
-        return None
-    if path is None:
-        return None
-    if not (path.startswith(REST_PREFIX) and len(path) > len(REST_PREFIX)
-            or allow_restlet and path == RESTLET_PATH):
-        problems.append("%s: must be a path under %s%s" % (
-            name, REST_PREFIX, " or %s" % RESTLET_PATH if allow_restlet else ""))
+    path = _plain_path(text, path, name, problems)
+    if path is None or not _under_rest(path, name, problems, allow_restlet):
         return None
     params = _query_pairs(query, name, problems)
     return None if params is None else RestPath(path, params)
 
 
-def parse_target_url(value, hosts, name, problems):
-    """A REST path, or a full URL whose scheme, host and port are exactly one of the account's
-    bases (REST paths on the REST domain, the RESTlet path on the RESTlet domain)."""
-    text = value if isinstance(value, str) else None
-    if text is None or text.startswith("/"):
-        return parse_rest_path(value, name, problems, allow_restlet=True)
-    allowed = " or ".join(hosts.bases())
-    refused = ("%s: must be a path such as %s... or a URL on the account's own NetSuite domains (%s)"
-               % (name, REST_PREFIX, allowed))
-    if len(text) > URL_MAX or any(c.isspace() or c == "\\" or not c.isprintable() for c in text.split("?")[0]):
+def _plain_url_text(text):
+    """Short enough, and no whitespace, backslash or unprintable character before any query."""
+    return len(text) <= URL_MAX and not any(c.isspace() or c == "\\" or not c.isprintable() for c in text.split("?")[0])
+
+
+def _split_url(text, refused, problems):
+    """(origin, path and query) of ``text`` if it is a printable absolute http(s) URL without
+    user information, else None with the problem."""
+    if not _plain_url_text(text):
         problems.append(refused)
         return None
     try:
@@ -341,21 +368,43 @@ def parse_target_url(value, hosts, name, problems):
     if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
         problems.append(refused + "; user information, other schemes and relative URLs are refused")
         return None
-    host = parts.hostname or ""
+    rest = text[len("%s://%s" % (parts.scheme, parts.netloc)):] or "/"
+    return _origin(parts.scheme, parts.hostname or "", port), rest
+
+
+def _origin(scheme, host, port):
+    """scheme://host[:port] as the account's bases spell it (default port omitted)."""
     netloc = ("[%s]" % host if ":" in host else host) + (
-        "" if port in (None, {"http": 80, "https": 443}[parts.scheme]) else ":%d" % port)
-    base = "%s://%s" % (parts.scheme, netloc)
+        "" if port in (None, {"http": 80, "https": 443}[scheme]) else ":%d" % port)
+    return "%s://%s" % (scheme, netloc)
+
+
+def _served_on(target, base, hosts, name, problems):
+    """True if ``base`` is the domain that serves ``target`` (RESTlet or REST web services)."""
+    family_base = hosts.restlet_base if target.path == RESTLET_PATH else hosts.rest_base
+    if base == family_base:
+        return True
+    problems.append("%s: %s is served on %s" % (
+        name, "the RESTlet path" if target.path == RESTLET_PATH else "REST web services", family_base))
+    return False
+
+
+def parse_target_url(value, hosts, name, problems):
+    """A REST path, or a full URL whose scheme, host and port are exactly one of the account's
+    bases (REST paths on the REST domain, the RESTlet path on the RESTlet domain)."""
+    if not isinstance(value, str) or value.startswith("/"):
+        return parse_rest_path(value, name, problems, allow_restlet=True)
+    refused = ("%s: must be a path such as %s... or a URL on the account's own NetSuite domains (%s)"
+               % (name, REST_PREFIX, " or ".join(hosts.bases())))
+    split = _split_url(value, refused, problems)
+    if split is None:
+        return None
+    base, rest = split
     if base not in hosts.bases():
         problems.append(refused + "; this URL names another host")
         return None
-    target = parse_rest_path(text[len("%s://%s" % (parts.scheme, parts.netloc)):] or "/", name, problems,
-                             allow_restlet=True)
-    if target is None:
-        return None
-    family_base = hosts.restlet_base if target.path == RESTLET_PATH else hosts.rest_base
-    if base != family_base:
-        problems.append("%s: %s is served on %s" % (
-            name, "the RESTlet path" if target.path == RESTLET_PATH else "REST web services", family_base))
+    target = parse_rest_path(rest, name, problems, allow_restlet=True)
+    if target is None or not _served_on(target, base, hosts, name, problems):
         return None
     return target
 

@@ -69,49 +69,74 @@ def _max_rows(value, problems):
     return value
 
 
-def parse_user_request(values, hosts):
-    """A UserRequest from netsuite_request's options (method, url, suiteql, restlet, body, params,
-    max_rows), or RequestInputError listing every problem."""
-    problems = []
+def _request_kind(values):
     given = [key for key in ("url", "suiteql", "restlet") if values.get(key) is not None]
     if len(given) != 1:
         raise RequestInputError(["url, suiteql, restlet: exactly one is required (got %s)"
                                  % (" and ".join(given) or "none")])
-    kind = given[0]
-    method = values.get("method")
-    if method is not None and (not isinstance(method, str) or method.upper() not in METHODS):
+    return given[0]
+
+
+def _method(value, problems):
+    if value is None:
+        return None
+    if not isinstance(value, str) or value.upper() not in METHODS:
         problems.append("method: must be one of %s" % ", ".join(METHODS))
-        method = None
-    method = method.upper() if isinstance(method, str) else None
-    body = values.get("body")
-    body_text = None if body is None else _body_text(body, "body", problems)
-    params = _scalar_params(values.get("params"), "params", problems,
-                            reserved=("script", "deploy") if kind == "restlet" else ())
-    max_rows = _max_rows(values.get("max_rows"), problems)
-    if kind == "suiteql":
-        target = parse_suiteql(values["suiteql"], "suiteql", problems)
-        if method not in (None, "POST"):
-            problems.append("method: SuiteQL is always sent as POST (it only reads); leave method unset")
-        for key in ("body", "params"):
-            if values.get(key) is not None:
-                problems.append("%s: not used with suiteql (the query is the body; the pages are limit/offset)" % key)
-        method = "POST"
-    elif kind == "restlet":
-        target = parse_restlet(values["restlet"], "restlet", problems)
-        method = method or "GET"
-        if method not in RESTLET_METHODS:
-            problems.append("method: a RESTlet takes %s" % ", ".join(RESTLET_METHODS))
-    else:
-        target = parse_target_url(values["url"], hosts, "url", problems)
-        method = method or "GET"
+        return None
+    return value.upper()
+
+
+def _suiteql_target(values, hosts, method, problems):
+    target = parse_suiteql(values["suiteql"], "suiteql", problems)
+    if method not in (None, "POST"):
+        problems.append("method: SuiteQL is always sent as POST (it only reads); leave method unset")
+    for key in ("body", "params"):
+        if values.get(key) is not None:
+            problems.append("%s: not used with suiteql (the query is the body; the pages are limit/offset)" % key)
+    return target, "POST"
+
+
+def _restlet_target(values, hosts, method, problems):
+    target = parse_restlet(values["restlet"], "restlet", problems)
+    method = method or "GET"
+    if method not in RESTLET_METHODS:
+        problems.append("method: a RESTlet takes %s" % ", ".join(RESTLET_METHODS))
+    return target, method
+
+
+def _url_target(values, hosts, method, problems):
+    return parse_target_url(values["url"], hosts, "url", problems), method or "GET"
+
+
+# Each returns (target, method): the kind's own checks and its default (or only) method.
+_TARGET_PARSERS = {"suiteql": _suiteql_target, "restlet": _restlet_target, "url": _url_target}
+
+
+def _check_combination(values, kind, method, target, params, problems):
+    """Rules across options, checked once each option is parsed on its own."""
     if values.get("max_rows") is not None and kind != "suiteql":
         problems.append("max_rows: used only with suiteql")
-    if body is not None and method in ("GET", "DELETE"):
+    if values.get("body") is not None and method in ("GET", "DELETE"):
         problems.append("body: a %s sends no body" % method)
     if target is not None and params:
         own = {pair[0] for pair in getattr(target, "params", ())}
         if own & {pair[0] for pair in params}:
             problems.append("params: a parameter is also in the url's query string; give it once")
+
+
+def parse_user_request(values, hosts):
+    """A UserRequest from netsuite_request's options (method, url, suiteql, restlet, body, params,
+    max_rows), or RequestInputError listing every problem."""
+    problems = []
+    kind = _request_kind(values)
+    method = _method(values.get("method"), problems)
+    body = values.get("body")
+    body_text = None if body is None else _body_text(body, "body", problems)
+    params = _scalar_params(values.get("params"), "params", problems,
+                            reserved=("script", "deploy") if kind == "restlet" else ())
+    max_rows = _max_rows(values.get("max_rows"), problems)
+    target, method = _TARGET_PARSERS[kind](values, hosts, method, problems)
+    _check_combination(values, kind, method, target, params, problems)
     if problems:
         raise RequestInputError(problems)
     return UserRequest(method, target, body_text, params or (), max_rows)
@@ -151,6 +176,12 @@ def _rows_of(page, number):
             for item in items]
 
 
+def _total_of(page):
+    """NetSuite's totalResults when it is an integer (outside text: anything else is ignored)."""
+    total = page.get("totalResults")
+    return total if isinstance(total, int) and not isinstance(total, bool) else None
+
+
 def suiteql_pages(send, query, hosts, max_rows, page_size=SUITEQL_PAGE_MAX):
     """Every row of ``query`` up to ``max_rows``: pages of one constant ``limit`` (NetSuite's
     maximum unless max_rows is smaller), ``offset`` advancing by it while ``hasMore``.
@@ -163,8 +194,8 @@ def suiteql_pages(send, query, hosts, max_rows, page_size=SUITEQL_PAGE_MAX):
         page = send(suiteql_request(query, hosts, limit, pages * limit))
         pages += 1
         found = _rows_of(page, pages)
-        if pages == 1 and isinstance(page.get("totalResults"), int) and not isinstance(page["totalResults"], bool):
-            total = page["totalResults"]
+        if pages == 1:
+            total = _total_of(page)
         room = max_rows - len(rows)
         rows.extend(found[:room])
         more = page.get("hasMore") is True or len(found) > room
