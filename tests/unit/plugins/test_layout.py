@@ -123,7 +123,7 @@ def test_a_tba_task_loads_no_m2m_unit():
 
 def test_the_m2m_path_does_load_them():
     """The check above can fail: the same scan sees the M2M units once M2M credentials are read."""
-    code = TBA_PATH.split("hidden = []")[0] + (
+    code = TBA_PATH.split("hidden = []", maxsplit=1)[0] + (
         "from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _probe_m2m\n"
         "print(' '.join(sorted(n.rsplit('.', 1)[-1] for n in sys.modules if n.rsplit('.', 1)[-1] in %r)))\n"
         % (M2M_UNITS,))
