@@ -17,24 +17,11 @@ import pytest
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import probe_connection
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import ENCODED_WITHHELD
 from support.http_stub import StubServer
+from support.probing import no_sleep, probe
 from support.accounts import new_credentials
 
 
-def NO_SLEEP(seconds):  # pylint: disable=invalid-name,unused-argument
-    """Keeps retries instant."""
-
-
-def assert_no_secret(result, credentials):
-    shown = repr(result) + json.dumps(result.to_dict())
-    for secret in credentials.secret_values():
-        assert secret.lower() not in shown.lower()
-
-
-def probe(credentials, base_url, **options):
-    options.setdefault("sleep", NO_SLEEP)
-    result = probe_connection(credentials, base_url, **options)
-    assert_no_secret(result, credentials)
-    return result
+NO_SLEEP = no_sleep
 
 
 # --- answers the emulator never gives -----------------------------------------------------------

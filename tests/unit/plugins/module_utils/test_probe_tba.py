@@ -8,7 +8,6 @@ Answers the emulator never gives (redirects, HTML error pages, echoes) are in te
 the hints themselves in test_netsuite_hints.py.
 """
 import dataclasses
-import json
 import os
 import re
 import secrets
@@ -26,29 +25,13 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
     ProbeResult,
-    probe_connection,
 )
+from support.probing import no_sleep, probe
 from support.accounts import emulator_account, new_credentials
 
 
-def NO_SLEEP(seconds):  # pylint: disable=invalid-name,unused-argument
-    """Keeps retries instant."""
-
-
+NO_SLEEP = no_sleep
 AUDIT_TRAIL = "Setup > Users/Roles > User Management > View Login Audit Trail (Detail column)"
-
-
-def assert_no_secret(result, credentials):
-    shown = repr(result) + json.dumps(result.to_dict())
-    for secret in credentials.secret_values():
-        assert secret.lower() not in shown.lower()
-
-
-def probe(credentials, base_url, **options):
-    options.setdefault("sleep", NO_SLEEP)
-    result = probe_connection(credentials, base_url, **options)
-    assert_no_secret(result, credentials)
-    return result
 
 
 @pytest.fixture
