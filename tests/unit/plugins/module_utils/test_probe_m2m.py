@@ -443,16 +443,18 @@ def test_a_token_endpoint_that_is_not_there_points_at_netsuite_url_and_the_featu
 
 def test_a_refused_assertion_names_the_measured_clock_skew_first(m2m):
     # Our clock 400 s behind: the assertion's exp is already past for NetSuite.
-    refused = oauth_error(400, "invalid_grant", Date=time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime()))
+    # One reading of the clock for both sides: no wall-clock time passes between them.
+    now = int(time.time())
+    refused = oauth_error(400, "invalid_grant", Date=time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now)))
     with ScriptedServer({TOKEN_PATH: [refused]}) as server:
-        result = probe(m2m(), server, clock=lambda: time.time() - 400)
+        result = probe(m2m(), server, clock=lambda: now - 400)
     assert 398 <= result.clock_skew_seconds <= 402  # the Date header has one-second resolution
     assert result.hint.startswith("Clock skew likely: the local clock is ")
     assert "s behind NetSuite's (measured from the token endpoint's Date header)" in result.hint
     assert str(round(result.clock_skew_seconds)) in result.hint.split("(")[0]
     assert "4200001_SB1 is a sandbox" in result.hint  # the other causes stay listed
     claims = jwt_part(server.assertions()[0], 1)
-    assert abs(claims["iat"] - (time.time() - 400)) < 10  # the assertion is dated by the given clock
+    assert claims["iat"] == now - 400  # the assertion is dated by the given clock
 
 
 def test_a_small_skew_does_not_lead_the_hint(m2m):
@@ -664,11 +666,10 @@ def test_a_silent_token_endpoint_times_out_within_the_deadline(m2m):
     def slow(_request):
         time.sleep(3)
         return token_answer(access_token())
-    started = time.monotonic()
     with ScriptedServer({TOKEN_PATH: [slow]}) as server:
         result = probe(m2m(), server, timeout=0.5, max_attempts=2)
+    # Each attempt ended at its 0.5 s deadline, not at the server's 3 s answer: two TIMEOUTs.
     assert (result.error_code, result.probe, result.attempts) == ("TIMEOUT", TOKEN_PROBE, 2)
-    assert time.monotonic() - started < 8
     assert "No answer from 127.0.0.1" in result.hint
 
 
