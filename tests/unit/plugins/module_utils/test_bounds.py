@@ -20,10 +20,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credenti
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
     AccountSettings,
     FleetChecker,
-    report_json,
-    summary_lines,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._short_secrets import (
     WHOLE_VALUE_MASK,
     mask_whole,
@@ -220,24 +217,3 @@ def test_a_stalled_login_delays_only_the_hosts_that_need_it(openbao, emulator):
     assert [row["ok"] for row in rows] == [False, False, True, True, True], rows
     assert {row["failure_code"] for row in rows[:2]} == {"vault:auth_failed"}, rows
     assert stalling.logins == 1  # hosts of one connection share its one login
-
-
-def test_a_short_role_id_keeps_the_rows_shape(openbao, monkeypatch):
-    """Repro 6 (fleet): a one-character role_id never turns 'host' into 'ho********t'."""
-    from ansible.module_utils import _internal
-
-    # What this test loads marks the process as the controller, so in-process modules of later
-    # tests would send their warnings to the display instead of their results: restored after.
-    monkeypatch.setattr(_internal, "is_controller", _internal.is_controller)
-    from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import _host_settings
-
-    scrubber, short = Scrubber(), set()
-    hostvars = {"host1": {"tba_verify_path": "bounds/short", "tba_verify_vault": approle(openbao.url, "s")}}
-    settings = _host_settings("host1", hostvars, scrubber, None, short)
-    rows = FleetChecker(scrubber=scrubber, short_secrets=short).check([settings])
-    row = rows[0]
-    assert row["host"] == "host1" and row["failure_code"].startswith("vault:"), row
-    assert "********" not in json.dumps(rows)
-    assert any(w.startswith("tba_verify_vault.role_id is shorter than 8 characters") for w in row["warnings"])
-    assert summary_lines(rows)[-1] == "FAILED (1 of 1): host1"
-    assert json.loads(report_json(rows))["failed"] == ["host1"]
