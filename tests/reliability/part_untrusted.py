@@ -38,6 +38,8 @@ PART = "untrusted"
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEAKCHECK = os.path.join(HERE, "..", "integration", "targets", "setup_testbed", "files", "leakcheck.py")
 WITHHELD = "(withheld: this text contained a secret)"
+# The prose rule withholds a server text that is not plain prose before any search.
+ENCODED_WITHHELD = "(withheld: the server's text was not plain prose and may echo a secret)"
 TBA_FIELDS = ("consumer_key", "consumer_secret", "token_id", "token_secret")
 # What a warning may grow to: Vault's text is cut to 200 characters, ours around it is short.
 WARNING_BOUND = 600
@@ -323,7 +325,7 @@ class Untrusted:
                 continue
             text = json.dumps(result)
             hits = self.leaks(text, index, short)
-            withheld = WITHHELD in text
+            withheld = any(note in text for note in (WITHHELD, ENCODED_WITHHELD))
             self.report.add(PART, "%s: %s" % (mode, name), "no secret in the result; the text shown as withheld",
                             "%d hits%s; %s" % (len(hits), " %s" % hits[:3] if hits else "",
                                                "withheld" if withheld else "NOT withheld: %s" % _short(result)),

@@ -51,7 +51,21 @@ def _base64_at_every_alignment(data):
         yield encoded[-(-8 * skip // 6):(8 * skip + 8 * len(data)) // 6]
 
 
+# A PEM body opens with its algorithm's identifiers (ecPublicKey and P-256, rsaEncryption...),
+# the same in every key and certificate of that type: those characters say nothing secret and
+# would match any certificate a run writes. The key's own numbers follow them.
+_PEM_PUBLIC_PREFIX = 64
+
+
+def _searched_part(value):
+    """What of ``value`` is searched: a PEM's body after its algorithm header, else all of it."""
+    if "-----BEGIN " not in value:
+        return value
+    return "".join(_PEM_ARMOUR.sub("", value).split())[_PEM_PUBLIC_PREFIX:] or value
+
+
 def _forms(value):
+    value = _searched_part(value)
     texts = [value, quote(value, safe=""), quote_plus(value), quote(quote(value, safe=""), safe=""),
              json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]]
     if "-----BEGIN " in value:
