@@ -334,7 +334,8 @@ def repro_6_fleet(bed, report):
     approle = bed.state["vault_auth"]["methods"]["approle"]
     hostvars = {"bounds-short-ok": _healthy_vars(bed, 0), "bounds-short-role": {
         "tba_verify_path": "reliability/bounds/fleet-ok-0", "tba_verify_netsuite_url": bed.state["netsuite_url"],
-        "tba_verify_vault": dict(approle, role_id="s")}}
+        # The secret ID as a template of the test bed's extra vars: the written file holds none.
+        "tba_verify_vault": dict(approle, role_id="s", secret_id="{{ vault_auth.methods.approle.secret_id }}")}}
     for execution in PATHS:
         out, run = _fleet_run(bed, "short-role", execution, hostvars)
         problems = []

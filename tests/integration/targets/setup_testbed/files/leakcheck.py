@@ -57,11 +57,17 @@ def _base64_at_every_alignment(data):
 _PEM_PUBLIC_PREFIX = 64
 
 
+_DER_BASE64 = re.compile(r"MI[A-Za-z0-9+/=\s]{100,}\Z")
+
+
 def _searched_part(value):
-    """What of ``value`` is searched: a PEM's body after its algorithm header, else all of it."""
-    if "-----BEGIN " not in value:
-        return value
-    return "".join(_PEM_ARMOUR.sub("", value).split())[_PEM_PUBLIC_PREFIX:] or value
+    """What of ``value`` is searched: a PEM's body (armoured, or given bare) after its algorithm
+    header, else all of it."""
+    if "-----BEGIN " in value:
+        return "".join(_PEM_ARMOUR.sub("", value).split())[_PEM_PUBLIC_PREFIX:] or value
+    if _DER_BASE64.match(value.strip()):
+        return "".join(value.split())[_PEM_PUBLIC_PREFIX:]
+    return value
 
 
 def _forms(value):
