@@ -305,7 +305,8 @@ def probe_outcome(probe, status, error_code=None, detail=None):
     the collection's transport code as ``error_code``); 2xx is a pass."""
     if status is not None and 200 <= status < 300:
         return ProbeOutcome(probe.name, probe.kind, True, status)
-    failure = netsuite_failure(status, error_code, detail, hint_for(probe.kind, status, error_code, probe.target))
+    failure = netsuite_failure(status, error_code, detail, hint_for(probe.kind, status, error_code, probe.target),
+                               subject="the request", request="the probe")
     return ProbeOutcome(probe.name, probe.kind, False, status, failure.code, failure.reason, failure.hint)
 
 

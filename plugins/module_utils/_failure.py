@@ -45,15 +45,15 @@ class Failure:
         return {"reason": self.reason, "hint": self.hint, "failure_code": self.code}
 
 
-def netsuite_failure(status_code, error_code, detail, hint):
-    """A failed connection test, worded alike wherever a test runs."""
+def netsuite_failure(status_code, error_code, detail, hint, subject="the credentials", request="the test"):
+    """A failed connection test (or ``request``, refusing ``subject``), worded alike wherever one runs."""
     code = error_code or ("HTTP_%s" % status_code if status_code else "UNKNOWN")
     if status_code is None:
-        verb = "could not be reached for the test"
+        verb = "could not be reached for %s" % request
     elif 400 <= status_code < 500:
-        verb = "refused the credentials"
+        verb = "refused %s" % subject
     else:  # a redirect, a server error, a 2xx that is not NetSuite's: nothing refused them
-        verb = "gave no usable answer to the test"
+        verb = "gave no usable answer to %s" % request
     return Failure("netsuite:%s" % code, "NetSuite %s (%s): %s" % (verb, code, detail or "no detail"), hint or "")
 
 

@@ -38,6 +38,7 @@ import time
 from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import ProbeOutcome, first_failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, netsuite_failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import bounded_session
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_hints import (
@@ -57,6 +58,8 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
     server_time_from_date_header,
     unexpected_detail,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_requests import AccountHosts
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_session import AuthorizedSender, run_probes
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._probe_tba import TbaProbe
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import (
@@ -83,11 +86,15 @@ class ProbeResult:
     detail: Optional[str] = None
     hint: Optional[str] = None
     warnings: Tuple[str, ...] = ()
+    # The capability probes' outcomes (_capability_probes.ProbeOutcome), in declared order; run
+    # only after the login passed.
+    probes: Tuple[ProbeOutcome, ...] = ()
 
     def failure(self):
-        """This failed test as a _failure.Failure (None when the test passed)."""
+        """This failed test as a _failure.Failure: the login's, else the first failed probe's
+        (None when everything passed)."""
         if self.ok:
-            return None
+            return first_failure(self.probes)
         if self.error_code == "MISSING_DEPENDENCY":
             return Failure("dependency:missing", "Missing dependency: %s" % self.detail, self.hint or "")
         return netsuite_failure(self.status_code, self.error_code, self.detail, self.hint)
@@ -203,11 +210,19 @@ def _without_secrets(result, secrets):
     scrubber = Scrubber(secrets)
     fields = {
         name: scrubber.scrub_all(getattr(result, name))
-        for name in (field.name for field in dataclasses.fields(result))
+        for name in (field.name for field in dataclasses.fields(result)) if name != "probes"
     }
     if fields["detail"] is not None:
         fields["detail"] = scrubber.one_line(fields["detail"], _DETAIL_MAX_CHARS)
+    fields["probes"] = tuple(_probe_without_secrets(outcome, scrubber) for outcome in result.probes)
     return dataclasses.replace(result, **fields)
+
+
+def _probe_without_secrets(outcome, scrubber):
+    if outcome.reason is None:
+        return outcome
+    return dataclasses.replace(outcome, reason=scrubber.one_line(outcome.reason, _DETAIL_MAX_CHARS),
+                               hint=scrubber.scrub(outcome.hint))
 
 
 class _Registered(list):
@@ -223,60 +238,140 @@ class _Registered(list):
             self._hide([value])
 
 
-def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, max_attempts=3,
-                     session=None, sleep=time.sleep, clock=time.time, rng=random.random, hide=None):
-    """Test the credentials (TBA, or M2M when ``credentials.auth_type`` is "m2m") against
-    ``base_url`` (scheme and host, e.g. ``https://1234567-sb1.suitetalk.api.netsuite.com``) with
-    read-only requests; see the module docstring.
+class NetSuiteClient:
+    """One task's requests to one account's NetSuite, as a context manager: the connection test
+    (``test``, with the capability probes), or ``login`` then ``send`` (netsuite_request). An M2M
+    client fetches one access token and reuses it for everything it sends. Never raises for
+    network or HTTP problems: they come back as failed ProbeResults or Attempts.
 
     ``session`` (a requests.Session) is used as given and left open; without one a private
-    session is created and closed. ``sleep``, ``clock`` and ``rng`` exist for tests (``clock``
-    also dates the M2M assertions). ``hide(values)`` is called with every secret the test makes
-    (client assertions, the access token) as soon as it exists, so the task's own scrub knows them.
+    session (every answer capped at ``max_bytes``) is created and closed. ``sleep``, ``clock``
+    and ``rng`` exist for tests (``clock`` also dates the M2M assertions). ``hide(values)`` is
+    called with every secret the client makes (client assertions, the access token) as soon as
+    it exists, so the task's own scrub knows them.
     """
-    # monotonic, not ``clock``: a clock step (NTP) during the test must not distort elapsed_ms.
-    started = time.monotonic()
-    auth_type = getattr(credentials, "auth_type", AUTH_TBA)
-    if auth_type not in (AUTH_TBA, AUTH_M2M):
-        raise ValueError("credentials.auth_type must be %s or %s" % (AUTH_TBA, AUTH_M2M))
-    try:
+
+    def __init__(self, credentials, base_url, timeout=30, validate_certs=True, *, max_attempts=3, session=None,
+                 sleep=time.sleep, clock=time.time, rng=random.random, hide=None,
+                 max_bytes=NETSUITE_ANSWER_MAX_BYTES):
+        # monotonic, not ``clock``: a clock step (NTP) during the test must not distort elapsed_ms.
+        self._started = time.monotonic()
+        auth_type = getattr(credentials, "auth_type", AUTH_TBA)
+        if auth_type not in (AUTH_TBA, AUTH_M2M):
+            raise ValueError("credentials.auth_type must be %s or %s" % (AUTH_TBA, AUTH_M2M))
+        self._credentials = credentials
+        self.base_url = base_url.rstrip("/")
+        self._clock = clock
+        self._strategy = None
+        self._owned_session = session is None
+        self._http = session
+        self._sent = 0
+        self._authorize = None
+        self._authorized = None
+        self.problem = self._setup_problem(auth_type)
+        if self.problem is not None:
+            return
+        # Every retry waits first, exactly once (send_with_retries): counting the waits counts the
+        # retries, apart from the requests an M2M test always needs (token, then serverTime).
+        self._waits = []
+
+        def wait(seconds):
+            self._waits.append(seconds)
+            sleep(seconds)
+
+        self._retry = (max_attempts, wait, rng)
+        self.secrets = _Registered(self._strategy.secret_values(credentials), hide)
+        self._context = _Context(auth_type, credentials.realm, urlsplit(self.base_url).hostname or self.base_url,
+                                 getattr(credentials, "environment", None))
         import requests
-    except ImportError:
-        return _missing_dependency_result("requests")
-    strategy = _strategy(auth_type)
-    missing = strategy.missing_library()
-    if missing:
-        return _missing_dependency_result(missing[0])
-    base_url = base_url.rstrip("/")
-    context = _Context(
-        auth_type, credentials.realm, urlsplit(base_url).hostname or base_url,
-        getattr(credentials, "environment", None),
-    )
-    secrets = _Registered(strategy.secret_values(credentials), hide)
-    proxy_problem = environment_proxy_problem(base_url, NETSUITE_SETTINGS)
-    if proxy_problem is not None:  # found offline: no request could be sent
-        return ProbeResult(ok=False, error_code=proxy_problem.code, detail=proxy_problem.reason,
-                           hint=proxy_problem.hint)
-    # Every retry waits first, exactly once (send_with_retries): counting the waits counts the
-    # retries, apart from the requests an M2M test always needs (token, then serverTime).
-    waits = []
+        # Every attempt ends within the timeout whatever the server does, and its answer is capped.
+        if self._http is None:
+            self._http = bounded_session(timeout, max_bytes)
+        self._send = Sender(requests, self._http, timeout, validate_certs, clock)
+        self._interpret = _Interpreter(self._context, self._strategy.error_shape)
 
-    def wait(seconds):
-        waits.append(seconds)
-        sleep(seconds)
+    def _setup_problem(self, auth_type):
+        """A failed ProbeResult when nothing can be sent (a missing library, a bad proxy setting)."""
+        try:
+            import requests  # noqa: F401 pylint: disable=unused-import
+        except ImportError:
+            return _missing_dependency_result("requests")
+        self._strategy = _strategy(auth_type)
+        missing = self._strategy.missing_library()
+        if missing:
+            return _missing_dependency_result(missing[0])
+        proxy_problem = environment_proxy_problem(self.base_url, NETSUITE_SETTINGS)
+        if proxy_problem is not None:  # found offline: no request could be sent
+            return ProbeResult(ok=False, error_code=proxy_problem.code, detail=proxy_problem.reason,
+                               hint=proxy_problem.hint)
+        return None
 
-    retry = (max_attempts, wait, rng)
-    # NetSuite's REST answers here are a few hundred bytes: 1 MiB is generous, and every attempt
-    # ends within the timeout whatever the server does.
-    http = session if session is not None else bounded_session(timeout, NETSUITE_ANSWER_MAX_BYTES)
-    try:
-        send = Sender(requests, http, timeout, validate_certs, clock)
-        interpret = _Interpreter(context, strategy.error_shape)
-        result, sent = strategy.run(send, credentials, base_url, interpret, retry, clock, secrets)
-    finally:
-        if session is None:
-            http.close()
-    result = dataclasses.replace(
-        result, attempts=sent, retries=len(waits), elapsed_ms=int((time.monotonic() - started) * 1000)
-    )
-    return _without_secrets(result, secrets)
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._owned_session and self._http is not None:
+            self._http.close()
+
+    def _done(self, result):
+        """``result`` with the counts and the elapsed time, scrubbed of every secret seen."""
+        result = dataclasses.replace(result, attempts=self.attempts, retries=self.retries,
+                                     elapsed_ms=int((time.monotonic() - self._started) * 1000))
+        return _without_secrets(result, self.secrets)
+
+    def test(self, probes=(), hosts=None):
+        """The connection test (serverTime, or the token for M2M without REST web services),
+        then, when it passed, ``probes`` one after another on ``hosts`` (AccountHosts; the test's
+        own host for both when None)."""
+        if self.problem is not None:
+            return self.problem
+        result, sent, self._authorize = self._strategy.run(
+            self._send, self._credentials, self.base_url, self._interpret, self._retry, self._clock, self.secrets)
+        self._sent += sent
+        if result.ok and probes:
+            result = dataclasses.replace(result, probes=run_probes(
+                probes, hosts or AccountHosts(self.base_url, self.base_url), self._sender()))
+        return self._done(result)
+
+    def login(self):
+        """None when requests may be sent (M2M: the token came), else the failed ProbeResult."""
+        if self.problem is not None:
+            return self.problem
+        result, sent, self._authorize = self._strategy.login(
+            self._send, self._credentials, self.base_url, self._interpret, self._retry, self._clock, self.secrets)
+        self._sent += sent
+        return None if self._authorize is not None else self._done(result)
+
+    def _sender(self):
+        if self._authorized is None:
+            self._authorized = AuthorizedSender(self._send, self._authorize, self._retry)
+        return self._authorized
+
+    def send(self, request):
+        """The last Attempt of ``request`` (a _netsuite_requests.Request) after ``login``;
+        retried only when it may be sent twice (_netsuite_requests.is_idempotent)."""
+        if self._authorize is None:
+            raise RuntimeError("NetSuiteClient.send before a successful login")
+        return self._sender()(request)
+
+    @property
+    def attempts(self):
+        """Every HTTP request sent: the login's and the test's, and the authorized ones."""
+        return self._sent + (self._authorized.sent if self._authorized is not None else 0)
+
+    @property
+    def retries(self):
+        return len(self._waits) if self.problem is None else 0
+
+
+def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, max_attempts=3,
+                     session=None, sleep=time.sleep, clock=time.time, rng=random.random, hide=None,
+                     probes=(), hosts=None):
+    """Test the credentials (TBA, or M2M when ``credentials.auth_type`` is "m2m") against
+    ``base_url`` (scheme and host, e.g. ``https://1234567-sb1.suitetalk.api.netsuite.com``) with
+    read-only requests, then the capability ``probes`` (_capability_probes) on ``hosts``; see the
+    module docstring and NetSuiteClient for the arguments.
+    """
+    with NetSuiteClient(credentials, base_url, timeout, validate_certs, max_attempts=max_attempts, session=session,
+                        sleep=sleep, clock=clock, rng=rng, hide=hide) as client:
+        return client.test(probes, hosts)

@@ -14,7 +14,6 @@ import dataclasses
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_hints import NO_REST_SCOPE_WARNING, TOKEN_PROBE
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_http import (
-    JSON_HEADERS,
     json_or_none,
     read_server_time,
     send_with_retries,
@@ -29,15 +28,17 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_toke
     token_answer_problem,
     token_request,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._probe_tba import authorized_get
 
 # The scope whose token opens REST web services (serverTime); restlets alone does not.
 _REST_SCOPE = "rest_webservices"
 
 
-def _bearer_get(send, access_token):
-    """M2M GETs: the same access token for every attempt (it lives 60 minutes)."""
-    headers = bearer_headers(access_token, JSON_HEADERS)
-    return lambda url, params=None: send("GET", url, headers, params=params)
+def _bearer(access_token):
+    """``authorize(method, url, params)``: the same access token for every attempt (it lives 60
+    minutes), so a task fetches one token for its test, its probes and its pages."""
+    headers = bearer_headers(access_token, {})
+    return lambda method, url, params: headers
 
 
 def _token_answer_error(response):
@@ -69,9 +70,10 @@ class M2mProbe:
         return [value for value in credentials.secret_values() if value]
 
     @staticmethod
-    def run(send, credentials, base_url, interpret, retry, clock, secrets):
-        """(result, requests sent): the token request, then the bearer GETs. Every assertion sent
-        and the access token join ``secrets``, so the result is scrubbed of them too."""
+    def login(send, credentials, base_url, interpret, retry, clock, secrets):
+        """(token result, requests sent, authorize or None when no token came): the token
+        request. Every assertion sent and the access token join ``secrets``, so every result is
+        scrubbed of them too."""
         def post_token():
             request = token_request(credentials, base_url, clock())
             secrets.append(request.assertion)
@@ -80,13 +82,22 @@ class M2mProbe:
         attempt, token_sent = send_with_retries(post_token, *retry)
         token_result = interpret(attempt, TOKEN_PROBE, answer_error=_token_answer_error)
         if not token_result.ok:
-            return token_result, token_sent
+            return token_result, token_sent, None
         access_token = access_token_from(json_or_none(attempt.response))
         secrets.append(access_token)
+        return token_result, token_sent, _bearer(access_token)
+
+    @staticmethod
+    def run(send, credentials, base_url, interpret, retry, clock, secrets):
+        """(result, requests sent, authorize or None): the token request, then the bearer GETs."""
+        token_result, token_sent, authorize = M2mProbe.login(
+            send, credentials, base_url, interpret, retry, clock, secrets)
+        if authorize is None:
+            return token_result, token_sent, None
         if _REST_SCOPE not in getattr(credentials, "scopes", (_REST_SCOPE,)):
             warnings = token_result.warnings + (NO_REST_SCOPE_WARNING,)
-            return dataclasses.replace(token_result, warnings=warnings), token_sent
-        attempt, probe, sent = read_server_time(_bearer_get(send, access_token), base_url, *retry)
+            return dataclasses.replace(token_result, warnings=warnings), token_sent, authorize
+        attempt, probe, sent = read_server_time(authorized_get(send, authorize), base_url, *retry)
         result = interpret(attempt, probe)
         if result.clock_skew_seconds is None and token_result.clock_skew_seconds is not None:
             # The last answer told no time (none came): the token answer's Date header still does.
@@ -95,4 +106,4 @@ class M2mProbe:
                 clock_skew_seconds=token_result.clock_skew_seconds,
                 warnings=result.warnings + token_result.warnings,
             )
-        return result, token_sent + sent
+        return result, token_sent + sent, authorize

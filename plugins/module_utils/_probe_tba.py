@@ -10,11 +10,16 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
 
 
-def _signed_get(send, credentials):
-    """TBA GETs, each attempt signed anew with a fresh nonce and timestamp (a re-sent header
-    would be refused as nonce_used)."""
+def _signer(credentials):
+    """``authorize(method, url, params)``: each attempt signed anew with a fresh nonce and
+    timestamp (a re-sent header would be refused as nonce_used)."""
+    return lambda method, url, params: {"Authorization": authorization_header(credentials, method, url, params)}
+
+
+def authorized_get(send, authorize):
+    """GETs with JSON_HEADERS and the strategy's ``authorize`` headers (TBA's or M2M's)."""
     def get(url, params=None):
-        headers = dict(JSON_HEADERS, Authorization=authorization_header(credentials, "GET", url, params))
+        headers = dict(JSON_HEADERS, **authorize("GET", url, params))
         return send("GET", url, headers, params=params)
     return get
 
@@ -40,8 +45,14 @@ class TbaProbe:
         ]
 
     @staticmethod
-    def run(send, credentials, base_url, interpret, retry, clock, secrets):  # pylint: disable=unused-argument
-        """(result, requests sent): the signed GETs. clock and secrets serve M2M only
-        (TBA makes no secret during the test)."""
-        attempt, probe, sent = read_server_time(_signed_get(send, credentials), base_url, *retry)
-        return interpret(attempt, probe), sent
+    def login(send, credentials, base_url, interpret, retry, clock, secrets):  # pylint: disable=unused-argument
+        """(None, 0, authorize): TBA has no login request; every request is signed. The other
+        arguments serve M2M (TBA makes no secret during the test)."""
+        return None, 0, _signer(credentials)
+
+    @staticmethod
+    def run(send, credentials, base_url, interpret, retry, clock, secrets):
+        """(result, requests sent, authorize): the signed GETs."""
+        authorize = TbaProbe.login(send, credentials, base_url, interpret, retry, clock, secrets)[2]
+        attempt, probe, sent = read_server_time(authorized_get(send, authorize), base_url, *retry)
+        return interpret(attempt, probe), sent, authorize

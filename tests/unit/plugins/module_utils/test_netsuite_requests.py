@@ -440,11 +440,11 @@ def test_outcomes_and_the_accounts_failure():
     assert outcomes[1].to_dict() == {
         "name": "customers", "kind": "record", "ok": False, "status": 403,
         "failure_code": "netsuite:INSUFFICIENT_PERMISSION",
-        "reason": "NetSuite refused the credentials (INSUFFICIENT_PERMISSION): Permission Violation: ..."}
+        "reason": "NetSuite refused the request (INSUFFICIENT_PERMISSION): Permission Violation: ..."}
     assert outcomes[2].failure_code == "netsuite:TIMEOUT" and outcomes[2].status is None
     failure = first_failure(outcomes)
     assert failure.code == "netsuite:INSUFFICIENT_PERMISSION"
-    assert failure.reason.startswith("probe customers (record) failed: NetSuite refused")
+    assert failure.reason.startswith("probe customers (record) failed: NetSuite refused the request")
     assert "Lists -> Customers at View" in failure.hint
     assert first_failure(outcomes[:1]) is None and first_failure([]) is None
     assert isinstance(outcomes[1], ProbeOutcome)
