@@ -5,6 +5,7 @@
 """The scrubber withholds, whole, any text that holds a secret in any spelling, and strips
 terminal controls from the rest."""
 import base64
+import hashlib
 import html
 import json
 from urllib.parse import quote, quote_plus
@@ -13,6 +14,7 @@ import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import (
     INDEXED_MAX,
+    LONG_SECRET,
     WITHHELD,
     Scrubber,
     looks_encoded,
@@ -34,26 +36,55 @@ def _json_u(text):
     return "".join("\\u%04x" % ord(c) for c in text)
 
 
-FORMS = {
-    "raw": SECRET, "upper": SECRET.upper(), "lower": SECRET.lower(),
-    "percent": quote(SECRET, safe=""), "percent-lower": quote(SECRET, safe="").lower(),
-    "plus": quote_plus(SECRET), "double-percent": quote(quote(SECRET, safe=""), safe=""),
-    "json": json.dumps(SECRET)[1:-1], "json-ascii-free": json.dumps(SECRET, ensure_ascii=False)[1:-1],
-    "json-slash": json.dumps(SECRET)[1:-1].replace("/", "\\/"), "json-u-every-char": _json_u(SECRET),
-    "html": html.escape(SECRET), "hex": SECRET.encode().hex(), "HEX": SECRET.encode().hex().upper(),
-    "groups-of-4": " ".join(SECRET[i:i + 4] for i in range(0, len(SECRET), 4)),
-    "groups-of-6-dashed": "-".join(SECRET[i:i + 6] for i in range(0, len(SECRET), 6)),
-}
-for _skip in range(3):
-    for _urlsafe in (False, True):
-        for _pad in (False, True):
-            FORMS["base64-%d%s%s" % (_skip, "-urlsafe" if _urlsafe else "", "" if _pad else "-nopad")] = \
-                _b64(SECRET, _skip, _urlsafe, _pad)
+def spelled(secret):
+    """Every spelling of ``secret`` the scrubber must find, by name."""
+    forms = {
+        "raw": secret, "upper": secret.upper(), "lower": secret.lower(),
+        "percent": quote(secret, safe=""), "percent-lower": quote(secret, safe="").lower(),
+        "plus": quote_plus(secret), "double-percent": quote(quote(secret, safe=""), safe=""),
+        "json": json.dumps(secret)[1:-1], "json-ascii-free": json.dumps(secret, ensure_ascii=False)[1:-1],
+        "json-slash": json.dumps(secret)[1:-1].replace("/", "\\/"), "json-u-every-char": _json_u(secret),
+        "html": html.escape(secret), "hex": secret.encode().hex(), "HEX": secret.encode().hex().upper(),
+        "groups-of-4": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+        "groups-of-6-dashed": "-".join(secret[i:i + 6] for i in range(0, len(secret), 6)),
+    }
+    for skip in range(3):
+        for urlsafe in (False, True):
+            for pad in (False, True):
+                forms["base64-%d%s%s" % (skip, "-urlsafe" if urlsafe else "", "" if pad else "-nopad")] = \
+                    _b64(secret, skip, urlsafe, pad)
+    return forms
+
+
+FORMS = spelled(SECRET)
+# A secret of LONG_SECRET characters or more (an access token, an assertion, a key) is indexed as
+# written only; the text is decoded instead. Every spelling must still be found.
+LONG = "".join(hashlib.sha256(b"%d" % n).hexdigest()[:20] + "+/=é%&"[n % 6] for n in range(16))
+LONG_FORMS = spelled(LONG)
 
 
 @pytest.mark.parametrize("form", list(FORMS.values()), ids=list(FORMS))
 def test_every_spelling_withholds_the_whole_text(form):
     assert Scrubber([SECRET]).scrub("before %s after" % form) == WITHHELD
+
+
+@pytest.mark.parametrize("form", list(LONG_FORMS.values()), ids=list(LONG_FORMS))
+def test_every_spelling_of_a_long_secret_withholds_the_whole_text(form):
+    assert len(LONG) >= LONG_SECRET
+    assert Scrubber([LONG]).scrub("before %s after" % form) == WITHHELD
+
+
+@pytest.mark.parametrize("start", range(0, len(LONG) - 16, 37))
+@pytest.mark.parametrize("name", ["raw", "percent", "json-u-every-char", "hex", "base64-1", "base64-2-urlsafe-nopad"])
+def test_every_16_character_slice_of_a_long_secret_is_found_in_its_spellings(start, name):
+    piece = LONG[start:start + 17]  # 16 letters and digits at least: one character is punctuation
+    assert Scrubber([LONG]).holds_secret("echo " + spelled(piece)[name] + " end")
+
+
+def test_a_long_secret_is_indexed_as_written_only():
+    """Indexing every spelling of a 2 KiB key cost a fleet 200 ms per account."""
+    scrubber = Scrubber([LONG], environment=False)
+    assert len(scrubber._slices) <= len(LONG)  # pylint: disable=protected-access
 
 
 @pytest.mark.parametrize("skip", range(3))
