@@ -259,6 +259,10 @@ def _written_forms(secret):
     return [secret]
 
 
+_VERDICT_TEXT_MAX = 4096
+_VERDICTS_MAX = 65536
+
+
 class _Index:
     """What to look up for one secret (or one public text), computed once per value."""
 
@@ -300,6 +304,10 @@ class Scrubber:
         self._raws = set()
         self._exact = set()
         self._public = set()
+        # Verdicts on texts already searched (a fleet's rows repeat the same hints and names),
+        # valid for the generation of secrets they were reached with.
+        self._generation = 0
+        self._verdicts = {}
         for secret in secrets:
             self.add(secret)
         for secret in (proxy_env_secrets() if environment else ()):
@@ -316,6 +324,7 @@ class Scrubber:
         secret = str(secret)
         if not secret.strip():
             return
+        self._generation += 1
         self._exact.update({secret, secret.strip()})
         if len(secret.strip()) < MIN_SEARCHED:
             return
@@ -333,13 +342,23 @@ class Scrubber:
         key, which a certificate repeats, and the certificate to upload must arrive intact. The
         rest of the key (its private numbers) is still found wherever it appears."""
         if public_text:
+            self._generation += 1
             self._public |= _index(str(public_text)).slices
 
     def holds_secret(self, text):
         """True if ``text`` holds a registered secret in any spelling, or a slice of one."""
         if text.strip() in self._exact:
             return True
-        return any(self._view_holds(view) for view in [text] + _decoded_views(text))
+        if len(text) < MIN_SEARCHED:  # no decoding lengthens a text: nothing searched fits
+            return False
+        generation = self._generation
+        known = self._verdicts.get(text) if len(text) <= _VERDICT_TEXT_MAX else None
+        if known is not None and known[0] == generation:
+            return known[1]
+        verdict = any(self._view_holds(view) for view in [text] + _decoded_views(text))
+        if len(text) <= _VERDICT_TEXT_MAX and len(self._verdicts) < _VERDICTS_MAX:
+            self._verdicts[text] = (generation, verdict)
+        return verdict
 
     def _view_holds(self, view):
         if self._raws:
