@@ -103,8 +103,17 @@ def test_the_module_path_never_registers_an_oversized_stored_value(openbao, emul
     openbao.kv2_write_raw("secret", path, dict(stored_values(fake_account()), consumer_secret=huge))
     indexed, masked = [], []
     add, remove_values = Scrubber.add, basic.remove_values
-    monkeypatch.setattr(Scrubber, "add", lambda self, secret: (indexed.append(secret), add(self, secret))[1])
-    monkeypatch.setattr(basic, "remove_values", lambda value, no_log: (masked.extend(no_log), remove_values(value, no_log))[1])
+
+    def recorded_add(scrubber, secret):
+        indexed.append(secret)
+        return add(scrubber, secret)
+
+    def recorded_remove_values(value, no_log_values):
+        masked.extend(no_log_values)
+        return remove_values(value, no_log_values)
+
+    monkeypatch.setattr(Scrubber, "add", recorded_add)
+    monkeypatch.setattr(basic, "remove_values", recorded_remove_values)
     result, printed = run_module(credential_check.main, {
         "path": path, "netsuite_url": emulator.url, "vault": {"url": openbao.url, "token": openbao.root_token},
         "_ansible_module_name": "netsuite_ops.credentials.credential_check"})
