@@ -27,6 +27,7 @@ from support.http_stub import StubServer
 PART = "bounds"
 PATHS = ("controller", "module")
 HUGE_STORED = 2 * 1024 * 1024
+VALUE_MAX = 1024  # the documented limit of a stored consumer_secret
 HUGE_TOKEN = 1000 * 1000  # under the 1 MiB cap on any NetSuite answer: the token's own bound refuses it
 STALL_SECONDS = 25
 HEALTHY_HOSTS = 4
@@ -166,17 +167,40 @@ def _shown(run, result):
 
 # --- repro 8: a 2 MiB stored value ------------------------------------------------------------------
 
-def repro_8(bed, report):
-    path = "reliability/bounds/huge-%s" % secrets.token_hex(4)
+def _oversized_check(bed, label, size):
+    """A credential_check task of a stored secret whose consumer_secret holds ``size`` characters."""
+    path = "reliability/bounds/%s-%s" % (label, secrets.token_hex(4))
     account = bed.state["netsuite_accounts"]["good_sandbox"]
     stored = {key: value for key, value in account.items() if key != "scenario"}
-    bed.vault.kv2_write_raw("secret", path, dict(stored, consumer_secret="f" * HUGE_STORED))
-    task = {"name": "check the oversized secret", "netsuite_ops.credentials.credential_check": {
+    bed.vault.kv2_write_raw("secret", path, dict(stored, consumer_secret="f" * size))
+    return {"name": "check the oversized secret", "netsuite_ops.credentials.credential_check": {
         "path": path, "netsuite_url": "{{ netsuite_url }}",
         "vault": {"url": "{{ vault_url }}", "token": "{{ vault_root_token }}"}}}
+
+
+def _value_cost(report, execution, just_over, huge):
+    """What the 2 MiB value itself costs: its refusal beside the same refusal of a value one
+    character over the limit, run just before it on the same path (the module path's fixed cost,
+    AnsiballZ and a new Python, is in both and grows with the machine's load)."""
+    (small_seconds, small_run), (huge_seconds, huge_run) = just_over, huge
+    if small_seconds is None or huge_seconds is None:
+        return
+    extra, extra_mib = huge_seconds - small_seconds, huge_run.peak_mib - small_run.peak_mib
+    key = "refuse_a_2_MiB_stored_value_(%s)" % execution
+    report.count("bounds_value_cost_ms.%s" % key, int(round(extra * 1000)))
+    print("[INFO] %s / what the 2 MiB value costs (%s): task %+.2f s, process tree peak %+.0f MiB beside a "
+          "%d-character value (task %.2f s)" % (PART, execution, extra, extra_mib, VALUE_MAX + 1, small_seconds),
+          flush=True)
+
+
+def repro_8(bed, report):
+    task = _oversized_check(bed, "huge", HUGE_STORED)
+    just_over = _oversized_check(bed, "just-over", VALUE_MAX + 1)
     for execution in PATHS:
+        _small_result, small_seconds, small_run = _run_task(bed, "stored-just-over", execution, just_over)
         before = bed.netsuite_requests()
         result, seconds, run = _run_task(bed, "stored-2mib", execution, task)
+        _value_cost(report, execution, (small_seconds, small_run), (seconds, run))
         problems = []
         if not result:
             problems.append("no result (rc %d, see %s)" % (run.rc, run.log))
@@ -410,6 +434,8 @@ def _baseline(bed, report):
     path = "reliability/bounds/normal-%s" % secrets.token_hex(4)
     bed.vault.kv2_write_raw("secret", path, {key: value for key, value in account.items() if key != "scenario"})
     controls = (("debug task", {"name": "nothing", "ansible.builtin.debug": {"msg": "baseline"}}),
+                # Any module's floor: an AnsiballZ payload and a new Python, whatever the task does.
+                ("builtin module", {"name": "ping", "ansible.builtin.ping": {}}),
                 ("normal stored secret", {"name": "check a normal secret", "netsuite_ops.credentials.credential_check": {
                     "path": path, "netsuite_url": "{{ netsuite_url }}",
                     "vault": {"url": "{{ vault_url }}", "token": "{{ vault_root_token }}"}}}))

@@ -33,7 +33,8 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_l
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import VALUE_MAX, CredentialInputError
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_tasks import TBA_CREDENTIAL
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_kv2 import Kv2Secret
-from ansible_collections.netsuite_ops.credentials.plugins.modules import tba_credential
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+from ansible_collections.netsuite_ops.credentials.plugins.modules import credential_check, tba_credential
 from ansible_collections.netsuite_ops.credentials.plugins.plugin_utils._controller_module import run_in_controller
 from support.accounts import fake_account, stored_values
 from support.http_stub import StubServer
@@ -90,6 +91,38 @@ def test_a_write_replaces_an_oversized_stored_value(openbao, emulator, path):
     result = run_in_controller(TBA_CREDENTIAL, args, check_mode=False, diff=False, inject_invocation=False)
     assert result["changed"] is True and result["vault"]["version"] == 2, result
     assert openbao.kv2_read_raw("secret", path)["data"]["data"] == account
+
+
+def test_the_module_path_never_registers_an_oversized_stored_value(openbao, emulator, path, run_module, monkeypatch):
+    """Repro 8 on the module (AnsiballZ) path: the 2 MiB value reaches neither the module's
+    no_log values (Ansible's remove_values walks every result string against each of them) nor
+    any scrub's index (every 16-character slice of a secret); the result holds none of it."""
+    from ansible.module_utils import basic
+
+    huge = secrets.token_hex(HUGE // 2)
+    openbao.kv2_write_raw("secret", path, dict(stored_values(fake_account()), consumer_secret=huge))
+    indexed, masked = [], []
+    add, remove_values = Scrubber.add, basic.remove_values
+
+    def recorded_add(scrubber, secret):
+        indexed.append(secret)
+        return add(scrubber, secret)
+
+    def recorded_remove_values(value, no_log_values):
+        masked.extend(no_log_values)
+        return remove_values(value, no_log_values)
+
+    monkeypatch.setattr(Scrubber, "add", recorded_add)
+    monkeypatch.setattr(basic, "remove_values", recorded_remove_values)
+    result, printed = run_module(credential_check.main, {
+        "path": path, "netsuite_url": emulator.url, "vault": {"url": openbao.url, "token": openbao.root_token},
+        "_ansible_module_name": "netsuite_ops.credentials.credential_check"})
+    assert result["failure_code"] == "stored:malformed" and "consumer_secret" in result["msg"], result
+    assert indexed and masked, "the scrub and Ansible's masking both ran"
+    # Sizes, not values, in a failure's message: pytest would print 2 MiB.
+    registered = [len(str(secret)) for secret in indexed + masked if huge in str(secret)]
+    assert registered == [] and max(len(str(secret)) for secret in indexed + masked) <= VALUE_MAX
+    assert huge[:16] not in printed
 
 
 # --- rule 6: short secrets never change a result's shape ------------------------------------------
