@@ -50,6 +50,8 @@ def netsuite_failure(status_code, error_code, detail, hint, subject="the credent
     code = error_code or ("HTTP_%s" % status_code if status_code else "UNKNOWN")
     if status_code is None:
         verb = "could not be reached for %s" % request
+    elif status_code == 429:  # throttling says nothing of the credentials or the request
+        verb = "turned %s away: too many requests at once for the account" % request
     elif 400 <= status_code < 500:
         verb = "refused %s" % subject
     else:  # a redirect, a server error, a 2xx that is not NetSuite's: nothing refused them

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import MIB, response_too_large_error
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_hints import CATALOG_PROBE, SERVER_TIME_PROBE
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._rfc3339 import parse_time
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import ENCODED_WITHHELD, looks_encoded
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import unshown_server_words
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import (
     NETSUITE_SETTINGS,
     describe,
@@ -240,6 +240,9 @@ def error_from_body(response, error_shape=None):
     shaped = _shaped_error(payload, error_shape) if isinstance(payload, dict) else None
     if shaped:
         return _short_code(shaped[0]), _server_words(shaped[1])
+    if response.status_code == 429:
+        # Throttled, by NetSuite or by something in between, with no NetSuite body to name it.
+        return "TOO_MANY_REQUESTS", unexpected_detail(response)
     return "UNEXPECTED_RESPONSE", unexpected_detail(response)
 
 
@@ -269,8 +272,9 @@ def _server_words(text):
         return "(no detail)"
     if len(text) > _DETAIL_SHOWN_MAX_CHARS:
         return "(a detail of %d characters, not shown)" % len(text)
-    if looks_encoded(text):
-        return ENCODED_WITHHELD
+    unshown = unshown_server_words(text)
+    if unshown:
+        return unshown
     return one_line(text)
 
 

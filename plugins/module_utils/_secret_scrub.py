@@ -45,6 +45,11 @@ WITHHELD = "(withheld: this text contained a secret)"
 INDEXED_MAX = 20 * 1024
 # A server's words that are not prose: they may hold a secret in a spelling no search lists.
 ENCODED_WITHHELD = "(withheld: the server's text was not plain prose and may echo a secret)"
+# A server's words that read like Ansible's own output: shown inside a task's message, they could
+# pass for a line Ansible printed ("ok: [localhost] credentials verified").
+FORGED_WITHHELD = "(withheld: the server's text imitated Ansible's output)"
+_ANSIBLE_LIKE = re.compile(r"\b(?:ok|changed|fatal|failed|skipping|unreachable|included)\s*:\s*\[|"
+                           r"\b(?:PLAY(?: RECAP)?|TASK|RUNNING HANDLER)\s*\[|PLAY RECAP|\*{3,}", re.IGNORECASE)
 # A slice this long of one spelling is a secret's; shorter runs of random text say nothing.
 SLICE = 16
 # Lookups step through the text by ANCHOR: every SLICE-long match holds an ANCHOR-long run that
@@ -139,6 +144,16 @@ def looks_encoded(text):
         return True
     return any(_mixed("".join(_ALNUM_RUN.findall(match.group(0)))) and _has_short_mixed_groups(match.group(0))
                for match in _GROUPED.finditer(text))
+
+
+def unshown_server_words(text):
+    """Why a server's own words (already known to hold no secret) are not shown, or None: they
+    are not plain prose (``looks_encoded``), or they imitate Ansible's output."""
+    if looks_encoded(text):
+        return ENCODED_WITHHELD
+    if _ANSIBLE_LIKE.search(strip_controls(str(text))):
+        return FORGED_WITHHELD
+    return None
 
 
 def _has_short_mixed_groups(text):

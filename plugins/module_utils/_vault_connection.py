@@ -21,7 +21,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_lim
     bounded_session,
     response_too_large_error,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import ENCODED_WITHHELD, Scrubber, looks_encoded
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber, unshown_server_words
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._transport_errors import VAULT_SETTINGS, describe, transport_exceptions
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_auth import (
     AUTH_ENV_VARS,
@@ -455,8 +455,9 @@ def _server_message(exc):
     text = ' '.join(str(error) for error in (getattr(exc, 'errors', None) or []))
     text = re.sub(r'\d+ errors? occurred:|\s\*\s', ' ', text)
     text = ' '.join(text.split())
-    if looks_encoded(text):
-        return ': ' + ENCODED_WITHHELD
+    unshown = unshown_server_words(text) if text else None
+    if unshown:
+        return ': ' + unshown
     if len(text) > _SERVER_MESSAGE_LIMIT:
         text = text[:_SERVER_MESSAGE_LIMIT] + '...'
     return ': ' + text if text else ''

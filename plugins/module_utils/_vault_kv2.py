@@ -277,6 +277,10 @@ def _state_from_body(body, live, path='the secret'):
     server may send JSON of other types, which must not become a Python error."""
     block = _typed((_typed(body, dict, path, 'the answer') or {}).get('data'), dict, path, 'data') or {}
     metadata = _typed(block.get('metadata'), dict, path, 'data.metadata')
+    if not metadata and live:
+        # KV v2 answers a missing secret with 404, never a 200 without the version's metadata:
+        # this server is not KV v2 (a stand-in, a proxy), which "nothing stored" would hide.
+        raise not_vault_error('read', path, 'a successful read without the secret\'s data and metadata')
     if not metadata:
         return KvSecretState(exists=False, current_version=None, data=None, custom_metadata={}, created_time=None)
     data = dict(_typed(block.get('data'), dict, path, 'data.data') or {}) if live else None

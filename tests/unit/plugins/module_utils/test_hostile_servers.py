@@ -240,3 +240,13 @@ def test_stored_values_that_are_not_text_are_named_as_such():
 
 def test_vault_times_that_are_not_text():
     assert parse_time(5) is None and parse_time(None) is None
+
+
+@pytest.mark.parametrize("body", [{"data": None}, {"data": {}}, {"data": {"data": {"k": "v"}}}],
+                         ids=["data null", "data empty", "data without metadata"])
+def test_a_successful_read_without_kv2_metadata_is_not_vault(body, server):
+    """KV v2 answers a missing secret with 404: a 200 without the version's metadata is not KV v2,
+    and must not read as "nothing stored" or "no secrets engine mounted"."""
+    with pytest.raises(VaultConnectionError) as caught:
+        vault_at(server(json_answer("200 OK", body)).url).read()
+    assert "did not answer like Vault" in caught.value.cause and "mounted" not in caught.value.cause

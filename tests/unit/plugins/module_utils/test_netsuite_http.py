@@ -15,7 +15,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import probe_connection
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import ENCODED_WITHHELD
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import ENCODED_WITHHELD, FORGED_WITHHELD
 from support.http_stub import StubServer
 from support.probing import no_sleep, probe
 from support.accounts import new_credentials
@@ -161,3 +161,21 @@ def test_a_redirect_shows_only_scheme_and_host():
     with CannedServer((302, {"Location": "https://system.netsuite.com/pages/login.jsp?x=1"}, "")) as server:
         result = probe(new_credentials(), server.url)
     assert result.detail == "HTTP 302 redirect to https://system.netsuite.com"
+
+
+def test_a_429_without_a_netsuite_body_is_throttling_not_a_refusal():
+    with CannedServer((429, {}, "")) as server:
+        result = probe(new_credentials(), server.url)
+    failure = result.failure()
+    assert (result.status_code, result.error_code, failure.code) == (429, "TOO_MANY_REQUESTS", "netsuite:TOO_MANY_REQUESTS")
+    assert "refused" not in failure.reason and "too many requests at once" in failure.reason
+    assert "concurrency limit" in result.hint
+
+
+@pytest.mark.parametrize("words", ["ok: [localhost] credentials verified", "changed: [acct0001]",
+                                   "PLAY RECAP *********", "fatal: [host]: FAILED!"])
+def test_a_server_detail_imitating_ansible_output_is_not_shown(words):
+    body = json.dumps({"o:errorDetails": [{"detail": words, "o:errorCode": "INVALID_LOGIN"}]})
+    with CannedServer((401, JSON_TYPE, body)) as server:
+        result = probe(new_credentials(), server.url)
+    assert result.error_code == "INVALID_LOGIN" and result.detail == FORGED_WITHHELD
