@@ -260,3 +260,53 @@ def test_an_echoing_server_shows_no_secret(execution, account, openbao, run):
     printed = printed_ok + printed_post + printed_error
     assert "oauth_" not in printed
     assert_no_secret(printed, account, openbao)
+
+
+# ---------------------------------------------------------------------------------------------
+# M2M: one access token for every page
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def m2m_key():
+    from support.m2m_accounts import make_m2m_account
+    return make_m2m_account(key_type="ec-p256", scopes=("rest_webservices", "restlets"))
+
+
+@pytest.fixture
+def m2m_account(m2m_key, openbao, emulator):
+    """An M2M account with 2500 customers, so SuiteQL has pages of 1000."""
+    entry = m2m_key.emulator_account()
+    entry["data"] = {"customer": [{"id": 5000 + n, "companyname": "C%d" % n} for n in range(2500)]}
+    emulator.add_account(entry)
+    path = "request/%d/m2m" % next(_paths)
+    openbao.kv2_write_raw("secret", path, m2m_key.module_values())
+    openbao.kv2_write_metadata_raw("secret", path, custom_metadata={"auth_type": "m2m",
+                                                                     "scope": "rest_webservices,restlets"})
+    return dict(account_id=m2m_key.account_id, path=path)
+
+
+@pytest.mark.parametrize("execution", PATHS)
+def test_m2m_pages_share_one_token(execution, m2m_key, m2m_account, openbao, emulator, run):
+    emulator.reset_log()
+    realm = m2m_account["account_id"]
+    result, printed = run(execution, options(m2m_account, openbao, emulator, suiteql="SELECT id FROM customer",
+                                             max_rows=2100))
+    assert not result.get("failed") and result["auth_type"] == "m2m", result
+    assert len(result["items"]) == 2100 and result["pages"] == 3 and result["truncated"] is True
+    assert result["total_results"] == 2500 and result["attempts"] == 4
+    log = emulator.requests(realm)
+    assert [entry["path"].rsplit("/", 1)[-1] for entry in log] == ["token", "suiteql", "suiteql", "suiteql"]
+    assert [entry["query"] for entry in log[1:]] == ["limit=1000&offset=%d" % n for n in (0, 1000, 2000)]
+    restlet, printed_restlet = run(execution, options(m2m_account, openbao, emulator,
+                                                      restlet={"script": 100, "deploy": 1}))
+    assert restlet["status"] == 200 and restlet["json"]["method"] == "GET", restlet
+    for value in m2m_key.secret_values() + [openbao.root_token]:
+        assert value not in printed + printed_restlet
+
+
+@pytest.mark.parametrize("execution", PATHS)
+def test_m2m_echoed_access_token_is_withheld(execution, m2m_key, m2m_account, openbao, run):
+    with EchoingNetSuite() as echo:
+        result, printed = run(execution, dict(options(m2m_account, openbao, echo, url="/services/rest/record/v1/customer/1")))
+    assert result["status"] == 200 and result["json"].startswith("(withheld"), result
+    assert "Bearer" not in printed and result["attempts"] == 2
