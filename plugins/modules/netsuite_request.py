@@ -21,8 +21,8 @@ description:
   - A request only ever goes to the account's REST web services domain (C(<account>.suitetalk.api.netsuite.com))
     or RESTlet domain (C(<account>.restlets.api.netsuite.com)), or to O(netsuite_url) when it is given.
   - An answer other than 2xx fails in the collection's failure shape (C(failure_code=netsuite:<NetSuite's code>),
-    C(reason), and a C(hint) naming what to check: the role's permission for the record type and method,
-    SuiteAnalytics Workbook for SuiteQL, the RESTlet deployment's status and audience, the record ID).
+    C(reason), and a C(hint) naming what to check (the role's permission for the record type and method,
+    SuiteAnalytics Workbook for SuiteQL, the RESTlet deployment's status and audience, the record ID)).
 author:
   - netsuite_ops.credentials contributors (@netsuite-ops)
 requirements:
@@ -68,7 +68,7 @@ options:
     type: str
   suiteql:
     description:
-      - A SuiteQL query. It is sent as C(POST /services/rest/query/v1/suiteql) with C({"q": <query>}), paged
+      - A SuiteQL query. It is sent as C(POST /services/rest/query/v1/suiteql) with the query as C(q) in a JSON body, paged
         by C(limit) and C(offset) while NetSuite answers C(hasMore), and the rows come back as RV(items).
       - The page size is NetSuite's maximum, 1000, unless O(max_rows) is smaller.
     type: str
@@ -99,14 +99,14 @@ notes:
   - Every NetSuite answer is capped at 16 MiB (16777216 bytes); a larger one fails with the transport's
     size failure. One SuiteQL page of 1000 rows of a wide table is a few MiB.
   - Only requests that may be sent twice are retried (GET, PUT, DELETE and SuiteQL), on 429, 5xx and timeouts,
-    at most 3 attempts, honouring C(Retry-After). A C(POST) or C(PATCH) is sent once, whatever the answer:
+    at most 3 attempts, honouring C(Retry-After). A C(POST) or C(PATCH) is sent once, whatever the answer;
     a 503 to a C(POST) may still have created the record.
   - The answer is the user's data and is returned as NetSuite sent it, with one exception. An answer that holds
     any credential, client assertion or access token of the task (a proxy or debug endpoint that echoes the
     request) is withheld whole (RV(json) or RV(items) is then a note and the task warns). Credentials, signatures,
     assertions and tokens never appear in results, warnings or diffs, at any verbosity.
   - In Vault only C(read) on the data path is needed (C(<mount>/data/<path>)).
-  - The stored secret is read and judged as M(netsuite_ops.credentials.credential_check) does: missing or malformed
+  - The stored secret is read and judged as M(netsuite_ops.credentials.credential_check) does; missing or malformed
     credentials, and an expired M2M certificate, fail without a NetSuite request.
 seealso:
   - module: netsuite_ops.credentials.credential_check
