@@ -166,7 +166,7 @@ def send_one(client, request, target, hosts):
     try:
         fields["json"] = _answer_json(response, scrubber)
     except _Withheld:
-        fields = {"status": response.status_code, "json": WITHHELD}
+        fields = {"status": response.status_code, "json": WITHHELD, "withheld": True}
         return _Outcome(fields, warnings=[_WITHHELD_WARNING])
     return _Outcome(fields)
 
@@ -196,7 +196,9 @@ def send_pages(client, user_request, hosts):
     except _PageFailed as failed:
         return failed.outcome
     except _Withheld:
-        return _Outcome({"status": 200, "items": WITHHELD, "pages": seen["pages"]}, warnings=[_WITHHELD_WARNING])
+        # items stays a list (playbooks loop over it); withheld says why it is empty.
+        return _Outcome({"status": 200, "items": [], "withheld": True, "pages": seen["pages"]},
+                        warnings=[_WITHHELD_WARNING])
     except SuiteQLPageError as exc:
         return _Outcome({"status": 200, "pages": seen["pages"]}, Failure(
             "netsuite:UNEXPECTED_RESPONSE", "NetSuite gave no usable answer to the request: %s" % exc,

@@ -103,7 +103,7 @@ notes:
     a 503 to a C(POST) may still have created the record.
   - The answer is the user's data and is returned as NetSuite sent it, with one exception. An answer that holds
     any credential, client assertion or access token of the task (a proxy or debug endpoint that echoes the
-    request) is withheld whole (RV(json) or RV(items) is then a note and the task warns). Credentials, signatures,
+    request) is withheld whole (RV(withheld), and the task warns). Credentials, signatures,
     assertions and tokens never appear in results, warnings or diffs, at any verbosity.
   - In Vault only C(read) on the data path is needed (C(<mount>/data/<path>)).
   - The stored secret is read and judged as M(netsuite_ops.credentials.credential_check) does; missing or malformed
@@ -182,10 +182,17 @@ json:
 items:
   description:
     - The SuiteQL rows, in order, without NetSuite's per-row C(links).
-    - A page that held a credential, assertion or token of the task replaces the whole list by a note.
+    - Empty when a page held a credential, assertion or token of the task (RV(withheld)).
   returned: when a SuiteQL query succeeded
   type: list
   elements: dict
+withheld:
+  description:
+    - V(true) when NetSuite's answer held a credential, client assertion or access token of the task (something
+      between the controller and NetSuite echoes requests); RV(json) is then a note and RV(items) empty, and the
+      task warns.
+  returned: when an answer was withheld
+  type: bool
 total_results:
   description: NetSuite's C(totalResults) for the query (its first page), when it gave one.
   returned: when a SuiteQL query succeeded

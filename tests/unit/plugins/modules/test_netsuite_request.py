@@ -253,7 +253,7 @@ def test_an_echoing_server_shows_no_secret(execution, account, openbao, run):
         error, printed_error = run(execution, dict(path=account["path"], netsuite_url=echo.url,
                                                    url="/services/rest/record/v1/echo-error",
                                                    vault={"url": openbao.url, "token": openbao.root_token}))
-    assert ok["status"] == 200 and ok["json"].startswith("(withheld"), ok
+    assert ok["status"] == 200 and ok["json"].startswith("(withheld") and ok["withheld"] is True, ok
     assert "withheld whole" in str(ok["warnings"]), ok
     assert error["failed"] is True and error["failure_code"] == "netsuite:INVALID_REQUEST", error
     assert posted["status"] == 200 and "location" not in posted and "record_id" not in posted, posted
@@ -280,8 +280,8 @@ def m2m_account(m2m_key, openbao, emulator):
     emulator.add_account(entry)
     path = "request/%d/m2m" % next(_paths)
     openbao.kv2_write_raw("secret", path, m2m_key.module_values())
-    openbao.kv2_write_metadata_raw("secret", path, custom_metadata={"auth_type": "m2m",
-                                                                     "scope": "rest_webservices,restlets"})
+    metadata = {"auth_type": "m2m", "scope": "rest_webservices,restlets"}
+    openbao.kv2_write_metadata_raw("secret", path, custom_metadata=metadata)
     return dict(account_id=m2m_key.account_id, path=path)
 
 
@@ -307,6 +307,13 @@ def test_m2m_pages_share_one_token(execution, m2m_key, m2m_account, openbao, emu
 @pytest.mark.parametrize("execution", PATHS)
 def test_m2m_echoed_access_token_is_withheld(execution, m2m_key, m2m_account, openbao, run):
     with EchoingNetSuite() as echo:
-        result, printed = run(execution, dict(options(m2m_account, openbao, echo, url="/services/rest/record/v1/customer/1")))
+        result, printed = run(execution, options(m2m_account, openbao, echo, url="/services/rest/record/v1/customer/1"))
     assert result["status"] == 200 and result["json"].startswith("(withheld"), result
     assert "Bearer" not in printed and result["attempts"] == 2
+
+
+def test_an_echoed_suiteql_page_leaves_no_rows(account, openbao, run):
+    with EchoingNetSuite() as echo:
+        result, printed = run("controller", options(account, openbao, echo, suiteql="SELECT id FROM customer"))
+    assert result["items"] == [] and result["withheld"] is True and result["pages"] == 1, result
+    assert "oauth_" not in printed
