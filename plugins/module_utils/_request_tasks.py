@@ -178,7 +178,7 @@ class _PageFailed(Exception):
 
 
 def send_pages(client, user_request, hosts):
-    """Every page of the query up to max_rows (suiteql_pages), as ``items``."""
+    """Every page of the query up to max_rows (suiteql_pages), as ``rows``."""
     scrubber = Scrubber(client.secrets)
     seen = {"pages": 0}
 
@@ -196,14 +196,14 @@ def send_pages(client, user_request, hosts):
     except _PageFailed as failed:
         return failed.outcome
     except _Withheld:
-        # items stays a list (playbooks loop over it); withheld says why it is empty.
-        return _Outcome({"status": 200, "items": [], "withheld": True, "pages": seen["pages"]},
+        # rows stays a list (playbooks loop over it); withheld says why it is empty.
+        return _Outcome({"status": 200, "rows": [], "withheld": True, "pages": seen["pages"]},
                         warnings=[_WITHHELD_WARNING])
     except SuiteQLPageError as exc:
         return _Outcome({"status": 200, "pages": seen["pages"]}, Failure(
             "netsuite:UNEXPECTED_RESPONSE", "NetSuite gave no usable answer to the request: %s" % exc,
             "check netsuite_url: a SuiteQL answer is NetSuite's collection shape (items, hasMore)"))
-    return _Outcome({"status": 200, "items": list(rows.items), "total_results": rows.total_results,
+    return _Outcome({"status": 200, "rows": list(rows.items), "total_results": rows.total_results,
                      "pages": rows.pages, "truncated": rows.truncated})
 
 

@@ -69,7 +69,7 @@ options:
   suiteql:
     description:
       - A SuiteQL query. It is sent as C(POST /services/rest/query/v1/suiteql) with the query as C(q) in a JSON body, paged
-        by C(limit) and C(offset) while NetSuite answers C(hasMore), and the rows come back as RV(items).
+        by C(limit) and C(offset) while NetSuite answers C(hasMore), and the rows come back as RV(rows).
       - The page size is NetSuite's maximum, 1000, unless O(max_rows) is smaller.
     type: str
   restlet:
@@ -179,9 +179,10 @@ json:
     - A body that held a credential, assertion or token of the task is replaced whole by a note.
   returned: when a request other than SuiteQL succeeded
   type: raw
-items:
+rows:
   description:
-    - The SuiteQL rows, in order, without NetSuite's per-row C(links).
+    - The SuiteQL rows (NetSuite's C(items)), in order, without NetSuite's per-row C(links). Named C(rows),
+      not C(items), because C(result.items) in Jinja is the dictionary method.
     - Empty when a page held a credential, assertion or token of the task (RV(withheld)).
   returned: when a SuiteQL query succeeded
   type: list
@@ -189,7 +190,7 @@ items:
 withheld:
   description:
     - V(true) when NetSuite's answer held a credential, client assertion or access token of the task (something
-      between the controller and NetSuite echoes requests); RV(json) is then a note and RV(items) empty, and the
+      between the controller and NetSuite echoes requests); RV(json) is then a note and RV(rows) empty, and the
       task warns.
   returned: when an answer was withheld
   type: bool

@@ -123,16 +123,16 @@ def test_every_method_on_a_record(execution, account, openbao, emulator, run):
     assert created["location"] == emulator.url + record + "/" + created["record_id"]
     new = record + "/" + created["record_id"]
 
-    read, _ = run(execution, options(account, openbao, emulator, url=new))
+    read, _printed = run(execution, options(account, openbao, emulator, url=new))
     assert read["changed"] is False and read["status"] == 200
     assert read["json"]["companyname"] == "Request Co" and read["attempts"] == 1
 
-    patched, _ = run(execution, options(account, openbao, emulator, method="PATCH", url=new, body={"comments": "x"}))
+    patched, _printed = run(execution, options(account, openbao, emulator, method="PATCH", url=new, body={"comments": "x"}))
     assert patched["changed"] is True and patched["status"] == 204
-    upserted, _ = run(execution, options(account, openbao, emulator, method="PUT", url=record + "/eid:req-1",
+    upserted, _printed = run(execution, options(account, openbao, emulator, method="PUT", url=record + "/eid:req-1",
                                          body={"companyname": "Upserted"}))
     assert upserted["changed"] is True and upserted["record_id"].isdigit(), upserted
-    deleted, _ = run(execution, options(account, openbao, emulator, method="DELETE", url=new))
+    deleted, _printed = run(execution, options(account, openbao, emulator, method="DELETE", url=new))
     assert deleted["changed"] is True and deleted["status"] == 204
 
     gone, printed = run(execution, options(account, openbao, emulator, url=new))
@@ -146,35 +146,35 @@ def test_every_method_on_a_record(execution, account, openbao, emulator, run):
 @pytest.mark.parametrize("execution", PATHS)
 def test_suiteql_pages_until_max_rows(execution, account, openbao, emulator, run):
     realm = account["account_id"]
-    result, _ = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer ORDER BY id",
+    result, _printed = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer ORDER BY id",
                                        max_rows=12))
     assert not result.get("failed") and result["changed"] is False, result
-    assert [row["id"] for row in result["items"]] == [str(n) for n in range(101, 113)]
+    assert [row["id"] for row in result["rows"]] == [str(n) for n in range(101, 113)]
     assert result["pages"] == 1 and result["truncated"] is True and result["total_results"] == 25
     emulator.reset_log()
-    result, _ = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer",
+    result, _printed = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer",
                                        max_rows=12, params=None))
-    assert len(result["items"]) == 12
-    everything, _ = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer"))
-    assert len(everything["items"]) == 25 and everything["truncated"] is False and everything["pages"] == 1
+    assert len(result["rows"]) == 12
+    everything, _printed = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer"))
+    assert len(everything["rows"]) == 25 and everything["truncated"] is False and everything["pages"] == 1
     queries = [entry["query"] for entry in emulator.requests(realm)]
     assert queries == ["limit=12&offset=0", "limit=1000&offset=0"], queries
 
 
 def test_small_pages_are_counted_at_the_emulator(account, openbao, emulator, run):
     realm = account["account_id"]
-    result, _ = run("controller", options(account, openbao, emulator, suiteql="SELECT id FROM customer", max_rows=10))
+    result, _printed = run("controller", options(account, openbao, emulator, suiteql="SELECT id FROM customer", max_rows=10))
     assert result["pages"] == 1
     emulator.reset_log()
     # max_rows 24 pages by 24: one page; the table has 25 rows, so more were left.
-    result, _ = run("controller", options(account, openbao, emulator, suiteql="SELECT id FROM customer", max_rows=24))
+    result, _printed = run("controller", options(account, openbao, emulator, suiteql="SELECT id FROM customer", max_rows=24))
     assert result["pages"] == 1 and result["truncated"] is True
     assert len(emulator.requests(realm)) == 1
 
 
 @pytest.mark.parametrize("execution", PATHS)
 def test_a_restlet(execution, account, openbao, emulator, run):
-    result, _ = run(execution, options(account, openbao, emulator, method="POST", body={"since": "2026"},
+    result, _printed = run(execution, options(account, openbao, emulator, method="POST", body={"since": "2026"},
                                        restlet={"script": 100, "deploy": 1, "params": {"mode": "full"}}))
     assert not result.get("failed") and result["changed"] is True, result
     assert result["json"]["body"] == {"since": "2026"} and result["json"]["params"] == {"mode": "full"}
@@ -193,8 +193,8 @@ def test_check_mode_sends_only_reads(execution, account, openbao, emulator, run)
         assert result["diff"]["after"].startswith("%s %s%s" % (method, emulator.url, url))
         assert "Never" not in json.dumps(result["diff"])
     assert emulator.requests(realm) == []
-    read, _ = run(execution, options(account, openbao, emulator, url=record + "/101"), check_mode=True)
-    query, _ = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer"), check_mode=True)
+    read, _printed = run(execution, options(account, openbao, emulator, url=record + "/101"), check_mode=True)
+    query, _printed = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer"), check_mode=True)
     assert read["changed"] is False and read["sent"] is True and query["changed"] is False
     assert [entry["method"] for entry in emulator.requests(realm)] == ["GET", "POST"]
 
@@ -204,7 +204,7 @@ def test_a_post_meeting_a_503_is_not_retried(execution, account, openbao, emulat
     realm = account["account_id"]
     record = "/services/rest/record/v1/customer"
     emulator.add_fault(503, method="POST", path=record, times=1, account_id=realm)
-    result, _ = run(execution, options(account, openbao, emulator, method="POST", url=record, body={"companyname": "A"}))
+    result, _printed = run(execution, options(account, openbao, emulator, method="POST", url=record, body={"companyname": "A"}))
     assert result["failed"] is True and result["failure_code"] == "netsuite:UNEXPECTED_ERROR", result
     assert result["attempts"] == 1 and result["changed"] is False
     assert len(emulator.requests(realm)) == 1
@@ -214,7 +214,7 @@ def test_a_post_meeting_a_503_is_not_retried(execution, account, openbao, emulat
 def test_a_get_meeting_a_503_is_retried(account, openbao, emulator, run):
     realm = account["account_id"]
     emulator.add_fault(503, method="GET", path="/services/rest/record/v1/customer/101", times=1, account_id=realm)
-    result, _ = run("controller", options(account, openbao, emulator, url="/services/rest/record/v1/customer/101"))
+    result, _printed = run("controller", options(account, openbao, emulator, url="/services/rest/record/v1/customer/101"))
     assert result["status"] == 200 and result["attempts"] == 2, result
     emulator.clear_faults()
 
@@ -225,7 +225,7 @@ def test_a_denied_record_names_the_permission(openbao, emulator, run):
     path = "request/%d/tba" % next(_paths)
     openbao.kv2_write_raw("secret", path, stored_values(values))
     account = dict(values, path=path)
-    result, _ = run("controller", options(account, openbao, emulator, url="/services/rest/record/v1/customer/101"))
+    result, _printed = run("controller", options(account, openbao, emulator, url="/services/rest/record/v1/customer/101"))
     assert result["failure_code"] == "netsuite:INSUFFICIENT_PERMISSION", result
     assert "Lists -> Customers at View" in result["hint"]
 
@@ -233,7 +233,7 @@ def test_a_denied_record_names_the_permission(openbao, emulator, run):
 def test_nothing_stored_fails_without_netsuite(openbao, emulator, run):
     args = dict(path="request/none/tba", netsuite_url=emulator.url, url="/services/rest/record/v1/customer",
                 vault={"url": openbao.url, "token": openbao.root_token})
-    result, _ = run("controller", args)
+    result, _printed = run("controller", args)
     assert result["failure_code"] == "stored:missing" and "attempts" not in result, result
 
 
@@ -292,7 +292,7 @@ def test_m2m_pages_share_one_token(execution, m2m_key, m2m_account, openbao, emu
     result, printed = run(execution, options(m2m_account, openbao, emulator, suiteql="SELECT id FROM customer",
                                              max_rows=2100))
     assert not result.get("failed") and result["auth_type"] == "m2m", result
-    assert len(result["items"]) == 2100 and result["pages"] == 3 and result["truncated"] is True
+    assert len(result["rows"]) == 2100 and result["pages"] == 3 and result["truncated"] is True
     assert result["total_results"] == 2500 and result["attempts"] == 4
     log = emulator.requests(realm)
     assert [entry["path"].rsplit("/", 1)[-1] for entry in log] == ["token", "suiteql", "suiteql", "suiteql"]
@@ -315,5 +315,5 @@ def test_m2m_echoed_access_token_is_withheld(execution, m2m_key, m2m_account, op
 def test_an_echoed_suiteql_page_leaves_no_rows(account, openbao, run):
     with EchoingNetSuite() as echo:
         result, printed = run("controller", options(account, openbao, echo, suiteql="SELECT id FROM customer"))
-    assert result["items"] == [] and result["withheld"] is True and result["pages"] == 1, result
+    assert result["rows"] == [] and result["withheld"] is True and result["pages"] == 1, result
     assert "oauth_" not in printed
