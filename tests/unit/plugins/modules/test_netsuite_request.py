@@ -130,7 +130,7 @@ def test_every_method_on_a_record(execution, account, openbao, emulator, run):
     patched, _printed = run(execution, options(account, openbao, emulator, method="PATCH", url=new, body={"comments": "x"}))
     assert patched["changed"] is True and patched["status"] == 204
     upserted, _printed = run(execution, options(account, openbao, emulator, method="PUT", url=record + "/eid:req-1",
-                                         body={"companyname": "Upserted"}))
+                                                body={"companyname": "Upserted"}))
     assert upserted["changed"] is True and upserted["record_id"].isdigit(), upserted
     deleted, _printed = run(execution, options(account, openbao, emulator, method="DELETE", url=new))
     assert deleted["changed"] is True and deleted["status"] == 204
@@ -147,13 +147,13 @@ def test_every_method_on_a_record(execution, account, openbao, emulator, run):
 def test_suiteql_pages_until_max_rows(execution, account, openbao, emulator, run):
     realm = account["account_id"]
     result, _printed = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer ORDER BY id",
-                                       max_rows=12))
+                                              max_rows=12))
     assert not result.get("failed") and result["changed"] is False, result
     assert [row["id"] for row in result["rows"]] == [str(n) for n in range(101, 113)]
     assert result["pages"] == 1 and result["truncated"] is True and result["total_results"] == 25
     emulator.reset_log()
     result, _printed = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer",
-                                       max_rows=12, params=None))
+                                              max_rows=12, params=None))
     assert len(result["rows"]) == 12
     everything, _printed = run(execution, options(account, openbao, emulator, suiteql="SELECT id FROM customer"))
     assert len(everything["rows"]) == 25 and everything["truncated"] is False and everything["pages"] == 1
@@ -175,7 +175,7 @@ def test_small_pages_are_counted_at_the_emulator(account, openbao, emulator, run
 @pytest.mark.parametrize("execution", PATHS)
 def test_a_restlet(execution, account, openbao, emulator, run):
     result, _printed = run(execution, options(account, openbao, emulator, method="POST", body={"since": "2026"},
-                                       restlet={"script": 100, "deploy": 1, "params": {"mode": "full"}}))
+                                              restlet={"script": 100, "deploy": 1, "params": {"mode": "full"}}))
     assert not result.get("failed") and result["changed"] is True, result
     assert result["json"]["body"] == {"since": "2026"} and result["json"]["params"] == {"mode": "full"}
 
