@@ -15,7 +15,7 @@ options:
       - Oracle recommends copying it from Setup > Company > Company Information > Company URLs
         (SuiteTalk). A pasted URL with a path is cut back to scheme and host.
       - C(https) is required; plain C(http) is accepted only for loopback hosts (test beds).
-        The host must be the SuiteTalk host of O(account_id) under C(netsuite.com), or a loopback
+        The host must be the SuiteTalk host of the account (given or stored) under C(netsuite.com), or a loopback
         host (test beds), because the test request carries the credentials (for TBA the consumer key and
         token ID, for M2M the signed client assertion).
     type: str

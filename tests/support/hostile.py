@@ -12,6 +12,7 @@ must show none of it. Each mode is one way such an answer looks:
 """
 import html
 import json
+import secrets
 from urllib.parse import quote
 
 from support.http_stub import StubServer
@@ -42,3 +43,32 @@ class EchoServer(StubServer):
     def __init__(self, mode):
         self.mode = mode
         super().__init__(lambda handler: _answer(mode, handler.headers.get("Authorization", "")))
+
+
+def _echoing_netsuite(handler):
+    """A "NetSuite" that takes any login and echoes the request's Authorization header: M2M gets a
+    token from it; a path holding ``error`` answers 400 in NetSuite's error shape with the header
+    as the detail; any other request 200 JSON with the header inside; a POST also a Location on
+    its own host whose last segment is the header."""
+    authorization = handler.headers.get("Authorization", "")
+    if handler.path.startswith("/services/rest/auth/oauth2/v1/token"):
+        token = secrets.token_urlsafe(64)
+        return 200, {"Content-Type": "application/json"}, json.dumps(
+            {"access_token": token, "token_type": "bearer", "expires_in": "3600"})
+    if "error" in handler.path:
+        details = [{"detail": "Echo: " + authorization, "o:errorCode": "INVALID_REQUEST"}]
+        return 400, {"Content-Type": "application/json"}, json.dumps({"status": 400, "o:errorDetails": details})
+    headers = {"Content-Type": "application/json"}
+    if handler.command == "POST":
+        headers["Location"] = "http://%s/services/rest/record/v1/customer/%s" % (
+            handler.headers.get("Host", ""), quote(authorization, safe=""))
+    return 200, headers, json.dumps({"id": "1", "seen": {"authorization": authorization}})
+
+
+class EchoingNetSuite(StubServer):
+    """Answers 2xx (and NetSuite-shaped errors) that echo the credentials: for netsuite_request,
+    whose 2xx bodies are the user's data and shown."""
+
+    def __init__(self):
+        self.mode = "echo_json"
+        super().__init__(_echoing_netsuite)

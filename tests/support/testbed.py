@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 from emulator.netsuite_tba_emulator import NetSuiteEmulator  # noqa: E402
 from support.accounts import fake_account  # noqa: E402
 from support.hostile import MODES as HOSTILE_MODES  # noqa: E402
-from support.hostile import EchoServer  # noqa: E402
+from support.hostile import EchoingNetSuite, EchoServer  # noqa: E402
 from support.m2m_accounts import expiring_account, key_pem, make_m2m_account, self_signed_certificate  # noqa: E402
 from support.openbao import OpenBaoServer  # noqa: E402
 from support.vault_auth_bed import AuthBed  # noqa: E402
@@ -105,6 +105,8 @@ M2M_SCENARIOS = {
     # Half a day more, so whole days left stay 10 for the run.
     "expiring_10": {"key_type": "ec-p256", "days_left": 10.5},
     "expired": {"key_type": "ec-p256", "days_left": -3},
+    # netsuite_request's M2M account: REST web services and RESTlets (stored with scope metadata).
+    "request": {"key_type": "ec-p256", "scopes": ("rest_webservices", "restlets")},
 }
 
 
@@ -175,7 +177,7 @@ class TestBed:
 
     def __init__(self, audit=False):
         self.audit = audit
-        self.vault = self.emulator = self.auth = None
+        self.vault = self.emulator = self.auth = self.echo = None
         self.hostile = []
         self.state = None
 
@@ -185,10 +187,13 @@ class TestBed:
         m2m_accounts, m2m_emulator_accounts, m2m_secrets = build_m2m_accounts()
         try:
             self.hostile = [EchoServer(mode).start() for mode in HOSTILE_MODES]
+            # Apart from hostile_netsuite_urls: it answers 2xx (the tba_credential target expects failures).
+            self.echo = EchoingNetSuite().start()
             self.vault = OpenBaoServer(audit=self.audit).start()
             self.emulator = NetSuiteEmulator(accounts=emulator_accounts(accounts) + m2m_emulator_accounts).start()
             self.state = {
                 "hostile_netsuite_urls": {server.mode: server.url for server in self.hostile},
+                "echo_netsuite_url": self.echo.url,
                 "awkward_credentials": awkward,
                 "extra_secrets": {"awkward.%s" % name: awkward[name] for name in awkward if name != "account_id"},
                 "vault_url": self.vault.url,
@@ -209,7 +214,7 @@ class TestBed:
         return self
 
     def __exit__(self, *exc_info):
-        for server in self.hostile:
+        for server in self.hostile + ([self.echo] if self.echo is not None else []):
             server.stop()
         if self.emulator is not None:
             self.emulator.stop()
@@ -217,7 +222,7 @@ class TestBed:
             self.auth.stop()
         if self.vault is not None:
             self.vault.stop()
-        self.hostile, self.emulator, self.vault, self.auth = [], None, None, None
+        self.hostile, self.emulator, self.vault, self.auth, self.echo = [], None, None, None, None
 
 
 def serve(state_dir, integration_config=None):
