@@ -6,6 +6,8 @@
 """The TBA (OAuth 1.0a) connection test: serverTime (and the metadata catalog when serverTime
 does not exist), every GET signed anew. Nothing here imports the M2M units."""
 
+from urllib.parse import unquote
+
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_http import JSON_HEADERS, read_server_time
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_signer import authorization_header
 
@@ -14,6 +16,11 @@ def _signer(credentials):
     """``authorize(method, url, params)``: each attempt signed anew with a fresh nonce and
     timestamp (a re-sent header would be refused as nonce_used)."""
     return lambda method, url, params: {"Authorization": authorization_header(credentials, method, url, params)}
+
+
+def _signature_of(header):
+    """The oauth_signature of an Authorization header, as computed (base64, not percent-encoded)."""
+    return unquote(header.rpartition('oauth_signature="')[2].rstrip('"'))
 
 
 def authorized_get(send, authorize):
@@ -46,9 +53,16 @@ class TbaProbe:
 
     @staticmethod
     def login(send, credentials, base_url, interpret, retry, clock, secrets):  # pylint: disable=unused-argument
-        """(None, 0, authorize): TBA has no login request; every request is signed. The other
-        arguments serve M2M (TBA makes no secret during the test)."""
-        return None, 0, _signer(credentials)
+        """(None, 0, authorize): TBA has no login request; every request is signed, and every
+        signature joins ``secrets`` (an echo of it alone must not be shown either). The other
+        arguments serve M2M."""
+        sign = _signer(credentials)
+
+        def authorize(method, url, params):
+            headers = sign(method, url, params)
+            secrets.append(_signature_of(headers["Authorization"]))
+            return headers
+        return None, 0, authorize
 
     @staticmethod
     def run(send, credentials, base_url, interpret, retry, clock, secrets):

@@ -131,6 +131,9 @@ def request_failure(request, target, attempt, error):
     status, code, detail = error
     kind, hint_target = _hint_target(request, target)
     hint = (attempt.hint if status is None else None) or hint_for(kind, status, code, hint_target, request.method)
+    if status is None and changes_something(request):
+        hint = ("NetSuite may have applied the %s before the answer was lost: check the record before "
+                "sending it again (a write that may have been applied is never retried). %s" % (request.method, hint))
     return netsuite_failure(status, code, detail, hint, subject="the request", request="the request")
 
 
@@ -258,8 +261,12 @@ def request_diff(request, body):
 
 
 def _changed(run, outcome):
-    """Writes change something when NetSuite accepted them, or would have (check mode)."""
-    return bool(run.request is not None and changes_something(run.request) and outcome.ok)
+    """Writes change something when NetSuite accepted them, or would have (check mode), or may
+    have: a write sent whose answer never came (a timeout) is reported as a change."""
+    if run.request is None or not changes_something(run.request):
+        return False
+    answer_lost = run.fields.get("sent") and run.fields.get("status") is None and run.fields.get("attempts")
+    return bool(outcome.ok or answer_lost)
 
 
 def _request(ctx):

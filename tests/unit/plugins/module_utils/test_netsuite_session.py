@@ -149,3 +149,17 @@ def test_a_failed_login_is_a_scrubbed_result_and_nothing_else_is_sent(emulator, 
             client.send(suiteql_request("SELECT id FROM subsidiary", hosts(emulator)))
     assert failed is not None and not failed.ok and failed.error_code == "invalid_client"
     assert sent(emulator, credentials) == [("POST", TOKEN, 400)]
+
+
+def test_every_tba_signature_is_handed_to_hide(emulator):
+    """A server echoing only oauth_signature must find it registered like the other secrets."""
+    credentials = new_credentials()
+    emulator.add_account(emulator_account(credentials))
+    hidden = []
+    result = probe(credentials, emulator.url, probes=parse_probes(PROBES[:2]), hosts=hosts(emulator),
+                   hide=hidden.extend)
+    assert result.ok
+    signatures = [value for value in hidden if value not in (credentials.consumer_key, credentials.consumer_secret,
+                                                             credentials.token_id, credentials.token_secret)]
+    assert len(signatures) == result.attempts == 3
+    assert all(len(value) == 44 and value.endswith("=") for value in signatures)  # base64 of HMAC-SHA256

@@ -317,3 +317,21 @@ def test_an_echoed_suiteql_page_leaves_no_rows(account, openbao, run):
         result, printed = run("controller", options(account, openbao, echo, suiteql="SELECT id FROM customer"))
     assert result["rows"] == [] and result["withheld"] is True and result["pages"] == 1, result
     assert "oauth_" not in printed
+
+
+@pytest.mark.parametrize("execution", PATHS)
+def test_a_write_whose_answer_is_lost_is_a_change_that_is_never_retried(execution, account, openbao, emulator, run):
+    """NetSuite holds the answer past netsuite_timeout: the record may exist, so the task says
+    changed and tells to check before sending again."""
+    realm = account["account_id"]
+    record = "/services/rest/record/v1/customer"
+    emulator.set_hold(2)
+    try:
+        result, _printed = run(execution, options(account, openbao, emulator, method="POST", url=record,
+                                                  body={"companyname": "Late"}, netsuite_timeout=1))
+    finally:
+        emulator.set_hold(0)
+    assert result["failed"] is True and result["failure_code"] == "netsuite:TIMEOUT", result
+    assert result["changed"] is True and result["attempts"] == 1
+    assert "may have applied the POST" in result["hint"]
+    assert [entry["method"] for entry in emulator.requests(realm)] == ["POST"]
