@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from http.cookiejar import DefaultCookiePolicy
 from typing import Optional
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import outcome_line
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import (
     check_stored,
     load_stored,
@@ -93,9 +94,7 @@ class AccountSettings:
     netsuite_timeout: int = 30
     netsuite_validate_certs: bool = True
     vault: dict = field(default_factory=dict, repr=False)
-    # Capability probes (parsed by the caller with _capability_probes.parse_probes), run after the
-    # login inside the account's slot, one after another.
-    probes: tuple = ()
+    probes: tuple = ()  # parsed by the caller (_capability_probes.parse_probes)
     problem: Optional[tuple] = None
     warnings: list = field(default_factory=list)  # the caller's, about these settings (a short secret)
 
@@ -288,13 +287,11 @@ class FleetChecker:
         def probe_for(credentials):
             base_url = resolve_netsuite_url(credentials.account, settings.netsuite_url)
             session = self._netsuite_session(base_url, settings.netsuite_timeout)
-            hosts = account_hosts(credentials.account, settings.netsuite_url)
-            # The probes run in this slot after the login, one after another: the account never
-            # has more requests in flight than its slot allows.
+            # The probes run after the login in this slot, one by one: no extra request in flight.
             with self._account_slot(credentials.realm.upper()):
                 return probe_connection(credentials, base_url, timeout=settings.netsuite_timeout,
                                         validate_certs=settings.netsuite_validate_certs, session=session,
-                                        hide=self.hide, probes=settings.probes, hosts=hosts)
+                                        hide=self.hide, probes=settings.probes, hosts=account_hosts(credentials.account, settings.netsuite_url))
 
         outcome = check_stored(store, validate, probe_for, version=settings.version,
                                max_age_days=settings.max_age_days, min_certificate_days=settings.min_certificate_days)
@@ -420,15 +417,9 @@ def _table_cells(row):
             row["result"])
 
 
-def probe_line(probe):
-    """One probe's outcome in a line: ``customers (record): ok`` or ``... FAILED <failure_code>``."""
-    outcome = "ok" if probe.get("ok") else "FAILED %s" % (probe.get("failure_code") or "")
-    return "%s (%s): %s" % (probe.get("name"), probe.get("kind"), outcome.strip())
-
-
 def _row_notes(row):
     """The lines under a row: its probes, its reason and hint when it failed, then its warnings."""
-    notes = ["    probe " + probe_line(probe) for probe in row.get("probes") or []]
+    notes = ["    probe " + outcome_line(probe) for probe in row.get("probes") or []]
     if not row["ok"]:
         notes.append("    reason: " + row["reason"])
         if row["hint"]:
@@ -476,18 +467,15 @@ def _case_details(row):
     if row.get("certificate_days_left") is not None:
         details.append("certificate: %s days left (not after %s)"
                        % (row["certificate_days_left"], row.get("certificate_not_after")))
-    details += ["probe %s" % probe_line(probe) for probe in row.get("probes") or []]
+    details += ["probe " + outcome_line(probe) for probe in row.get("probes") or []]
     return details + ["warning: %s" % warning for warning in row["warnings"]]
 
 
 def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNIT_TEST_CASE_NAME):
     """One testsuite, one testcase per account, named as ansible-core's junit callback names a
     per-host task: "[<host>] <play name>: <case name>". A failed account's case holds a
-    <failure> whose message and text are the reason and the hint.
-
-    Capability probes are lines of their account's case, not cases of their own: the host is
-    the unit AWX slices and an owner fixes, and the case count stays the inventory's (as the
-    junit callback's per-host tasks); the first failed probe's name is in the failure message."""
+    <failure> whose message and text are the reason and the hint. A probe is a line of its account's
+    case, not a case: the host is what AWX slices and owners fix (docs/verify.md)."""
     failed = failed_hosts(rows)
     total = sum(float(row.get("seconds") or 0) for row in rows)
     suites = ET.Element("testsuites", {
