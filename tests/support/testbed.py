@@ -10,6 +10,7 @@ VAULT_TOKEN, NETSUITE_URL), optionally an ansible-test integration_config.yml, t
 and serves until SIGTERM or SIGINT.
 """
 import argparse
+import dataclasses
 import json
 import os
 import secrets
@@ -105,6 +106,12 @@ M2M_SCENARIOS = {
     # Half a day more, so whole days left stay 10 for the run.
     "expiring_10": {"key_type": "ec-p256", "days_left": 10.5},
     "expired": {"key_type": "ec-p256", "days_left": -3},
+    # Capability probes (the probes target): RESTlets in scope; one with a role that lacks the
+    # SuiteAnalytics Workbook, Lists -> Customers, and whose RESTlet 100/1 is still in Testing.
+    "probes_full": {"key_type": "ec-p256", "scopes": ("rest_webservices", "restlets")},
+    "probes_limited": {"key_type": "ec-p256", "scopes": ("rest_webservices", "restlets"),
+                       "role": {"suiteanalytics_workbook": False, "records": {"subsidiary": "view"},
+                                "restlets": [{"script": 100, "deploy": 1, "status": "testing"}]}},
 }
 
 
@@ -116,8 +123,10 @@ def build_m2m_accounts():
     state, emulator, labelled = {}, [], {}
     for name, options in M2M_SCENARIOS.items():
         options = dict(options)
-        unmapped, days_left = options.pop("unmapped", False), options.pop("days_left", None)
+        unmapped, days_left, role = options.pop("unmapped", False), options.pop("days_left", None), options.pop("role", None)
         account = expiring_account(days_left, **options) if days_left is not None else make_m2m_account(**options)
+        if role is not None:
+            account = dataclasses.replace(account, role=role)
         passphrase = secrets.token_urlsafe(24)
         state[name] = dict(account.module_values(), key_type=account.key_type, algorithm=account.algorithm,
                            private_key_traditional=account.pkcs1_private_key_pem(),
