@@ -80,6 +80,8 @@ def check(config_path, report_path, junit_dir, log_path):
     peaks = {account: entry["max_in_flight"] for account, entry in stats.items() if entry["total"]}
     if not peaks or max(peaks.values()) > 2:
         problems.append("per-account peak in flight %s (limit 2)" % peaks)
+    print("check_fleet: %d accounts, %d failed as expected; peak requests in flight per NetSuite account: %s"
+          % (len(rows), len(report["failed"]), sorted(peaks.values())))
     return problems
 
 
