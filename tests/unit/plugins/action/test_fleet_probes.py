@@ -155,3 +155,28 @@ def test_the_outputs_of_rows_with_probes():
     # A row from before probes existed (no key) still renders.
     del rows[0]["probes"]
     assert not [line for line in summary_lines(rows) if "probe " in line and "failed" not in line]
+
+
+@pytest.mark.parametrize("mode", ["netsuite_json", "text", "cut"])
+def test_probe_answers_that_echo_the_signature_leak_nothing(openbao, mode):
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import parse_probes
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
+        AccountSettings,
+        FleetChecker,
+        report_json,
+    )
+    from support.hostile import echoing_probes
+    from support.http_stub import StubServer
+
+    account = fake_account()
+    path = "fleetprobes/echo/%s" % uuid.uuid4().hex[:8]
+    openbao.kv2_write_raw("secret", path, stored_values(account))
+    with StubServer(echoing_probes(mode)) as echo:
+        rows = FleetChecker().check([AccountSettings(
+            "echo", path, netsuite_url=echo.url, vault={"url": openbao.url, "token": openbao.root_token},
+            probes=parse_probes(PROBES + [{"name": "restlet", "restlet": {"script": 1, "deploy": 1}}]))])
+    assert [probe["ok"] for probe in rows[0]["probes"]] == [False, False, False] and not rows[0]["ok"]
+    assert rows[0]["reason"].startswith("probe subsidiaries (suiteql) failed")
+    blob = "\n".join([json.dumps(rows), "\n".join(summary_lines(rows)), report_json(rows), junit_xml(rows, "P")])
+    for secret in [openbao.root_token] + [account[name] for name in SECRET_FIELDS]:
+        assert not [secret[i:i + 16] for i in range(len(secret) - 15) if secret[i:i + 16] in blob], "a secret leaked"

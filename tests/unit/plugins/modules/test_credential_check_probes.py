@@ -155,3 +155,17 @@ def test_no_probe_runs_when_the_login_fails(openbao, emulator, path, run_module)
     assert result["failed"] is True and result["connection"]["ok"] is False
     assert result["probes"] == []
     assert len(emulator.requests(account["account_id"])) == 1
+
+
+@pytest.mark.parametrize("mode", ["netsuite_json", "text", "cut"])
+def test_probe_answers_that_echo_the_signature_leak_nothing(mode, run_module):
+    from support.hostile import echoing_probes
+    from support.http_stub import StubServer
+
+    account = fake_account()
+    with StubServer(echoing_probes(mode)) as echo:
+        result, printed = run_module(credential_check.main, declared(account, echo, EVERY_KIND, fail_on_error=False))
+    assert result["connection"]["ok"] is True and result["ok"] is False
+    assert [probe["ok"] for probe in result["probes"]] == [False] * 4 + [True]
+    for secret in [account[name] for name in SECRET_FIELDS]:
+        assert not [secret[i:i + 16] for i in range(len(secret) - 15) if secret[i:i + 16] in printed], "a secret leaked"
