@@ -184,13 +184,13 @@ def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=N
 
 def _settings(host, params, warnings, probes=()):
     """AccountSettings from validated options (``probes`` parsed)."""
-    return AccountSettings(probes=probes,
+    return AccountSettings(
         host=host, path=params.get("path"), engine_mount_point=params.get("engine_mount_point") or "secret",
         version=params.get("version"), max_age_days=params.get("max_age_days"),
         min_certificate_days=params.get("min_certificate_days"), netsuite_url=params.get("netsuite_url"),
         netsuite_timeout=params.get("netsuite_timeout"),
         netsuite_validate_certs=params.get("netsuite_validate_certs"), vault=params.get("vault") or {},
-        warnings=warnings)
+        warnings=warnings, probes=probes)
 
 
 def _problems_without_values(raw):

@@ -718,9 +718,9 @@ class Bench:
         rows = {row.get("host"): row for row in report["accounts"] if isinstance(row, dict)}
         want = {FLEET_HOST % n: "m2m" if case.kind == "mixed" and n % 2 else "tba" for n in range(case.size)}
         problems = []
-        unproved = [host for host in want if host in rows and [(probe.get("name"), probe.get("ok")) for probe in
-                                                                rows[host].get("probes") or []]
-                    != [(probe["name"], True) for probe in BENCH_PROBES[:case.probes]]]
+        proved = [(probe["name"], True) for probe in BENCH_PROBES[:case.probes]]
+        unproved = [host for host in want if host in rows and proved != [
+            (probe.get("name"), probe.get("ok")) for probe in rows[host].get("probes") or []]]
         if unproved:
             problems.append("%d accounts without their %d passed probes in the report (first: %s)" % (
                 len(unproved), case.probes, unproved[0]))

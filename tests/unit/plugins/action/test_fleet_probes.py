@@ -37,8 +37,8 @@ def _settings_of(variables):
 def test_netsuite_verify_probes_are_parsed():
     settings = _settings_of({"netsuite_verify_path": "p", "netsuite_verify_probes": PROBES})
     assert settings.problem is None
-    assert [(probe.name, probe.kind) for probe in settings.probes] == [("subsidiaries", "suiteql"),
-                                                                        ("customers", "record")]
+    assert [(probe.name, probe.kind) for probe in settings.probes] == [
+        ("subsidiaries", "suiteql"), ("customers", "record")]
 
 
 def test_tba_verify_probes_is_the_fallback_and_the_new_name_wins():
@@ -126,8 +126,8 @@ def test_a_fleet_where_one_account_lacks_a_permission(openbao, emulator, tmp_pat
         "    reason: " + denied["reason"]]
 
     saved = json.loads((tmp_path / "report.json").read_text())
-    assert [account["probes"] for account in saved["accounts"]] == [rows[host]["probes"] for host in
-                                                                     ("good", "no_customers", "former", "bad")]
+    hosts = ("good", "no_customers", "former", "bad")
+    assert [account["probes"] for account in saved["accounts"]] == [rows[host]["probes"] for host in hosts]
     suite = ET.parse(result["junit_path"]).getroot().find("testsuite")
     cases = {case.get("name"): case for case in suite.findall("testcase")}
     assert suite.get("tests") == "4" and len(cases) == 4  # one case per account, not per probe
