@@ -22,6 +22,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import parse_probes
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
     DEFAULT_CONCURRENCY,
     DEFAULT_PER_ACCOUNT_CONCURRENCY,
@@ -33,6 +34,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
     report_json,
     summary_lines,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_requests import RequestInputError
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._safe_file import (
     FileTargetError,
     check_target,
@@ -170,18 +172,25 @@ def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=N
         # variable, say): say which settings and which rule, never the value.
         return AccountSettings(host=host, path=raw.get("path"), problem=(
             "Invalid netsuite_verify_* settings: %s" % "; ".join(_problems_without_values(raw)), _SETTINGS_HINT))
-    return _settings(host, params, warnings + _short_secret_warnings(params, names.get("vault")))
+    variable = names.get("probes", VARIABLE_PREFIX + "probes")
+    try:
+        probes = parse_probes(params.get("probes"), variable)
+    except RequestInputError as exc:
+        # Each problem names <variable>[i].<field> and the rule, never the value.
+        return AccountSettings(host=host, path=raw.get("path"), problem=(
+            "Invalid %s: %s" % (variable, exc), _SETTINGS_HINT))
+    return _settings(host, params, warnings + _short_secret_warnings(params, names.get("vault")), probes)
 
 
-def _settings(host, params, warnings):
-    """AccountSettings from validated options."""
+def _settings(host, params, warnings, probes=()):
+    """AccountSettings from validated options (``probes`` parsed)."""
     return AccountSettings(
         host=host, path=params.get("path"), engine_mount_point=params.get("engine_mount_point") or "secret",
         version=params.get("version"), max_age_days=params.get("max_age_days"),
         min_certificate_days=params.get("min_certificate_days"), netsuite_url=params.get("netsuite_url"),
         netsuite_timeout=params.get("netsuite_timeout"),
         netsuite_validate_certs=params.get("netsuite_validate_certs"), vault=params.get("vault") or {},
-        warnings=warnings)
+        warnings=warnings, probes=probes)
 
 
 def _problems_without_values(raw):

@@ -150,6 +150,13 @@ class ProbeOutcome:
                 "failure_code": self.failure_code, "reason": self.reason}
 
 
+def outcome_line(outcome):
+    """An outcome row (``ProbeOutcome.to_dict()``) in one line for summaries and JUnit text:
+    ``customers (record): ok`` or ``customers (record): FAILED netsuite:INSUFFICIENT_PERMISSION``."""
+    result = "ok" if outcome.get("ok") else ("FAILED %s" % (outcome.get("failure_code") or "")).strip()
+    return "%s (%s): %s" % (outcome.get("name"), outcome.get("kind"), result)
+
+
 # The role permission behind each common record type (Setup > Users/Roles > Manage Roles).
 RECORD_PERMISSIONS = {
     "customer": "Lists -> Customers", "contact": "Lists -> Contacts", "employee": "Lists -> Employees",

@@ -6,15 +6,21 @@
 """The connection test of stored (TBA or M2M) or declared TBA credentials."""
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import resolve_netsuite_url
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import parse_probes
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import check_credentials, check_stored
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import (
     STORED_CHECK_ARGSPEC,
     STORED_CHECK_MINIMUMS,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_requests import (
+    RequestInputError,
+    account_hosts,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import SECRET_FIELDS
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_module import (
     DECLARED_CREDENTIALS_ARGSPEC,
     argument_spec,
+    fail_input,
     finish,
     validated_credentials,
     validated_stored,
@@ -22,12 +28,25 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_mod
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_runner import TaskDefinition, probe_with_options
 
 
+def _parsed_probes(ctx):
+    """(probes, problems): the probes option parsed, or the problems naming probes[i].field."""
+    try:
+        return parse_probes(ctx.params["probes"], "probes"), None
+    except RequestInputError as exc:
+        return (), str(exc)
+
+
 def _check(ctx):
+    # Refused before any Vault or NetSuite request (and outside the except clause: see run_guarded).
+    probes, problems = _parsed_probes(ctx)
+    if problems:
+        return fail_input(ctx, problems)
     tested_url = {}
 
     def probe_for(credentials):
         tested_url["netsuite_url"] = resolve_netsuite_url(credentials.account, ctx.params["netsuite_url"])
-        return probe_with_options(ctx, credentials, tested_url["netsuite_url"])
+        return probe_with_options(ctx, credentials, tested_url["netsuite_url"], probes=probes,
+                                  hosts=account_hosts(credentials.account, ctx.params["netsuite_url"]))
 
     if ctx.params["path"]:
         outcome = check_stored(
@@ -40,7 +59,7 @@ def _check(ctx):
         outcome = check_credentials(validated_credentials(ctx, ctx.params), probe_for)
     ctx.warn(outcome.warnings)
 
-    result = dict(changed=False, ok=outcome.ok, connection=outcome.connection)
+    result = dict(changed=False, ok=outcome.ok, connection=outcome.connection, probes=outcome.probes)
     if outcome.account:
         result["account"] = dict(outcome.account, **tested_url)
     if outcome.vault is not None:

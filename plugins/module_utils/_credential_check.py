@@ -55,6 +55,7 @@ class CheckOutcome:
     warnings: list = field(default_factory=list)
     auth_type: str = None
     certificate: dict = None  # M2M: fingerprint, subject, not_after, days_left (never the key)
+    probes: list = field(default_factory=list)  # the capability probes' outcome rows, in declared order
 
     def fail(self, failure):
         self.ok, self.failure = False, failure
@@ -137,9 +138,12 @@ def check_credentials(credentials, probe_for, outcome=None):
                 "with rotate: true)" % (certificate.days_left, certificate.not_after))
     result = probe_for(credentials)
     outcome.connection = result.to_dict()
+    outcome.probes = [probe.to_dict() for probe in result.probes]
     outcome.warnings.extend(result.warnings)
-    if not result.ok:
-        outcome.fail(result.failure())
+    # The login's failure, else the first failed capability probe's (connection.ok stays the login's).
+    failure = result.failure()
+    if failure is not None:
+        outcome.fail(failure)
     return outcome
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from http.cookiejar import DefaultCookiePolicy
 from typing import Optional
 
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import outcome_line
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import (
     check_stored,
     load_stored,
@@ -45,6 +46,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite
     NETSUITE_ANSWER_MAX_BYTES,
     probe_connection,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_requests import account_hosts
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import (
     STORED_CHECK_MINIMUMS,
     check_minimums,
@@ -92,6 +94,7 @@ class AccountSettings:
     netsuite_timeout: int = 30
     netsuite_validate_certs: bool = True
     vault: dict = field(default_factory=dict, repr=False)
+    probes: tuple = ()  # parsed by the caller (_capability_probes.parse_probes)
     problem: Optional[tuple] = None
     warnings: list = field(default_factory=list)  # the caller's, about these settings (a short secret)
 
@@ -121,6 +124,7 @@ def new_row(settings):
         "failure_code": None,
         "attempts": None,
         "retries": None,
+        "probes": [],
         "warnings": list(settings.warnings),
     }
 
@@ -283,10 +287,11 @@ class FleetChecker:
         def probe_for(credentials):
             base_url = resolve_netsuite_url(credentials.account, settings.netsuite_url)
             session = self._netsuite_session(base_url, settings.netsuite_timeout)
+            # The probes run after the login in this slot, one by one: no extra request in flight.
             with self._account_slot(credentials.realm.upper()):
                 return probe_connection(credentials, base_url, timeout=settings.netsuite_timeout,
                                         validate_certs=settings.netsuite_validate_certs, session=session,
-                                        hide=self.hide)
+                                        hide=self.hide, probes=settings.probes, hosts=account_hosts(credentials.account, settings.netsuite_url))
 
         outcome = check_stored(store, validate, probe_for, version=settings.version,
                                max_age_days=settings.max_age_days, min_certificate_days=settings.min_certificate_days)
@@ -330,7 +335,7 @@ def _fill(row, outcome):
         reason="" if outcome.ok else outcome.reason, hint="" if outcome.ok else outcome.hint or "",
         error_code=connection.get("error_code"), attempts=connection.get("attempts"),
         retries=connection.get("retries"),
-        failure_code=None if outcome.ok else outcome.failure.code)
+        failure_code=None if outcome.ok else outcome.failure.code, probes=list(outcome.probes))
     row["warnings"].extend(outcome.warnings)
 
 
@@ -413,8 +418,8 @@ def _table_cells(row):
 
 
 def _row_notes(row):
-    """The lines under a row: its reason and hint when it failed, then its warnings."""
-    notes = []
+    """The lines under a row: its probes, its reason and hint when it failed, then its warnings."""
+    notes = ["    probe " + outcome_line(probe) for probe in row.get("probes") or []]
     if not row["ok"]:
         notes.append("    reason: " + row["reason"])
         if row["hint"]:
@@ -424,7 +429,7 @@ def _row_notes(row):
 
 _REPORT_KEYS = ("host", "account", "environment", "auth_type", "mount", "path", "version", "age_days",
                 "certificate_days_left", "certificate_not_after", "ok", "result",
-                "reason", "hint", "error_code", "failure_code", "attempts", "retries", "warnings")
+                "reason", "hint", "error_code", "failure_code", "attempts", "retries", "probes", "warnings")
 
 
 def report(rows):
@@ -462,13 +467,15 @@ def _case_details(row):
     if row.get("certificate_days_left") is not None:
         details.append("certificate: %s days left (not after %s)"
                        % (row["certificate_days_left"], row.get("certificate_not_after")))
+    details += ["probe " + outcome_line(probe) for probe in row.get("probes") or []]
     return details + ["warning: %s" % warning for warning in row["warnings"]]
 
 
 def junit_xml(rows, play_name, suite_name="verify", classname="", case_name=JUNIT_TEST_CASE_NAME):
     """One testsuite, one testcase per account, named as ansible-core's junit callback names a
     per-host task: "[<host>] <play name>: <case name>". A failed account's case holds a
-    <failure> whose message and text are the reason and the hint."""
+    <failure> whose message and text are the reason and the hint. A probe is a line of its account's
+    case, not a case: the host is what AWX slices and owners fix (docs/verify.md)."""
     failed = failed_hosts(rows)
     total = sum(float(row.get("seconds") or 0) for row in rows)
     suites = ET.Element("testsuites", {

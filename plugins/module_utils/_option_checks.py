@@ -198,7 +198,8 @@ def option_problem(name, spec, value):
     if isinstance(value, str) and "\x00" in value:
         return "%s: must not contain control characters" % name
     kind = spec.get("type", "str")
-    return _type_problem(name, kind, value) or _choice_problem(name, kind, spec.get("choices"), value)
+    return (_type_problem(name, kind, value) or _elements_problem(name, kind, spec.get("elements"), value)
+            or _choice_problem(name, kind, spec.get("choices"), value))
 
 
 def _type_problem(name, kind, value):
@@ -209,6 +210,19 @@ def _type_problem(name, kind, value):
         return "%s: must be a whole number" % name
     if kind == "bool" and not (isinstance(value, bool) or str(value).lower() in BOOLEANS):
         return "%s: must be true or false" % name
+    return None
+
+
+def _elements_problem(name, kind, elements, value):
+    """A list of dictionaries (probes) given as anything else: ansible-core would split text on
+    commas and parse key=value pairs out of it, or quote it in its error."""
+    if kind != "list" or elements != "dict":
+        return None
+    if not isinstance(value, (list, tuple)):
+        return "%s: must be a list of dictionaries" % name
+    for index, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            return "%s[%d]: must be a dictionary" % (name, index)
     return None
 
 

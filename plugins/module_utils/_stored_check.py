@@ -20,6 +20,8 @@ STORED_CHECK_ARGSPEC = dict(
     version=dict(type="int"),
     max_age_days=dict(type="int"),
     min_certificate_days=dict(type="int"),
+    # Capability probes (_capability_probes.parse_probes checks each item, before any request).
+    probes=dict(type="list", elements="dict"),
 )
 
 # Numbers Ansible's type checks let through but that make no sense (version 0, a timeout of 0).

@@ -53,10 +53,12 @@ def run_task(definition, module_class=_ansible_module, params=None):
     return leave(module, finished)
 
 
-def probe_with_options(ctx, credentials, base_url):
-    """The NetSuite test with the task's netsuite_timeout and netsuite_validate_certs."""
+def probe_with_options(ctx, credentials, base_url, probes=(), hosts=None):
+    """The NetSuite test with the task's netsuite_timeout and netsuite_validate_certs, then the
+    capability ``probes`` (parsed _capability_probes.Probes) on ``hosts`` (AccountHosts)."""
     return probe_connection(credentials, base_url, timeout=ctx.params["netsuite_timeout"],
-                            validate_certs=ctx.params["netsuite_validate_certs"], hide=ctx.hide)
+                            validate_certs=ctx.params["netsuite_validate_certs"], hide=ctx.hide,
+                            probes=probes, hosts=hosts)
 
 
 def finish_sync(ctx, outcome, **present_only):

@@ -66,6 +66,33 @@ options:
         though NetSuite still accepts it. An expired certificate always fails (without a request).
       - Ignored for TBA credentials.
     type: int
+  probes:
+    description:
+      - Capability probes, run after the credentials authenticated, one after another, to prove
+        that the integration's role may do its job. Each item is a dictionary with a unique
+        C(name) (printable text, at most 64 characters) and exactly one of C(suiteql), C(record),
+        C(restlet) and C(path); at most 20 probes.
+      - 'C(suiteql: <query>): C(POST /services/rest/query/v1/suiteql?limit=1) with C(Prefer: transient)
+        and the body C({"q": <query>}) (needs the role''s SuiteAnalytics Workbook permission).'
+      - 'C(record: <type>), with an optional C(id): C(GET /services/rest/record/v1/<type>?limit=1), or
+        C(/<type>/<id>) with C(id) (needs the record type''s permission at View).'
+      - 'C(restlet: {script: <id>, deploy: <id>, params: {...}}): C(GET /app/site/hosting/restlet.nl?script=...&deploy=...)
+        on the account''s RESTlet domain (the deployment must be released and open to the role).'
+      - 'C(path: /services/rest/...): a C(GET) of any REST path of the account (a path, not a URL:
+        the account''s own domain only).'
+      - Read-only by construction. A C(GET), or SuiteQL's C(POST); a C(method), C(body), C(data) or
+        C(json) key is refused, like an unknown kind, two kinds in one item, a URL on another host
+        and a duplicate name. A bad item fails the task before Vault or NetSuite is contacted, naming
+        C(probes[<i>].<field>) and the rule, never the value.
+      - The first failed probe fails the check (RV(failure_code) V(netsuite:<NetSuite's code>), its name in
+        C(msg) and RV(reason), a RV(hint) naming the permission, deployment or ID to check);
+        C(connection.ok) still says only whether the credentials authenticated. Each probe's outcome
+        is in RV(probes).
+      - A probe's query, record type and IDs are not secret and may be shown.
+      - The C(verify) playbook and M(netsuite_ops.credentials.credential_fleet_check) take the same list
+        per host or group as the variable C(netsuite_verify_probes).
+    type: list
+    elements: dict
   require_writable:
     description:
       - When V(true) and the stored credentials fail the check (missing, malformed or refused),
@@ -113,6 +140,19 @@ EXAMPLES = r"""
     - netsuite/1234567/tba
     - netsuite/1234567_SB1/tba
   register: checks
+
+- name: Prove that the sync integration's role may still do its job
+  netsuite_ops.credentials.credential_check:
+    path: netsuite/1234567/tba
+    probes:
+      - name: subsidiaries
+        suiteql: SELECT id FROM subsidiary
+      - name: customers
+        record: customer
+      - name: sync restlet
+        restlet:
+          script: 123
+          deploy: 1
 
 - name: Check declared values before handing them to someone
   netsuite_ops.credentials.credential_check:
@@ -183,6 +223,40 @@ failure_code:
   returned: when ok is false
   type: str
   sample: stored:too_old
+probes:
+  description:
+    - The outcome of each capability probe of O(probes), in declared order. Empty when none were
+      given, or when none ran (the credentials were missing, malformed or refused).
+  returned: success and when the check failed
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The probe's name.
+      type: str
+    kind:
+      description: V(suiteql), V(record), V(restlet) or V(path).
+      type: str
+    ok:
+      description: Whether NetSuite answered with a 2xx status.
+      type: bool
+    status:
+      description: NetSuite's HTTP status; null when no answer came (a timeout, say).
+      type: int
+    failure_code:
+      description: V(netsuite:<NetSuite's code>), for example V(netsuite:INSUFFICIENT_PERMISSION); null when it passed.
+      type: str
+    reason:
+      description: What NetSuite said (its detail, through the untrusted-text rules); null when it passed.
+      type: str
+  sample:
+    - {name: subsidiaries, kind: suiteql, ok: true, status: 200, failure_code: null, reason: null}
+    - name: customers
+      kind: record
+      ok: false
+      status: 403
+      failure_code: netsuite:INSUFFICIENT_PERMISSION
+      reason: "NetSuite refused the request (HTTP 403, INSUFFICIENT_PERMISSION): ..."
 vault_error:
   description: A machine-readable cause when Vault failed, for example V(permission_denied).
   returned: on a Vault failure

@@ -20,7 +20,9 @@ description:
   - Each host's settings are its variables C(netsuite_verify_path) (required), C(netsuite_verify_engine_mount_point),
     C(netsuite_verify_version), C(netsuite_verify_max_age_days), C(netsuite_verify_netsuite_url),
     C(netsuite_verify_netsuite_timeout), C(netsuite_verify_netsuite_validate_certs),
-    C(netsuite_verify_min_certificate_days) (M2M only, fail when the certificate expires in fewer days)
+    C(netsuite_verify_min_certificate_days) (M2M only, fail when the certificate expires in fewer days),
+    C(netsuite_verify_probes) (capability probes, a list as
+    O(netsuite_ops.credentials.credential_check#module:probes); set it per host or per group)
     and C(netsuite_verify_vault)
     (a dict like the modules' C(vault) option; without it the task's own O(vault), which
     C(module_defaults) for C(group/netsuite_ops.credentials.vault) can set, and then the
@@ -29,6 +31,15 @@ description:
   - The former names of these variables, C(tba_verify_path) and the rest (C(tba_verify_) and the
     same suffix), keep working as a fallback; the C(netsuite_verify_) name wins when both are set,
     and a host where both are set to different values gets a warning naming both variables.
+  - Capability probes run after the account's credentials authenticated, one after another inside
+    the account's O(per_account_concurrency) slot on the shared connection, so they never add
+    requests in flight to the account (an M2M account gets one access token for all its probes).
+    The first failed probe fails the row (its name in the reason, its code in C(failure_code));
+    each probe's outcome is in the row's C(probes), a line of the summary under the account, the
+    report's C(probes) and a line of the account's JUnit test case (not a test case of its own, as the
+    host is the unit an owner fixes and AWX slices, and the case count stays the inventory's).
+    A host whose probes list is invalid gets a failed row (C(input:invalid)) naming the variable,
+    C(<variable>[<i>].<field>) and the rule; the other hosts are checked.
   - Every account gives one row, whatever fails (a host without C(netsuite_verify_path), a Vault
     error, malformed data, a refusal by NetSuite); a failed row has a reason and a hint.
   - Never changes anything, in Vault or in NetSuite; C(changed) is always C(false). No secret
@@ -198,6 +209,16 @@ rows:
     retries:
       description: How many of the attempts repeated a request after a 429, a 5xx or a timeout.
       type: int
+    failure_code:
+      description: Why the account failed, as RV(netsuite_ops.credentials.credential_check#module:failure_code).
+      type: str
+    probes:
+      description:
+        - The outcome of each capability probe of C(netsuite_verify_probes), in declared order, as
+          RV(netsuite_ops.credentials.credential_check#module:probes) (C(name), C(kind), C(ok), C(status),
+          C(failure_code), C(reason)). Empty when none were set or none ran.
+      type: list
+      elements: dict
     warnings:
       description: Warnings about the account (clock skew, unverified TLS...).
       type: list

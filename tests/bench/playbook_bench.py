@@ -27,7 +27,9 @@ slow    the verify playbook over 1000 accounts (all TBA, and mixed) with every N
         concurrency and at chosen tba_verify_concurrency values; a run with more than 2 requests
         in flight to one account (the emulator's max_in_flight) or a wrong result in the
         playbook's JSON report is broken. It also records the most requests and connections in
-        flight at once at Vault (the proxy).
+        flight at once at Vault (the proxy). A TBA fleet with capability probes (2 per account,
+        a SuiteQL and a record probe, from the group variable netsuite_verify_probes) runs at the
+        default concurrency: every probe of every account must pass, within the same limit.
 
 The test bed (a real OpenBao dev server with an audit log, the NetSuite TBA emulator) runs inside
 this process; requests per run are counted at the servers: OpenBao's audit log and the
@@ -82,10 +84,15 @@ DELAY_MS = 25.0
 HOLD_MS = 300.0  # the slow part: every NetSuite answer held this long (real NetSuite: 200-800 ms)
 PER_ACCOUNT_LIMIT = 2  # the verify playbook's per-account concurrency: never more in flight per account
 # The slow part's goals at 1000 accounts and default settings, by probes per account: wall seconds.
-# Probes (issue 17) are not built yet: the 2-probe goal is listed, not measured.
 SLOW_GOAL_SIZE = 1000
 SLOW_GOALS = {0: 10.0, 2: 20.0}
 SLOW_WARMUP_SIZE = 20
+# The probes of the slow part's probe case, taken in order (--slow-probes N, at most this many):
+# read-only requests every emulator account's default role allows.
+BENCH_PROBES = ({"name": "subsidiaries", "suiteql": "SELECT id FROM subsidiary"},
+                {"name": "customers", "record": "customer"},
+                {"name": "contacts", "record": "contact"},
+                {"name": "server time", "path": SERVER_TIME_PATH})
 RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
 # (variant, part, case, size or None, against, size or None, limit, what it says)
@@ -538,9 +545,11 @@ class Bench:
             mixed = set(args.mixed_sizes) | set(args.remote_mixed_sizes)
             sizes = set(args.fleet_sizes) | set(args.peer_sizes) | set(args.remote_fleet_sizes)
             sizes |= set(args.remote_peer_sizes) | mixed
+        probed = set()
         if "slow" in args.parts:
             mixed |= set(args.slow_mixed_sizes)
-            sizes |= set(args.slow_sizes) | set(args.slow_mixed_sizes) | {SLOW_WARMUP_SIZE}
+            probed = set(args.slow_probe_sizes) if args.slow_probes else set()
+            sizes |= set(args.slow_sizes) | set(args.slow_mixed_sizes) | probed | {SLOW_WARMUP_SIZE}
         self.fleet_max = max(sizes) if sizes else 0
         for number in range(self.fleet_max):
             account = dict(new_secrets(), account_id="7%06d" % number, scenario={})
@@ -561,13 +570,14 @@ class Bench:
             self.progress("mixed fleet: %d M2M integrations generated and stored in %.0f s" % (
                 max(mixed) // 2, time.time() - started))
         self.inventories = {}
-        for kind, kind_sizes in (("tba", sizes), ("mixed", mixed)):
+        for kind, kind_sizes in (("tba", sizes), ("mixed", mixed), ("probes", probed)):
             for size in sorted(kind_sizes):
                 hosts = {FLEET_HOST % n: {"tba_verify_path": (M2M_FLEET_PATH if kind == "mixed" and n % 2 else
                                                               FLEET_PATH) % n} for n in range(size)}
-                inventory = {"all": {"children": {"netsuite_accounts": {
-                    "vars": {"tba_verify_netsuite_url": self.bed.state["netsuite_url"]},
-                    "hosts": hosts}}}}
+                group_vars = {"tba_verify_netsuite_url": self.bed.state["netsuite_url"]}
+                if kind == "probes":  # per group, as an inventory would set them
+                    group_vars["netsuite_verify_probes"] = list(BENCH_PROBES[:args.slow_probes])
+                inventory = {"all": {"children": {"netsuite_accounts": {"vars": group_vars, "hosts": hosts}}}}
                 path = os.path.join(self.workdir, "fleet-%s-%d.yml" % (kind, size))
                 write_private(path, json.dumps(inventory))
                 self.inventories[(kind, size)] = path
@@ -638,7 +648,8 @@ class Bench:
                 before = self._version(case.key)
         else:
             vault_vars = os.path.join(self.workdir, "vault-%s.json" % variant)
-            inventory = self.inventories[("mixed" if case.kind == "mixed" else "tba", case.size)]
+            inventory = self.inventories[("mixed" if case.kind == "mixed" else "probes" if case.probes else "tba",
+                                          case.size)]
             if case.kind in ("verify", "mixed"):
                 argv = [self.playbook, "netsuite_ops.credentials.verify", "-i", inventory, "-e", "@" + vault_vars]
                 concurrency = case.concurrency if case.part == "slow" else args.concurrency
@@ -707,6 +718,12 @@ class Bench:
         rows = {row.get("host"): row for row in report["accounts"] if isinstance(row, dict)}
         want = {FLEET_HOST % n: "m2m" if case.kind == "mixed" and n % 2 else "tba" for n in range(case.size)}
         problems = []
+        proved = [(probe["name"], True) for probe in BENCH_PROBES[:case.probes]]
+        unproved = [host for host in want if host in rows and proved != [
+            (probe.get("name"), probe.get("ok")) for probe in rows[host].get("probes") or []]]
+        if unproved:
+            problems.append("%d accounts without their %d passed probes in the report (first: %s)" % (
+                len(unproved), case.probes, unproved[0]))
         if set(rows) != set(want) or len(report["accounts"]) != case.size:
             problems.append("the report has %d rows for %d of the %d hosts" % (
                 len(report["accounts"]), len(set(rows) & set(want)), case.size))
@@ -766,6 +783,9 @@ class Bench:
             elif result["netsuite_time_accounts_ok"] != case.size:
                 problems.append("the emulator answered serverTime of %d accounts with 200 (expected %d)"
                                 % (result["netsuite_time_accounts_ok"], case.size))
+            elif case.probes and result["netsuite_ok"] != case.size * (1 + case.probes):
+                problems.append("the emulator answered %d requests with 200 (expected %d: the test and %d probes "
+                                "per account)" % (result["netsuite_ok"], case.size * (1 + case.probes), case.probes))
             if case.kind == "mixed" and result["netsuite_token_accounts_ok"] != case.size // 2:
                 problems.append("the emulator answered token requests of %d M2M accounts with 200 (expected %d)"
                                 % (result["netsuite_token_accounts_ok"], case.size // 2))
@@ -884,6 +904,9 @@ class Bench:
                  for size in kind_sizes for concurrency in concurrencies]
         if not cases:
             return []
+        if self.args.slow_probes:
+            cases += [slow_case("verify", size, None, probes=self.args.slow_probes)
+                      for size in self.args.slow_probe_sizes]
         if self.args.slow_reference:
             cases += [slow_case("verify", size, None, hold_ms=0) for size in sizes]
         self.slow_cases.update(((case.key, case.size), case) for case in cases)
@@ -1057,7 +1080,7 @@ def slow_goals(bench, stats):
             SLOW_GOAL_SIZE, "with %d probes each" % probes if probes else "without probes", limit)
         s = default.get(("verify", probes, SLOW_GOAL_SIZE))
         if s is None:
-            why = "probes are not built yet" if probes else "not run at %d accounts" % SLOW_GOAL_SIZE
+            why = "not run at %d accounts" % SLOW_GOAL_SIZE
             goals.append(dict(text=text, met=None, value="not measured (%s)" % why))
             continue
         goals.append(dict(text=text, met=s["wall"] <= limit, value="%.1f s" % s["wall"]))
@@ -1322,6 +1345,10 @@ def main(argv=None):
     parser.add_argument("--slow-sizes", default=str(SLOW_GOAL_SIZE), help="accounts for the slow part's TBA fleet")
     parser.add_argument("--slow-mixed-sizes", default=str(SLOW_GOAL_SIZE),
                         help="accounts for the slow part's mixed fleet (every second account M2M)")
+    parser.add_argument("--slow-probe-sizes", default=str(SLOW_GOAL_SIZE),
+                        help="accounts for the slow part's TBA fleet with capability probes (default concurrency)")
+    parser.add_argument("--slow-probes", type=int, default=2, choices=range(0, len(BENCH_PROBES) + 1),
+                        help="capability probes per account in that fleet (netsuite_verify_probes; 0: no such case)")
     parser.add_argument("--slow-concurrency", default="default,32,64,128",
                         help="tba_verify_concurrency values for the slow part; 'default' passes none")
     parser.add_argument("--slow-rounds", type=int, default=2)
@@ -1351,8 +1378,9 @@ def main(argv=None):
         args.mixed_sizes, args.remote_mixed_sizes, args.cost_rounds = "50", "30", 5
         args.fleet_run_limit = min(args.fleet_run_limit, 40)
         args.slow_sizes, args.slow_mixed_sizes, args.slow_concurrency, args.slow_rounds = "200", "100", "default,64", 1
+        args.slow_probe_sizes = "200"
     for name in ("fleet_sizes", "peer_sizes", "remote_fleet_sizes", "remote_peer_sizes", "mixed_sizes",
-                 "remote_mixed_sizes", "slow_sizes", "slow_mixed_sizes"):
+                 "remote_mixed_sizes", "slow_sizes", "slow_mixed_sizes", "slow_probe_sizes"):
         setattr(args, name, parse_sizes(getattr(args, name)))
     try:
         args.slow_concurrency = [None if x.strip() == "default" else int(x)

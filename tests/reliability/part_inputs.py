@@ -41,7 +41,7 @@ OPTIONS = {
     "credential_check": ("account_id", "consumer_key", "consumer_secret", "token_id", "token_secret",
                          "environment", "strict_format", "path", "engine_mount_point", "version",
                          "max_age_days", "fail_on_error", "require_writable", "netsuite_url",
-                         "netsuite_timeout", "netsuite_validate_certs", "vault"),
+                         "netsuite_timeout", "netsuite_validate_certs", "vault", "probes"),
 }
 
 PLAYBOOK_TASK = """

@@ -9,10 +9,14 @@ must show none of it. Each mode is one way such an answer looks:
 - ``redirect``: 302 whose Location's query holds the header;
 - ``html``: 500 HTML error page quoting the header, HTML-escaped;
 - ``cut``: 400 NetSuite-shaped, the header cut 50 characters into the consumer key.
+
+``echoing_probes(mode)`` answers serverTime (so the login passes) and echoes the header in every
+capability probe's answer instead.
 """
 import html
 import json
 import secrets
+import time
 from urllib.parse import quote
 
 from support.http_stub import StubServer
@@ -35,6 +39,23 @@ def _answer(mode, authorization):
         return 400, {"Content-Type": "application/json"}, json.dumps({
             "o:errorDetails": [{"detail": authorization[:end], "o:errorCode": "INVALID_REQUEST"}]})
     raise ValueError("unknown mode %r" % mode)
+
+
+def echoing_probes(mode):
+    """A NetSuite stand-in: serverTime passes (the login), every probe's answer echoes the signed
+    Authorization header (in NetSuite's error shape, as text, or cut inside the consumer key)."""
+    def answer(handler):
+        if handler.path.startswith("/services/rest/system/v1/serverTime"):
+            now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+            return 200, {"Content-Type": "application/json"}, json.dumps({"serverTime": now})
+        header = handler.headers.get("Authorization", "")
+        if mode == "text":
+            return 403, {"Content-Type": "text/plain"}, header
+        if mode == "cut":
+            header = header[:header.find("oauth_consumer_key") + len('oauth_consumer_key="') + 40]
+        return 403, {"Content-Type": "application/vnd.oracle.resource+json; type=error"}, json.dumps(
+            {"status": 403, "o:errorDetails": [{"detail": "Denied: " + header, "o:errorCode": "INSUFFICIENT_PERMISSION"}]})
+    return answer
 
 
 class EchoServer(StubServer):

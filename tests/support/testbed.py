@@ -10,6 +10,7 @@ VAULT_TOKEN, NETSUITE_URL), optionally an ansible-test integration_config.yml, t
 and serves until SIGTERM or SIGINT.
 """
 import argparse
+import dataclasses
 import json
 import os
 import secrets
@@ -107,6 +108,12 @@ M2M_SCENARIOS = {
     "expired": {"key_type": "ec-p256", "days_left": -3},
     # netsuite_request's M2M account: REST web services and RESTlets (stored with scope metadata).
     "request": {"key_type": "ec-p256", "scopes": ("rest_webservices", "restlets")},
+    # Capability probes (the probes target): RESTlets in scope; one with a role that lacks the
+    # SuiteAnalytics Workbook, Lists -> Customers, and whose RESTlet 100/1 is still in Testing.
+    "probes_full": {"key_type": "ec-p256", "scopes": ("rest_webservices", "restlets")},
+    "probes_limited": {"key_type": "ec-p256", "scopes": ("rest_webservices", "restlets"),
+                       "role": {"suiteanalytics_workbook": False, "records": {"subsidiary": "view"},
+                                "restlets": [{"script": 100, "deploy": 1, "status": "testing"}]}},
 }
 
 
@@ -118,8 +125,10 @@ def build_m2m_accounts():
     state, emulator, labelled = {}, [], {}
     for name, options in M2M_SCENARIOS.items():
         options = dict(options)
-        unmapped, days_left = options.pop("unmapped", False), options.pop("days_left", None)
+        unmapped, days_left, role = options.pop("unmapped", False), options.pop("days_left", None), options.pop("role", None)
         account = expiring_account(days_left, **options) if days_left is not None else make_m2m_account(**options)
+        if role is not None:
+            account = dataclasses.replace(account, role=role)
         passphrase = secrets.token_urlsafe(24)
         state[name] = dict(account.module_values(), key_type=account.key_type, algorithm=account.algorithm,
                            private_key_traditional=account.pkcs1_private_key_pem(),

@@ -42,6 +42,16 @@ def test_list_options_are_checked_entry_by_entry():
         "scope: each entry must be one of rest_webservices, restlets"
 
 
+def test_a_list_of_dictionaries_is_refused_as_anything_else():
+    spec = dict(type="list", elements="dict")
+    assert option_problem("probes", spec, [{"name": "a", "record": "customer"}]) is None
+    assert option_problem("probes", spec, []) is None
+    # ansible-core would split the text on commas and parse key=value pairs out of each part.
+    assert option_problem("probes", spec, "name=a,record=customer") == "probes: must be a list of dictionaries"
+    assert option_problem("probes", spec, {"name": "a"}) == "probes: must be a list of dictionaries"
+    assert option_problem("probes", spec, [{"name": "a"}, "record=customer"]) == "probes[1]: must be a dictionary"
+
+
 @pytest.mark.parametrize("name, value, problem", [
     ("account_id", {"a": 1}, "account_id: must be a single text value, not a dictionary"),
     ("account_id", ["a"], "account_id: must be a single text value, not a list"),
