@@ -144,6 +144,8 @@ def request_failure(request, target, attempt, error):
 class _Outcome:
     """What check_credentials reads of a test (ok, warnings, to_dict, failure), for the request."""
 
+    probes = ()  # a request runs no capability probe
+
     def __init__(self, fields=None, failure=None, warnings=()):
         self.fields = fields or {}
         self.ok = failure is None
