@@ -42,11 +42,9 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account 
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, failure_of
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import bounded_session
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import (
-    NETSUITE_ANSWER_MAX_BYTES,
-    probe_connection,
-)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import NETSUITE_ANSWER_MAX_BYTES, probe_connection
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_requests import account_hosts
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_session import free_slot
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import (
     STORED_CHECK_MINIMUMS,
     check_minimums,
@@ -287,11 +285,13 @@ class FleetChecker:
         def probe_for(credentials):
             base_url = resolve_netsuite_url(credentials.account, settings.netsuite_url)
             session = self._netsuite_session(base_url, settings.netsuite_timeout)
-            # The probes run after the login in this slot, one by one: no extra request in flight.
-            with self._account_slot(credentials.realm.upper()):
+            # The probes run after the login in this slot, and two at a time when a second is free.
+            slot = self._account_slot(credentials.realm.upper())
+            with slot:
                 return probe_connection(credentials, base_url, timeout=settings.netsuite_timeout,
                                         validate_certs=settings.netsuite_validate_certs, session=session,
-                                        hide=self.hide, probes=settings.probes, hosts=account_hosts(credentials.account, settings.netsuite_url))
+                                        hide=self.hide, probes=settings.probes, second_slot=free_slot(slot),
+                                        hosts=account_hosts(credentials.account, settings.netsuite_url))
 
         outcome = check_stored(store, validate, probe_for, version=settings.version,
                                max_age_days=settings.max_age_days, min_certificate_days=settings.min_certificate_days)

@@ -319,10 +319,11 @@ class NetSuiteClient:
                                      elapsed_ms=int((time.monotonic() - self._started) * 1000))
         return _without_secrets(result, self.secrets)
 
-    def test(self, probes=(), hosts=None):
+    def test(self, probes=(), hosts=None, second_slot=None):
         """The connection test (serverTime, or the token for M2M without REST web services),
-        then, when it passed, ``probes`` one after another on ``hosts`` (AccountHosts; the test's
-        own host for both when None)."""
+        then, when it passed, ``probes`` on ``hosts`` (AccountHosts; the test's own host for both
+        when None): one after another, or two at a time while ``second_slot`` (see
+        _netsuite_session.run_probes) holds one more slot of the account's limit."""
         if self.problem is not None:
             return self.problem
         result, sent, self._authorize = self._strategy.run(
@@ -330,7 +331,7 @@ class NetSuiteClient:
         self._sent += sent
         if result.ok and probes:
             result = dataclasses.replace(result, probes=run_probes(
-                probes, hosts or AccountHosts(self.base_url, self.base_url), self._sender()))
+                probes, hosts or AccountHosts(self.base_url, self.base_url), self._sender(), second_slot))
         return self._done(result)
 
     def login(self):
@@ -366,7 +367,7 @@ class NetSuiteClient:
 
 def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, max_attempts=3,
                      session=None, sleep=time.sleep, clock=time.time, rng=random.random, hide=None,
-                     probes=(), hosts=None):
+                     probes=(), hosts=None, second_slot=None):
     """Test the credentials (TBA, or M2M when ``credentials.auth_type`` is "m2m") against
     ``base_url`` (scheme and host, e.g. ``https://1234567-sb1.suitetalk.api.netsuite.com``) with
     read-only requests, then the capability ``probes`` (_capability_probes) on ``hosts``; see the
@@ -374,4 +375,4 @@ def probe_connection(credentials, base_url, timeout=30, validate_certs=True, *, 
     """
     with NetSuiteClient(credentials, base_url, timeout, validate_certs, max_attempts=max_attempts, session=session,
                         sleep=sleep, clock=clock, rng=rng, hide=hide) as client:
-        return client.test(probes, hosts)
+        return client.test(probes, hosts, second_slot)

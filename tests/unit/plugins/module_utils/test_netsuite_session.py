@@ -5,12 +5,14 @@
 """Capability probes after the login, and NetSuiteClient's authorized requests, against the
 emulator (a real HTTP server on 127.0.0.1) with both kinds of credentials."""
 import json
+import threading
 
 import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import parse_probes
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import build_m2m_credentials
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import NetSuiteClient
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_session import free_slot
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_requests import (
     AccountHosts,
     RecordRef,
@@ -163,3 +165,22 @@ def test_every_tba_signature_is_handed_to_hide(emulator):
                                                              credentials.token_id, credentials.token_secret)]
     assert len(signatures) == result.attempts == 3
     assert all(len(value) == 44 and value.endswith("=") for value in signatures)  # base64 of HMAC-SHA256
+
+
+@pytest.mark.parametrize("slots, most_in_flight", [(2, 2), (1, 1)], ids=["second slot free", "no second slot"])
+def test_probes_run_two_at_a_time_only_while_a_second_slot_is_free(emulator, account, slots, most_in_flight):
+    """The fleet holds one slot of the account's limit for the check; the probes take a second
+    one when it is free, so at most two requests are ever in flight to the account."""
+    credentials = account()
+    limit = threading.BoundedSemaphore(slots)
+    emulator.set_hold(0.2)
+    try:
+        with limit:
+            result = probe(credentials, emulator.url, probes=parse_probes(PROBES), hosts=hosts(emulator),
+                           second_slot=free_slot(limit))
+    finally:
+        emulator.set_hold(0)
+    assert result.ok and [row.name for row in result.probes] == [item["name"] for item in PROBES]
+    assert all(row.ok for row in result.probes)
+    assert emulator.stats(credentials.realm)[credentials.realm]["max_in_flight"] == most_in_flight
+    assert limit.acquire(blocking=False)  # the second slot was given back
