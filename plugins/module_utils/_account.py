@@ -86,6 +86,8 @@ def clean_value(name, value, problems, warnings):
     if len(value) > VALUE_MAX:
         problems.append("%s: must be at most %d characters (got %d)" % (name, VALUE_MAX, len(value)))
         return None
+    if value.isascii() and value.isalnum():
+        return value  # the usual key or token: nothing below can apply (a fleet checks thousands)
     start, end = 0, len(value)
     while start < end and _is_invisible(value[start]):
         start += 1

@@ -161,14 +161,13 @@ class FleetChecker:
 
     def hide(self, values):
         # Its own lock, held for no I/O: logins of many connections call this at once.
+        values = [str(value) for value in values if value not in (None, "")]
         with self._secrets_lock:
             for value in values:
-                if value in (None, ""):
-                    continue
-                if is_short_secret(str(value)):
-                    self.short_secrets.add(str(value))
+                if is_short_secret(value):
+                    self.short_secrets.add(value)
                 else:
-                    self.scrubber.add(str(value))
+                    self.scrubber.add(value)
 
     def _hide_settings(self, settings):
         vault = settings.vault if isinstance(settings.vault, dict) else {}
