@@ -40,6 +40,7 @@ LEAKCHECK = os.path.join(HERE, "..", "integration", "targets", "setup_testbed", 
 WITHHELD = "(withheld: this text contained a secret)"
 # The prose rule withholds a server text that is not plain prose before any search.
 ENCODED_WITHHELD = "(withheld: the server's text was not plain prose and may echo a secret)"
+FORGED_WITHHELD = "(withheld: the server's text imitated Ansible's output)"
 TBA_FIELDS = ("consumer_key", "consumer_secret", "token_id", "token_secret")
 # What a warning may grow to: Vault's text is cut to 200 characters, ours around it is short.
 WARNING_BOUND = 600
@@ -342,9 +343,11 @@ class Untrusted:
         forged = [line for line in run.output.splitlines() if line.lstrip().startswith(FAKE_OK[:14])]
         longest = max((len(w) for w in warnings), default=0)
         ok = (bool(warnings) and not raw_controls and not forged and longest <= WARNING_BOUND
-              and not result.get("failed") and "ok: [fake-host]" in warnings[0] and not self.leaks(run.output, index, short))
+              and not result.get("failed") and FORGED_WITHHELD in warnings[0] and "fake-host" not in warnings[0]
+              and not self.leaks(run.output, index, short))
         self.report.add(PART, "%s: revoke-self error with clear-screen, title and a fake ok line" % mode,
-                        "a warning, stripped of controls, at most %d characters, no forged line" % WARNING_BOUND,
+                        "a warning, stripped of controls, at most %d characters, no forged line, the imitation "
+                        "withheld" % WARNING_BOUND,
                         "%d warning(s), longest %d; controls %s; forged lines %d; failed %s; %r"
                         % (len(warnings), longest, [hex(ord(c)) for c in raw_controls], len(forged), result.get("failed"),
                            (warnings or [""])[0][:120]),
