@@ -181,9 +181,13 @@ def _record_id(value, name, problems):
         return None
     if _INTERNAL_ID.match(text):
         return text
-    if text.startswith("eid:") and len(text) > 4 and not any(c.isspace() for c in text):
+    # An external ID goes into the path: no '/', '%' or '\\' a proxy or server could decode into
+    # another path, and no '..' segment.
+    if (text.startswith("eid:") and len(text) > 4 and not any(c.isspace() or c in "/%\\?#" for c in text)
+            and ".." not in text):
         return text
-    problems.append("%s: must be an internal ID (digits) or eid:<external ID> without spaces" % name)
+    problems.append("%s: must be an internal ID (digits) or eid:<external ID> without spaces, '/', '%%', "
+                    "'\\', '?', '#' or '..'" % name)
     return None
 
 

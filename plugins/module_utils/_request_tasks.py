@@ -14,7 +14,7 @@ The answer is the user's data: shown as NetSuite sent it, except a body that hol
 the task (a credential, an M2M assertion, the access token), which is withheld whole.
 """
 
-from urllib.parse import urlsplit
+import re
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import hint_for
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import check_stored
@@ -56,6 +56,8 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_run
 # The most one answer may hold: 1000 SuiteQL rows of a wide table are a few MiB; a bound, so a
 # wrong path (a file cabinet download) cannot fill the controller's memory.
 REQUEST_ANSWER_MAX_BYTES = 16 * MIB
+# All SuiteQL pages of one task together: a bound on memory and on the time the scrub takes.
+REQUEST_PAGES_MAX_BYTES = 64 * MIB
 
 REQUEST_OPTIONS = dict(
     method=dict(type="str"),
@@ -97,25 +99,38 @@ def _answer_json(response, scrubber):
         return None
     if scrubber.holds_secret(text):
         raise _Withheld()
-    return json_or_none(response)
+    parsed = json_or_none(response)
+    # A secret cut into pieces under separate keys is whole again in the values, in order.
+    if parsed is not None and scrubber.holds_secret("".join(_string_values(parsed))):
+        raise _Withheld()
+    return parsed
+
+
+def _string_values(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _string_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _string_values(item)
 
 
 def created_record(location, hosts, scrubber):
-    """{location, record_id} of a created record's Location header, only when it points at the
-    account's own REST record service and echoes no secret (else it is outside text, not shown)."""
+    """{location, record_id} of a created record's Location header, only when it is the
+    account's own REST record service naming a record type and an internal ID, as NetSuite's
+    is, and echoes no secret; anything else is outside text and not shown."""
     prefix = hosts.rest_base + RECORD_PREFIX
     if not isinstance(location, str) or not location.startswith(prefix) or len(location) > 2048:
         return {}
-    if scrubber.holds_secret(location):
+    found = _CREATED.fullmatch(location[len(prefix):])
+    if found is None or scrubber.holds_secret(location):
         return {}
-    path = urlsplit(location).path
-    if "?" in location or "#" in location or not path.startswith(urlsplit(prefix).path):
-        return {}
-    created = {"location": location}
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    if last.isdigit() and last.isascii():
-        created["record_id"] = last
-    return created
+    return {"location": location, "record_id": found.group(1)}
+
+
+_CREATED = re.compile(r"[a-z][a-z0-9_]{0,99}/([0-9]{1,20})/?")
 
 
 def _hint_target(request, target):
@@ -190,6 +205,12 @@ def send_pages(client, user_request, hosts):
     def send(request):
         attempt = client.send(request)
         seen["pages"] += 1
+        seen["bytes"] = seen.get("bytes", 0) + (len(attempt.response.content) if attempt.response is not None else 0)
+        if seen["bytes"] > REQUEST_PAGES_MAX_BYTES:
+            raise _PageFailed(_Outcome({"status": attempt.response.status_code, "pages": seen["pages"]}, Failure(
+                "netsuite:RESPONSE_TOO_LARGE", "NetSuite's SuiteQL pages together exceed %d MiB" % (
+                    REQUEST_PAGES_MAX_BYTES // MIB),
+                "lower max_rows, or select fewer columns")))
         error = answer_error(attempt)
         if error is not None:
             raise _PageFailed(_Outcome({"status": error[0], "pages": seen["pages"]},

@@ -592,3 +592,10 @@ def test_m2m_bearer_probes_on_one_base_and_the_restlet_scope_hint(emulator, scop
     assert [o.ok for o in outcomes] == [True, True, restlet_ok]
     if not restlet_ok:
         assert outcomes[2].failure_code == "netsuite:INVALID_LOGIN_ATTEMPT" and "RESTlets scope" in outcomes[2].hint
+
+
+@pytest.mark.parametrize("record_id", ["eid:x/../../x", "eid:a%2f..%2fb", "eid:a\\b", "eid:a..b", "eid:a?b", "eid:a#b"])
+def test_an_external_id_that_could_decode_into_another_path_is_refused(record_id):
+    with pytest.raises(RequestInputError) as caught:
+        parse_probes([{"name": "x", "record": "customer", "id": record_id}])
+    assert "probes[0].id" in str(caught.value) and record_id not in str(caught.value)

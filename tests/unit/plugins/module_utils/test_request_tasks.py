@@ -4,6 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """netsuite_request's own units, offline: the checks before Vault, the created record's Location,
 the --diff of a write and the hint of a failed record request."""
+import base64
+import json
+
 import pytest
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_http import Attempt
@@ -88,3 +91,31 @@ def test_a_denied_record_url_is_hinted_as_that_record_at_the_method_level():
     assert failure.code == "netsuite:INSUFFICIENT_PERMISSION"
     assert "Transactions -> Sales Order at Full" in failure.hint
     assert failure.reason.startswith("NetSuite refused the request (INSUFFICIENT_PERMISSION)")
+
+
+@pytest.mark.parametrize("location", [
+    "{rest}/services/rest/record/v1/customer/{echo}",
+    "{rest}/services/rest/record/v1/customer/12/{echo}",
+    "{rest}/services/rest/record/v1/customer/eid:{echo}",
+], ids=["echo as the ID", "echo after the ID", "echo as an external ID"])
+def test_a_location_that_is_not_a_record_and_an_internal_id_is_not_shown(location):
+    hosts = AccountHosts("https://1234567.suitetalk.api.netsuite.com", "https://1234567.restlets.api.netsuite.com")
+    echo = base64.b64encode(base64.b64encode(b"consumer-key-0123456789abcdef")).decode()
+    assert created_record(location.format(rest=hosts.rest_base, echo=echo), hosts, Scrubber([])) == {}
+    assert created_record(hosts.rest_base + "/services/rest/record/v1/customer/4711", hosts, Scrubber([])) == {
+        "location": hosts.rest_base + "/services/rest/record/v1/customer/4711", "record_id": "4711"}
+
+
+class _TextAnswer:
+    def __init__(self, text):
+        self.text = text
+
+
+def test_a_secret_split_across_keys_is_withheld_and_ordinary_data_is_not():
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _request_tasks  # pylint: disable=import-outside-toplevel
+    scrubber = Scrubber([SECRET])
+    pieces = {"k%d" % start: SECRET[start:start + 15] for start in range(0, len(SECRET), 15)}
+    with pytest.raises(_request_tasks._Withheld):  # pylint: disable=protected-access
+        _request_tasks._answer_json(_TextAnswer(json.dumps(pieces)), scrubber)  # pylint: disable=protected-access
+    data = {"items": [{"id": "1", "companyname": "Acme"}], "hasMore": False}
+    assert _request_tasks._answer_json(_TextAnswer(json.dumps(data)), scrubber) == data  # pylint: disable=protected-access
