@@ -14,13 +14,14 @@ The answer is the user's data: shown as NetSuite sent it, except a body that hol
 the task (a credential, an M2M assertion, the access token), which is withheld whole.
 """
 
+import json
+import math
 import re
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import hint_for
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import check_stored
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, netsuite_failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import MIB
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_http import json_or_none
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import NetSuiteClient
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_requests import (
     RECORD_PREFIX,
@@ -88,6 +89,14 @@ def check_offline(values):
 # Reading the answer
 # ---------------------------------------------------------------------------------------------
 
+class _NotJson(Exception):
+    """NetSuite answered 2xx with a body that is not JSON."""
+
+
+_NOT_JSON_WARNING = ("NetSuite's answer was not JSON (a RESTlet returning text, or not NetSuite at netsuite_url): "
+                     "json is null and the body is not returned")
+
+
 class _Withheld(Exception):
     """An answer held a secret of the task: nothing of it is kept."""
 
@@ -99,11 +108,38 @@ def _answer_json(response, scrubber):
         return None
     if scrubber.holds_secret(text):
         raise _Withheld()
-    parsed = json_or_none(response)
+    parsed = _strict_json(text)
     # A secret cut into pieces under separate keys is whole again in the values, in order.
     if parsed is not None and scrubber.holds_secret("".join(_string_values(parsed))):
         raise _Withheld()
     return parsed
+
+
+def _refuse_constant(name):
+    raise ValueError("%s is not JSON" % name)
+
+
+def _strict_json(text):
+    """The parsed body, or _NotJson: a body that is not JSON (a RESTlet's text, a proxy's page)
+    or holds what JSON cannot (NaN, Infinity, a number too long to read)."""
+    try:
+        parsed = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise _NotJson() from None
+    if any(isinstance(number, float) and not math.isfinite(number) for number in _numbers(parsed)):
+        raise _NotJson()  # 1e99999 reads as infinity
+    return parsed
+
+
+def _numbers(value):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
 
 
 def _string_values(value):
@@ -188,6 +224,8 @@ def send_one(client, request, target, hosts):
     except _Withheld:
         fields = {"status": response.status_code, "json": WITHHELD, "withheld": True}
         return _Outcome(fields, warnings=[_WITHHELD_WARNING])
+    except _NotJson:
+        return _Outcome(dict(fields, json=None), warnings=[_NOT_JSON_WARNING])
     return _Outcome(fields)
 
 
@@ -215,7 +253,10 @@ def send_pages(client, user_request, hosts):
         if error is not None:
             raise _PageFailed(_Outcome({"status": error[0], "pages": seen["pages"]},
                                        request_failure(request, user_request.target, attempt, error)))
-        return _answer_json(attempt.response, scrubber)
+        try:
+            return _answer_json(attempt.response, scrubber)
+        except _NotJson:
+            raise SuiteQLPageError("SuiteQL page %d is not JSON" % seen["pages"]) from None
 
     try:
         rows = suiteql_pages(send, user_request.target, hosts, user_request.max_rows)

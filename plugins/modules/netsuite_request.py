@@ -175,8 +175,10 @@ status:
 json:
   description:
     - The answer's body, parsed; V(null) when it was empty (a 204 for a created, changed or deleted record)
-      or not JSON.
-    - A body that held a credential, assertion or token of the task is replaced whole by a note.
+      or not JSON (a RESTlet returning text, C(NaN) or C(Infinity), absurd nesting), with a warning in that case.
+    - A body that held a credential, assertion or token of the task, in any spelling the collection decodes
+      (escapes, base64, base32, hex, compressed, reversed, cut into pieces across keys), is replaced whole by
+      a note.
   returned: when a request other than SuiteQL succeeded
   type: raw
 rows:
@@ -207,9 +209,9 @@ truncated:
   returned: when a SuiteQL query succeeded
   type: bool
 location:
-  description: The C(Location) header of a created (or upserted) record, only when it points at the account's
-    own REST record service.
-  returned: when NetSuite sent one
+  description: The C(Location) header of a created (or upserted) record, only when it is the account's own
+    REST record service naming a record type and an internal ID, as NetSuite's is.
+  returned: when NetSuite sent such a header
   type: str
   sample: https://1234567.suitetalk.api.netsuite.com/services/rest/record/v1/customer/10001
 record_id:

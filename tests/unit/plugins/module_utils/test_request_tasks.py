@@ -119,3 +119,10 @@ def test_a_secret_split_across_keys_is_withheld_and_ordinary_data_is_not():
         _request_tasks._answer_json(_TextAnswer(json.dumps(pieces)), scrubber)  # pylint: disable=protected-access
     data = {"items": [{"id": "1", "companyname": "Acme"}], "hasMore": False}
     assert _request_tasks._answer_json(_TextAnswer(json.dumps(data)), scrubber) == data  # pylint: disable=protected-access
+
+
+@pytest.mark.parametrize("body", ["plain text from a RESTlet", '{"v": NaN}', '{"v": 1e99999}', "[" * 100000])
+def test_a_body_that_is_not_json_is_said_so(body):
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _request_tasks  # pylint: disable=import-outside-toplevel
+    with pytest.raises(_request_tasks._NotJson):  # pylint: disable=protected-access
+        _request_tasks._answer_json(_TextAnswer(body), Scrubber([SECRET]))  # pylint: disable=protected-access
