@@ -142,7 +142,14 @@ class Kv2Secret:
             # client's exception is not chained to ours.
             self.require_kv2_mount()
             raise translate_error(engine_missing, 'read', self.data_path) from None
-        return _state_from_body(_vault_json(body, 'read', self.data_path), live=True, path=self.data_path)
+        try:
+            return _state_from_body(_vault_json(body, 'read', self.data_path), live=True, path=self.data_path)
+        except _NoKv2Metadata:
+            pass
+        # A 200 without KV v2 metadata: a KV version 1 engine (or another) at this mount says so;
+        # if KV v2 is really mounted here, what answered is not Vault (a stand-in, a proxy).
+        self.require_kv2_mount()
+        raise not_vault_error('read', self.data_path, 'a successful read without the secret\'s data and metadata')
 
     def ensure_writable(self, state):
         """Fail unless a write of this path can succeed: the token holds the capability the write
@@ -226,6 +233,9 @@ class Kv2Secret:
         """Fail with the right kind unless a KV version 2 engine serves this mount (one request,
         once: a check that found nothing stored has asked already)."""
         mount = self._mount_info()
+        if isinstance(mount, dict) and 'type' not in mount:
+            # Vault names the engine of every mount it lists: this answer is not Vault's.
+            raise not_vault_error('look up the mount of', self.data_path, 'a mount without its type')
         if mount is None or mount.get('path') != self.mount_point + '/':
             raise VaultConnectionError(
                 'missing_mount', "No secrets engine is mounted at '%s/'" % self.mount_point,
@@ -279,8 +289,8 @@ def _state_from_body(body, live, path='the secret'):
     metadata = _typed(block.get('metadata'), dict, path, 'data.metadata')
     if not metadata and live:
         # KV v2 answers a missing secret with 404, never a 200 without the version's metadata:
-        # this server is not KV v2 (a stand-in, a proxy), which "nothing stored" would hide.
-        raise not_vault_error('read', path, 'a successful read without the secret\'s data and metadata')
+        # Kv2Secret.read asks which engine (or what) answered instead.
+        raise _NoKv2Metadata()
     if not metadata:
         return KvSecretState(exists=False, current_version=None, data=None, custom_metadata={}, created_time=None)
     data = dict(_typed(block.get('data'), dict, path, 'data.data') or {}) if live else None
@@ -294,6 +304,10 @@ def _state_from_body(body, live, path='the secret'):
         created_time=_typed(metadata.get('created_time'), str, path, 'data.metadata.created_time'),
         oversized=oversized,
     )
+
+
+class _NoKv2Metadata(Exception):
+    """A successful read answered without KV v2's version metadata."""
 
 
 def _typed(value, kind, path, field_name):
