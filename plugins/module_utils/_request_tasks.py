@@ -110,7 +110,7 @@ def _answer_json(response, scrubber):
         raise _Withheld()
     parsed = _strict_json(text)
     # A secret cut into pieces under separate keys is whole again in the values, in order.
-    if parsed is not None and scrubber.holds_secret("".join(_string_values(parsed))):
+    if parsed is not None and scrubber.holds_secret("".join(leaf for leaf in _leaves(parsed) if isinstance(leaf, str))):
         raise _Withheld()
     return parsed
 
@@ -126,31 +126,21 @@ def _strict_json(text):
         parsed = json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         raise _NotJson() from None
-    if any(isinstance(number, float) and not math.isfinite(number) for number in _numbers(parsed)):
+    if any(isinstance(number, float) and not math.isfinite(number) for number in _leaves(parsed)):
         raise _NotJson()  # 1e99999 reads as infinity
     return parsed
 
 
-def _numbers(value):
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        yield value
-    elif isinstance(value, dict):
+def _leaves(value):
+    """Every value inside a parsed JSON body that is not a list or an object, in order."""
+    if isinstance(value, dict):
         for item in value.values():
-            yield from _numbers(item)
+            yield from _leaves(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _numbers(item)
-
-
-def _string_values(value):
-    if isinstance(value, str):
+            yield from _leaves(item)
+    else:
         yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _string_values(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _string_values(item)
 
 
 def created_record(location, hosts, scrubber):
