@@ -26,9 +26,11 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capabili
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
     DEFAULT_CONCURRENCY,
     DEFAULT_PER_ACCOUNT_CONCURRENCY,
-    JUNIT_TEST_CASE_NAME,
     AccountSettings,
     FleetChecker,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_report import (
+    JUNIT_TEST_CASE_NAME,
     failed_hosts,
     junit_xml,
     report_json,

@@ -17,7 +17,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.action.credential_flee
     ActionModule,
     _host_settings,
 )
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_report import (
     junit_xml,
     report,
     summary_lines,
@@ -163,6 +163,8 @@ def test_probe_answers_that_echo_the_signature_leak_nothing(openbao, mode):
     from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
         AccountSettings,
         FleetChecker,
+    )
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_report import (
         report_json,
     )
     from support.hostile import echoing_probes

@@ -9,6 +9,8 @@ import secrets
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
     FleetChecker,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_report import (
     report_json,
     summary_lines,
 )

@@ -15,6 +15,8 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_ch
     NO_PATH_REASON,
     AccountSettings,
     FleetChecker,
+)
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_report import (
     failure_message,
     junit_xml,
     report,
