@@ -20,6 +20,7 @@ Knows nothing of Ansible: the caller turns its inventory into ``AccountSettings`
 """
 
 import json
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +39,14 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account 
     resolve_netsuite_url,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure, failure_of
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_processes import (
+    WORKER_LOST_HINT,
+    WORKER_LOST_REASON,
+    SharedSlots,
+    can_fork,
+    run_in_workers,
+    shares,
+)
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._http_limits import bounded_session
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_probe import NETSUITE_ANSWER_MAX_BYTES, probe_connection
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._netsuite_requests import account_hosts
@@ -59,6 +68,11 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_co
 DEFAULT_CONCURRENCY = 64
 DEFAULT_PER_ACCOUNT_CONCURRENCY = 2
 MAX_CONCURRENCY = 256
+# One interpreter checks about 100 accounts a second (_fleet_processes): by default a fleet gets a
+# worker process per 100 accounts, up to the controller's CPUs and at most MAX_AUTO_PROCESSES.
+ACCOUNTS_PER_PROCESS = 100
+MAX_AUTO_PROCESSES = 8
+MAX_PROCESSES = 64
 
 NO_PATH_REASON = "netsuite_verify_path is not set for this host"
 NO_PATH_HINT = ("Set netsuite_verify_path in the inventory: the path of the secret under the KV v2 mount, "
@@ -131,12 +145,17 @@ class FleetChecker:
     """One fleet check: the shared connections, the per-account slots and the secrets seen."""
 
     def __init__(self, concurrency=DEFAULT_CONCURRENCY, per_account_concurrency=DEFAULT_PER_ACCOUNT_CONCURRENCY,
-                 scrubber=None, short_secrets=None):
-        for name, value in (("concurrency", concurrency), ("per_account_concurrency", per_account_concurrency)):
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CONCURRENCY:
-                raise ValueError("%s: must be a whole number from 1 to %d" % (name, MAX_CONCURRENCY))
+                 scrubber=None, short_secrets=None, processes=1):
+        """``processes``: how many worker processes may share the fleet (1: this process alone),
+        or None for one per ACCOUNTS_PER_PROCESS accounts, up to the CPUs (at most MAX_AUTO_PROCESSES)."""
+        for name, value, most in (("concurrency", concurrency, MAX_CONCURRENCY),
+                                  ("per_account_concurrency", per_account_concurrency, MAX_CONCURRENCY),
+                                  ("processes", 1 if processes is None else processes, MAX_PROCESSES)):
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+                raise ValueError("%s: must be a whole number from 1 to %d" % (name, most))
         self.concurrency = concurrency
         self.per_account_concurrency = per_account_concurrency
+        self.processes = processes
         self.scrubber = scrubber if scrubber is not None else Scrubber()
         # Secrets too short to search for inside text: masked as whole values only, so a
         # one-character role_id never turns the key or value 'host' into 'ho********t'.
@@ -146,6 +165,8 @@ class FleetChecker:
         self._vault_clients = {}
         self._netsuite_sessions = {}
         self._account_slots = {}
+        self._shared_slots = None  # SharedSlots while worker processes share the fleet
+        self._met = None  # in a worker process: every secret met, for the parent's scrub
         self._current = threading.local()  # the row this thread is checking (for retry warnings)
         self.warnings = []  # warnings that belong to no row (a failed token revocation)
 
@@ -155,6 +176,8 @@ class FleetChecker:
         # Its own lock, held for no I/O: logins of many connections call this at once.
         values = [str(value) for value in values if value not in (None, "")]
         with self._secrets_lock:
+            if self._met is not None:
+                self._met.extend(values)
             for value in values:
                 if is_short_secret(value):
                     self.short_secrets.add(value)
@@ -214,6 +237,8 @@ class FleetChecker:
             return session
 
     def _account_slot(self, realm):
+        if self._shared_slots is not None:
+            return self._shared_slots.slot(realm)
         with self._lock:
             slot = self._account_slots.get(realm)
             if slot is None:
@@ -294,17 +319,77 @@ class FleetChecker:
         """One scrubbed row per account, in the order given."""
         accounts = list(accounts)
         try:
-            if len(accounts) <= 1:
-                rows = [self.check_one(settings) for settings in accounts]
-            else:
-                with ThreadPoolExecutor(max_workers=min(self.concurrency, len(accounts)),
-                                        thread_name_prefix="fleet-check") as pool:
-                    rows = list(pool.map(self.check_one, accounts))
+            workers = self._workers_for(len(accounts))
+            rows = self._check_in_workers(accounts, workers) if workers > 1 else self._check_here(accounts)
         finally:
             self.warnings.extend(self.close())
         # Scrubbed only now: a secret read for one account must be hidden in every row.
         self.warnings = self.scrubbed(self.warnings)
         return [{key: self.scrubbed(value) for key, value in row.items()} for row in rows]
+
+    def _check_here(self, accounts):
+        """Unscrubbed rows, checked by this process's threads."""
+        if len(accounts) <= 1:
+            return [self.check_one(settings) for settings in accounts]
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(accounts)),
+                                thread_name_prefix="fleet-check") as pool:
+            return list(pool.map(self.check_one, accounts))
+
+    def _workers_for(self, count):
+        if self.processes is None:
+            wanted = min(-(-count // ACCOUNTS_PER_PROCESS), os.cpu_count() or 1, MAX_AUTO_PROCESSES)
+        else:
+            wanted = self.processes
+        wanted = min(wanted, count, self.concurrency)
+        return wanted if wanted > 1 and can_fork() else 1
+
+    def _check_in_workers(self, accounts, workers):
+        """Unscrubbed rows, checked by ``workers`` forked processes (_fleet_processes): the Vault
+        logins first, here, once per connection, so a single-use secret ID is used once."""
+        self._log_in_first(accounts)
+        if not can_fork():  # a login left a thread behind (a request past its deadline)
+            return self._check_here(accounts)
+        self._shared_slots = SharedSlots(self.per_account_concurrency, len(accounts))
+        threads = shares(self.concurrency, workers)
+
+        def work(shard, number):
+            self.concurrency, self._met = threads[number], []
+            return {"rows": self._check_here(shard), "met": self._met}
+
+        try:
+            payloads, rows = run_in_workers(accounts, workers, work, self._lost_row)
+        except OSError:  # no process could be forked (a limit): this process checks them all
+            return self._check_here(accounts)
+        for payload in payloads:
+            self.hide(payload["met"])
+        return rows
+
+    def _log_in_first(self, accounts):
+        """Log in to every Vault connection the accounts use (threads that end before the fork),
+        then empty the connection pools: no two processes may share a socket."""
+        connections = {}
+        for settings in accounts:
+            if settings.problem is None and _text(settings.path) and not check_minimums(
+                    {name: getattr(settings, name) for name in STORED_CHECK_MINIMUMS}):
+                options = settings.vault if isinstance(settings.vault, dict) else {}
+                connections.setdefault(json.dumps(options, sort_keys=True, default=str), options)
+        with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(connections))),
+                                thread_name_prefix="fleet-login") as pool:
+            list(pool.map(self._logged_in, connections.values()))
+        with self._lock:
+            clients = [entry.value[0] for entry in self._vault_clients.values() if entry.value is not None]
+        for client in clients:
+            client.adapter.session.close()  # its pools only: the next request opens a connection
+
+    def _logged_in(self, options):
+        try:
+            self._vault_client(options)
+        except Exception:  # pylint: disable=broad-exception-caught
+            pass  # kept by _Once: every account of this connection fails with it
+
+    @staticmethod
+    def _lost_row(settings, why):
+        return _failed(new_row(settings), Failure("internal:worker_lost", WORKER_LOST_REASON % why, WORKER_LOST_HINT))
 
     def scrubbed(self, value):
         """``value`` scrubbed of every secret seen; a row's keys are never touched."""

@@ -6,6 +6,8 @@
 
 import contextlib
 import re
+import threading
+import time
 import traceback
 import uuid
 
@@ -76,3 +78,34 @@ def expect_error(openbao):
         assert error.__cause__ is None
         assert error.__context__ is None or error.__suppress_context__
     return expect
+
+
+@pytest.fixture
+def inflight(emulator):
+    """Make every emulator request take `delay` seconds and record, server side, how many were
+    in flight at once: overall and per realm."""
+    state = {"now": 0, "max": 0, "realm": {}, "realm_max": {}, "delay": 0.4}
+    lock = threading.Lock()
+    original = emulator.handle
+
+    def handle(request):
+        realm = None
+        header = request.authorization or ""
+        if 'realm="' in header:
+            realm = header.split('realm="', 1)[1].split('"', 1)[0]
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+            state["realm"][realm] = state["realm"].get(realm, 0) + 1
+            state["realm_max"][realm] = max(state["realm_max"].get(realm, 0), state["realm"][realm])
+        try:
+            time.sleep(state["delay"])
+            return original(request)
+        finally:
+            with lock:
+                state["now"] -= 1
+                state["realm"][realm] -= 1
+
+    emulator.handle = handle
+    yield state
+    del emulator.handle

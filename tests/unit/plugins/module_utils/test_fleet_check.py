@@ -5,7 +5,6 @@ hostile host names) and no secret in any output."""
 import json
 import secrets
 import threading
-import time
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -31,37 +30,6 @@ PLAY = "Verify the NetSuite TBA credentials stored in Vault"
 
 def stored(account):
     return {key: value for key, value in account.items() if key != "scenario"}
-
-
-@pytest.fixture
-def inflight(emulator):
-    """Make every emulator request take `delay` seconds and record, server side, how many were
-    in flight at once: overall and per realm."""
-    state = {"now": 0, "max": 0, "realm": {}, "realm_max": {}, "delay": 0.4}
-    lock = threading.Lock()
-    original = emulator.handle
-
-    def handle(request):
-        realm = None
-        header = request.authorization or ""
-        if 'realm="' in header:
-            realm = header.split('realm="', 1)[1].split('"', 1)[0]
-        with lock:
-            state["now"] += 1
-            state["max"] = max(state["max"], state["now"])
-            state["realm"][realm] = state["realm"].get(realm, 0) + 1
-            state["realm_max"][realm] = max(state["realm_max"].get(realm, 0), state["realm"][realm])
-        try:
-            time.sleep(state["delay"])
-            return original(request)
-        finally:
-            with lock:
-                state["now"] -= 1
-                state["realm"][realm] -= 1
-
-    emulator.handle = handle
-    yield state
-    del emulator.handle
 
 
 def all_secrets(accounts, *tokens):

@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 netsuite_ops.credentials contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run a fleet check with worker processes in a fresh interpreter, as the task's process is
+when Ansible forks it: one thread (a test process runs servers in threads, and the fleet never
+forks a process with more than one). Reads a JSON job on stdin, prints a JSON answer.
+
+    {"mode": "fleet", "accounts": [AccountSettings fields...], "checker": {FleetChecker kwargs}}
+        -> {"rows": [...], "forks": <processes forked>, "children_left": bool}
+    {"mode": "die", "accounts": N, "processes": K, "dies": <worker number>, "dies_after": s, "others_take": s}
+        -> run_in_workers where that worker kills itself: {"rows": [...], "children_left": bool}
+"""
+import json
+import os
+import signal
+import sys
+import time
+
+
+def _children_left():
+    try:
+        os.waitpid(-1, os.WNOHANG)
+        return True
+    except ChildProcessError:
+        return False
+
+
+def fleet(job):
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_check import (
+        AccountSettings,
+        FleetChecker,
+    )
+
+    forks = []
+    real_fork = os.fork
+
+    def counted_fork():
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    os.fork = counted_fork
+    accounts = [AccountSettings(**fields) for fields in job["accounts"]]
+    rows = FleetChecker(**job["checker"]).check(accounts)
+    return {"rows": rows, "forks": len(forks), "children_left": _children_left()}
+
+
+def die(job):
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_processes import run_in_workers
+
+    def work(shard, number):
+        if number == job["dies"]:
+            time.sleep(job.get("dies_after", 0))
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(job.get("others_take", 0))
+        return {"rows": [{"host": host, "by": number} for host in shard]}
+
+    hosts = ["h%d" % index for index in range(job["accounts"])]
+    _payloads, rows = run_in_workers(hosts, job["processes"], work, lambda host, why: {"host": host, "lost": why})
+    return {"rows": rows, "children_left": _children_left()}
+
+
+if __name__ == "__main__":
+    request = json.load(sys.stdin)
+    answer = {"fleet": fleet, "die": die}[request["mode"]](request)
+    sys.stdout.write(json.dumps(answer))
