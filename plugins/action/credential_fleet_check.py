@@ -72,13 +72,14 @@ HOST_VARIABLES = {VARIABLE_PREFIX + option: option for option in HOST_ARGSPEC}
 FORMER_HOST_VARIABLES = {FORMER_VARIABLE_PREFIX + option: option for option in HOST_ARGSPEC}
 # The verify playbook's own variables (extra vars), renamed the same way; the playbook reads the
 # new name first. The plugin sees them in its task variables and warns when both differ.
-PLAYBOOK_VARIABLES = ("hosts", "concurrency", "per_account_concurrency", "report_path")
+PLAYBOOK_VARIABLES = ("hosts", "concurrency", "per_account_concurrency", "processes", "report_path")
 
 PLUGIN_ARGSPEC = dict(
     VAULT_CONNECTION_ARGSPEC,
     hosts=dict(type="list", elements="str"),
     concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
     per_account_concurrency=dict(type="int", default=DEFAULT_PER_ACCOUNT_CONCURRENCY),
+    processes=dict(type="int"),
     report_path=dict(type="path"),
     junit_dir=dict(type="path"),
     junit_test_case_name=dict(type="str", default=JUNIT_TEST_CASE_NAME),
@@ -287,7 +288,8 @@ class ActionModule(ActionBase):
         _validation, options = self.validate_argument_spec(argument_spec=PLUGIN_ARGSPEC)
         try:
             # The limits are the checker's (checked there once).
-            checker = FleetChecker(options["concurrency"], options["per_account_concurrency"], scrubber, short_secrets)
+            checker = FleetChecker(options["concurrency"], options["per_account_concurrency"], scrubber, short_secrets,
+                                   options["processes"])
         except ValueError as exc:
             return dict(failed=True, msg=str(exc))
         task_path = self._task.get_path() or ""
@@ -308,6 +310,7 @@ class ActionModule(ActionBase):
             rows, str(task_vars.get("ansible_play_name") or ""), suite_name=suite,
             classname=_junit_classname(task_path), case_name=options["junit_test_case_name"]))
         out["seconds"] = round(time.monotonic() - started, 3)
+        out["processes"] = checker.processes_used
         if out["failed_hosts"] and options["fail_on_error"]:
             out["failed"] = True
         return out

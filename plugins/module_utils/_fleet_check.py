@@ -156,6 +156,7 @@ class FleetChecker:
         self.concurrency = concurrency
         self.per_account_concurrency = per_account_concurrency
         self.processes = processes
+        self.processes_used = 1  # how many processes checked the accounts, once check() ran
         self.scrubber = scrubber if scrubber is not None else Scrubber()
         # Secrets too short to search for inside text: masked as whole values only, so a
         # one-character role_id never turns the key or value 'host' into 'ho********t'.
@@ -360,6 +361,7 @@ class FleetChecker:
             payloads, rows = run_in_workers(accounts, workers, work, self._lost_row)
         except OSError:  # no process could be forked (a limit): this process checks them all
             return self._check_here(accounts)
+        self.processes_used = workers
         for payload in payloads:
             self.hide(payload["met"])
         return rows

@@ -10,7 +10,8 @@ short_description: Check the NetSuite credentials (TBA and M2M) stored in Vault 
 version_added: 1.1.0
 description:
   - Checks the stored credentials of every selected inventory host (one host per NetSuite
-    account) in one controller process, with bounded concurrency; one Vault read and the
+    account) on the controller, with bounded concurrency (a large fleet over several processes,
+    O(processes)); one Vault read and the
     read-only NetSuite test per account (TBA one signed request, M2M a token request and then one
     request with the token; retries of 429, 5xx and timeouts come on top), the same check as
     M(netsuite_ops.credentials.credential_check) with O(netsuite_ops.credentials.credential_check#module:path),
@@ -91,6 +92,21 @@ options:
         integrations share that limit.
     type: int
     default: 2
+  processes:
+    description:
+      - How many processes check the accounts (1 to 64); O(concurrency) is shared among them.
+      - One Python process checks about 100 accounts a second however many are in flight (its
+        interpreter lock serializes the signing, the HTTP work and the scrubbing), so a large fleet
+        is spread over worker processes forked from the task's process. Each account is checked
+        once; the Vault logins happen once, before the fork; O(per_account_concurrency) holds
+        across all of them; every row is scrubbed of every account's secrets.
+      - Default (not set) one process per 100 accounts, up to the controller's CPU count and at most
+        8. V(1) keeps the whole check in the task's process.
+      - Where forking is not safe (the task's process runs other threads, or the platform has no
+        C(fork)), the check stays in one process.
+      - A worker that ends without its result (killed, out of memory) fails the rows of its accounts
+        and of the workers stopped because of it (C(internal:worker_lost)); no row is ever missing.
+    type: int
   report_path:
     description:
       - Write the JSON report (C(ok), C(failed), C(accounts)) to this file on the controller.
@@ -234,6 +250,13 @@ junit_path:
   description: The JUnit file written.
   returned: when a JUnit directory is known
   type: str
+processes:
+  description:
+    - How many processes checked the accounts (see O(processes)); 1 when the task's process
+      checked them alone.
+  returned: success
+  type: int
+  sample: 2
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -249,6 +272,7 @@ def main():
         hosts=dict(type="list", elements="str"),
         concurrency=dict(type="int", default=64),
         per_account_concurrency=dict(type="int", default=2),
+        processes=dict(type="int"),
         report_path=dict(type="path"),
         junit_dir=dict(type="path"),
         junit_test_case_name=dict(type="str", default="TBA credential check"),

@@ -33,17 +33,22 @@ check() { local name="$1"; shift; run -i "$INVENTORY_PATH" -e @"$config" -e veri
 run -i "$INVENTORY_PATH" -e @"$config" -e verify_work_dir="$work" setup.yml
 
 # 1. Every account; the Vault address and the tba-reader token come from the inventory's group vars.
-verify all -i "$work/inventory_all.yml"
+#    Three worker processes (the default would keep 24 accounts in one): the forked path, checked
+#    by the same expectations as the one-process runs below.
+verify all -i "$work/inventory_all.yml" -e netsuite_verify_processes=3
 [ "$rc" -eq 2 ] || { echo "expected exit code 2 with failing accounts, got $rc"; exit 1; }
+grep -q '"processes": 3' "$work/verify_all.log" || { echo "the fleet did not run in 3 processes"; exit 1; }
 python files/check_outputs.py "$work/expect.json" all "$work/verify_all.log" "$work/junit_all"
 check all
 
-# 2. The good accounts only (tba_verify_hosts), Vault from VAULT_ADDR/VAULT_TOKEN, 3 at a time, 1 per account.
+# 2. The good accounts only (tba_verify_hosts), Vault from VAULT_ADDR/VAULT_TOKEN, 3 at a time, 1 per account,
+#    in the task's process alone.
 VAULT_ADDR="$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["vault_url"])' "$config")" \
 VAULT_TOKEN="$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["vault_tokens"]["tba-reader"])' "$config")" \
   verify good -i "$work/inventory_good.yml" -e tba_verify_hosts=verify_good -e tba_verify_concurrency=3 \
-    -e tba_verify_per_account_concurrency=1
+    -e tba_verify_per_account_concurrency=1 -e tba_verify_processes=1
 [ "$rc" -eq 0 ] || { echo "expected exit code 0 with good accounts only, got $rc"; exit 1; }
+grep -q '"processes": 1' "$work/verify_good.log" || { echo "the fleet did not stay in one process"; exit 1; }
 python files/check_outputs.py "$work/expect.json" good "$work/verify_good.log" "$work/junit_good"
 check good
 

@@ -213,14 +213,15 @@ def test_the_concurrency_limits_are_the_checkers(monkeypatch):
     from ansible_collections.netsuite_ops.credentials.plugins.action import credential_fleet_check as action
     from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
     plugin = object.__new__(action.ActionModule)
-    for name, value in (("concurrency", 0), ("concurrency", 257), ("per_account_concurrency", 300)):
-        options = dict(concurrency=64, per_account_concurrency=2)
+    for name, value, most in (("concurrency", 0, 256), ("concurrency", 257, 256), ("per_account_concurrency", 300, 256),
+                              ("processes", 0, 64), ("processes", 65, 64)):
+        options = dict(concurrency=64, per_account_concurrency=2, processes=None)
         options[name] = value
         monkeypatch.setattr(plugin, "validate_argument_spec", lambda argument_spec, o=options: (None, o),
                             raising=False)
         plugin._task = SimpleNamespace(get_path=lambda: "verify.yml:1", args={})
         assert plugin._run({}, Scrubber(), set()) == dict(
-            failed=True, msg="%s: must be a whole number from 1 to 256" % name)
+            failed=True, msg="%s: must be a whole number from 1 to %d" % (name, most))
 
 
 def test_the_playbook_variables_warn_when_both_names_differ():
