@@ -12,6 +12,7 @@ the modules; the checking, the summary, the report and the JUnit XML are
 module_utils/_fleet_check.py's.
 """
 
+import json
 import os
 import re
 import time
@@ -145,11 +146,29 @@ def _read_variables(variables):
     return raw, names, warnings
 
 
-def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=None):
+def _validated(raw, known):
+    """(parameters, no_log values, error messages) of ``raw`` validated against HOST_ARGSPEC.
+    Computed once per distinct settings but the path, kept in ``known``: a fleet's hosts mostly
+    differ in their path alone, and each validation cost about 0.7 ms (0.7 s of 1000 hosts)."""
+    path = raw.get("path")
+    if not isinstance(path, str):
+        result = ArgumentSpecValidator(HOST_ARGSPEC).validate(raw)
+        return result.validated_parameters, result._no_log_values, result.error_messages  # pylint: disable=protected-access
+    key = json.dumps(dict(raw, path=""), sort_keys=True)
+    if key not in known:
+        result = ArgumentSpecValidator(HOST_ARGSPEC).validate(dict(raw, path=""))
+        known[key] = (result.validated_parameters, frozenset(result._no_log_values),  # pylint: disable=protected-access
+                      tuple(result.error_messages))
+    parameters, no_log_values, errors = known[key]
+    return dict(parameters, path=path), no_log_values, errors
+
+
+def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=None, known=None):
     """AccountSettings for one host, from its variables; a problem with them becomes its row.
     ``default_vault``: the task's own O(vault) (from module_defaults, say), for hosts without
     netsuite_verify_vault; like module_defaults, a host's dict replaces it whole. ``short_secrets``
-    collects secrets too short to be searched for inside text."""
+    collects secrets too short to be searched for inside text; ``known``: validations already
+    made in this run (see _validated)."""
     try:
         raw, names, warnings = _read_variables(hostvars[host])
         if "vault" not in raw and default_vault:
@@ -166,11 +185,10 @@ def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=N
         return AccountSettings(host=host, problem=(
             "%s must be a dictionary of connection options (url, token, ...), not a %s"
             % (names.get("vault", VARIABLE_PREFIX + "vault"), type(vault).__name__), _SETTINGS_HINT))
-    validated = ArgumentSpecValidator(HOST_ARGSPEC).validate(raw)
-    for value in validated._no_log_values:  # pylint: disable=protected-access
+    params, no_log_values, errors = _validated(raw, {} if known is None else known)
+    for value in no_log_values:
         _hide(scrubber, short_secrets, value)
-    params = validated.validated_parameters
-    if validated.error_messages:
+    if errors:
         # ansible-core's messages quote the refused value (a token pasted into the wrong
         # variable, say): say which settings and which rule, never the value.
         return AccountSettings(host=host, path=raw.get("path"), problem=(
@@ -328,7 +346,8 @@ class ActionModule(ActionBase):
             task_vault = None
         for value in connection_secrets(task_vault or {}):
             _hide(scrubber, short_secrets, value)
-        return [_host_settings(str(host), hostvars, scrubber, task_vault, short_secrets) for host in hosts]
+        known = {}
+        return [_host_settings(str(host), hostvars, scrubber, task_vault, short_secrets, known) for host in hosts]
 
 
 def _output_files(options, suite):

@@ -64,6 +64,37 @@ def test_the_task_vault_is_the_default_for_hosts_without_their_own():
     assert scrubber.scrub("x " + secret_id) == "(withheld: this text contained a secret)"
 
 
+def test_hosts_sharing_settings_are_validated_once_and_keep_their_own_values(monkeypatch):
+    from ansible_collections.netsuite_ops.credentials.plugins.action import credential_fleet_check as action
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import Scrubber
+    validations = []
+    real = action.ArgumentSpecValidator
+
+    class Counted(real):
+        def validate(self, *args, **kwargs):
+            validations.append(1)
+            return super().validate(*args, **kwargs)
+
+    monkeypatch.setattr(action, "ArgumentSpecValidator", Counted)
+    group = {"url": "http://127.0.0.1:8200", "token": "s." + "g" * 30}
+    own_token = "s." + "o" * 30
+    hostvars = {"h%d" % n: {"netsuite_verify_path": "netsuite/%d/tba" % n, "netsuite_verify_vault": group}
+                for n in range(5)}
+    hostvars["own"] = {"netsuite_verify_path": "netsuite/own/tba", "netsuite_verify_vault": dict(group, token=own_token)}
+    hostvars["bad"] = {"netsuite_verify_path": "netsuite/bad/tba", "netsuite_verify_vault": group,
+                       "netsuite_verify_version": "latest"}
+    hostvars["odd_path"] = {"netsuite_verify_path": 42, "netsuite_verify_vault": group}
+    scrubber, known = Scrubber(), {}
+    settings = {host: action._host_settings(host, hostvars, scrubber, None, set(), known) for host in hostvars}
+    assert [settings["h%d" % n].path for n in range(5)] == ["netsuite/%d/tba" % n for n in range(5)]
+    assert settings["own"].vault["token"] == own_token and settings["h3"].vault["token"] == group["token"]
+    assert "version: must be a whole number" in settings["bad"].problem[0] and settings["h0"].problem is None
+    assert settings["odd_path"].path == "42"
+    assert len(validations) == 4  # the group's settings, own, bad, and the path that is not a string
+    for token in (group["token"], own_token):
+        assert scrubber.scrub("x " + token) == "(withheld: this text contained a secret)"
+
+
 # --- the whole action, as a play runs it: real OpenBao, the NetSuite emulator -----------------
 # The plugin is built as ansible-core's own action-plugin unit tests build one: a mock task (its
 # args, path, no async, no check mode) and a mock connection; task_vars carry the inventory.
