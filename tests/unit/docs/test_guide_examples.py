@@ -70,7 +70,7 @@ def documented_options(module):
     doc = yaml.safe_load(importlib.import_module("%s.modules.%s" % (PLUGINS, module)).DOCUMENTATION)
     options = set(doc.get("options", {}))
     for fragment in doc.get("extends_documentation_fragment", []):
-        name, _, part = fragment[len(PREFIX):].partition(".")
+        name, dummy, part = fragment[len(PREFIX):].partition(".")
         source = importlib.import_module("%s.doc_fragments.%s" % (PLUGINS, name)).ModuleDocFragment
         options |= set(yaml.safe_load(getattr(source, part.upper() or "DOCUMENTATION")).get("options") or {})
     return options
@@ -79,7 +79,7 @@ def documented_options(module):
 def test_the_examples_were_found():
     """A parser that finds nothing would pass every example."""
     assert len(BLOCKS) >= 10
-    assert {module for _, module, _ in collection_tasks()} >= {"credential_check", "netsuite_request"}
+    assert {task[1] for task in collection_tasks()} >= {"credential_check", "netsuite_request"}
     assert len(list(probe_lists())) >= 5
 
 
