@@ -8,6 +8,7 @@ forks a process with more than one). Reads a JSON job on stdin, prints a JSON an
 
     {"mode": "fleet", "accounts": [AccountSettings fields...], "checker": {FleetChecker kwargs}}
         -> {"rows": [...], "forks": <processes forked>, "children_left": bool}
+        ("kill_at_host": H: the worker that meets host H is killed there)
     {"mode": "die", "accounts": N, "processes": K, "dies": <worker number>, "dies_after": s, "others_take": s}
         -> run_in_workers where that worker kills itself: {"rows": [...], "children_left": bool}
 """
@@ -42,6 +43,15 @@ def fleet(job):
         return pid
 
     os.fork = counted_fork
+    if job.get("kill_at_host"):  # the worker that meets this host dies at once, as by the OOM killer
+        check_one = FleetChecker.check_one
+
+        def dying_check_one(self, settings):
+            if settings.host == job["kill_at_host"]:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return check_one(self, settings)
+
+        FleetChecker.check_one = dying_check_one
     accounts = [AccountSettings(**fields) for fields in job["accounts"]]
     rows = FleetChecker(**job["checker"]).check(accounts)
     return {"rows": rows, "forks": len(forks), "children_left": _children_left()}

@@ -116,6 +116,28 @@ def test_workers_share_one_vault_login_per_connection(openbao, emulator, path):
     assert secret_id not in json.dumps(answer)
 
 
+def test_a_killed_worker_fails_its_rows_with_a_reason_and_no_account_is_missing(openbao, emulator, path):
+    vault = {"url": openbao.url, "token": openbao.root_token}
+    accounts = []
+    for number in range(6):
+        account = new_account("49100%02d" % number)
+        emulator.add_account(account)
+        openbao.kv2_write_raw("secret", "%s/%d" % (path, number), stored(account))
+        accounts.append(settings("h%d" % number, "%s/%d" % (path, number), emulator, vault))
+
+    answer = run_fresh({"mode": "fleet", "accounts": accounts, "kill_at_host": "h1",
+                        "checker": {"concurrency": 2, "processes": 2}})
+
+    rows = answer["rows"]
+    assert [row["host"] for row in rows] == ["h%d" % number for number in range(6)]
+    lost = [row for row in rows if row["failure_code"] == "internal:worker_lost"]
+    assert {"h1", "h3", "h5"} <= {row["host"] for row in lost}, rows  # the killed worker's accounts
+    assert all(row["ok"] or row in lost for row in rows)
+    assert "killed by signal 9" in lost[0]["reason"] and "processes: 1" in lost[0]["hint"]
+    assert summary_lines(rows)[-1].startswith("FAILED (%d of 6)" % len(lost))
+    assert not answer["children_left"]
+
+
 def test_a_worker_that_dies_fails_every_row_not_returned_and_leaves_no_process():
     answer = run_fresh({"mode": "die", "accounts": 9, "processes": 3, "dies": 1, "others_take": 60})
     rows = answer["rows"]
