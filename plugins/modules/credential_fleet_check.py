@@ -104,6 +104,9 @@ options:
         8. V(1) keeps the whole check in the task's process.
       - Where forking is not safe (the task's process runs other threads, or the platform has no
         C(fork)), the check stays in one process.
+      - With several processes every Vault login (not token auth) happens first, before any account
+        is checked, so a login that stalls delays the whole run by up to its timeout; in one process
+        it delays only the accounts of that connection.
       - A worker that ends without its result (killed, out of memory) fails the rows of its accounts
         and of the workers stopped because of it (C(internal:worker_lost)); no row is ever missing.
     type: int
