@@ -3,11 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # FOR INTERNAL COLLECTION USE ONLY. Private module_utils: may change in any release.
-"""The connection test of stored (TBA or M2M) or declared TBA credentials."""
+"""The connection test of stored or declared credentials, TBA or M2M."""
 
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import resolve_netsuite_url
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import parse_probes
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import check_credentials, check_stored
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_tasks import M2M_DECLARED_ARGSPEC, validated_m2m
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import (
     STORED_CHECK_ARGSPEC,
     STORED_CHECK_MINIMUMS,
@@ -36,9 +37,44 @@ def _parsed_probes(ctx):
         return (), str(exc)
 
 
+# With account_id, the values of one kind (as tba_credential and m2m_credential take them). The
+# M2M options with a default (scope, min_days_left, fail_days_left) tell no kind apart.
+_TBA_VALUES = tuple(SECRET_FIELDS)
+_M2M_REQUIRED = ("client_id", "certificate_id", "private_key", "certificate")
+_M2M_VALUES = _M2M_REQUIRED + ("private_key_passphrase", "algorithm")
+
+
+def _declared_kind(params):
+    """("tba" or "m2m", None), or (None, the problem naming the options and the rule): exactly one
+    kind of declared values, complete. Names only; no value is looked at beyond being given."""
+    tba = [name for name in _TBA_VALUES if params.get(name) is not None]
+    m2m = [name for name in _M2M_VALUES if params.get(name) is not None]
+    kinds = "the TBA values (%s) or the M2M values (%s)" % (", ".join(_TBA_VALUES), ", ".join(_M2M_REQUIRED))
+    if tba and m2m:
+        return None, "%s: account_id takes %s, not a mix" % (", ".join(tba + m2m), kinds)
+    if not tba and not m2m:
+        return None, "account_id: needs %s" % kinds
+    kind, required = ("tba", _TBA_VALUES) if tba else ("m2m", _M2M_REQUIRED)
+    missing = [name for name in required if not params.get(name)]
+    if missing:
+        return None, "%s: %s required with account_id and the %s values" % (
+            ", ".join(missing), "is" if len(missing) == 1 else "are", kind.upper())
+    return kind, None
+
+
+def _declared_credentials(ctx, kind):
+    """Validated declared credentials and whether their certificate's days were judged already
+    (m2m_credential's own rules: min_days_left warns, fail_days_left and expiry refuse)."""
+    if kind == "m2m":
+        return validated_m2m(ctx, ctx.params), True
+    return validated_credentials(ctx, ctx.params), False
+
+
 def _check(ctx):
     # Refused before any Vault or NetSuite request (and outside the except clause: see run_guarded).
+    kind, kind_problem = (None, None) if ctx.params["path"] else _declared_kind(ctx.params)
     probes, problems = _parsed_probes(ctx)
+    problems = "; ".join(part for part in (kind_problem, problems) if part)
     if problems:
         return fail_input(ctx, problems)
     tested_url = {}
@@ -56,7 +92,8 @@ def _check(ctx):
             require_writable=ctx.params["require_writable"],
             min_certificate_days=ctx.params["min_certificate_days"])
     else:
-        outcome = check_credentials(validated_credentials(ctx, ctx.params), probe_for)
+        credentials, judged = _declared_credentials(ctx, kind)
+        outcome = check_credentials(credentials, probe_for, certificate_judged=judged)
     ctx.warn(outcome.warnings)
 
     result = dict(changed=False, ok=outcome.ok, connection=outcome.connection, probes=outcome.probes)
@@ -77,15 +114,15 @@ def _check(ctx):
 CREDENTIAL_CHECK = TaskDefinition(
     name="netsuite_ops.credentials.credential_check",
     argument_spec=argument_spec(
-        DECLARED_CREDENTIALS_ARGSPEC, STORED_CHECK_ARGSPEC,
+        DECLARED_CREDENTIALS_ARGSPEC, M2M_DECLARED_ARGSPEC, STORED_CHECK_ARGSPEC,
         fail_on_error=dict(type="bool", default=True),
         require_writable=dict(type="bool", default=False),
     ),
     body=_check,
     rules=dict(
         required_one_of=[("path", "account_id")],
-        mutually_exclusive=[("path", "account_id")] + [("path", name) for name in SECRET_FIELDS],
-        required_by={"account_id": list(SECRET_FIELDS)},
+        # Which declared values go with account_id: _declared_kind, one message for either kind.
+        mutually_exclusive=[("path", "account_id")] + [("path", name) for name in _TBA_VALUES + _M2M_VALUES],
     ),
     minimums=STORED_CHECK_MINIMUMS,
 )

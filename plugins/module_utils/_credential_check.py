@@ -119,14 +119,17 @@ def load_stored(data, auth_type, hide, custom_metadata=None):
     return credentials, warnings
 
 
-def check_credentials(credentials, probe_for, outcome=None):
-    """Run the NetSuite test for validated credentials, filling ``outcome``."""
+def check_credentials(credentials, probe_for, outcome=None, certificate_judged=False):
+    """Run the NetSuite test for validated credentials, filling ``outcome``. With
+    ``certificate_judged`` the M2M certificate's days were judged already (declared values, by
+    min_days_left and fail_days_left): it is reported, not warned about twice."""
     outcome = outcome or CheckOutcome()
     outcome.account = credentials.account.to_dict()
     outcome.auth_type = getattr(credentials, "auth_type", "tba")
     certificate = getattr(credentials, "certificate", None)
     if certificate is not None:
         outcome.certificate = certificate.to_dict()
+    if certificate is not None and not certificate_judged:
         if certificate.days_left < 0:
             # NetSuite refuses an expired certificate: no request can tell more.
             return outcome.fail(Failure(

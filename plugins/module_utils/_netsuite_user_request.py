@@ -69,11 +69,13 @@ def _max_rows(value, problems):
     return value
 
 
-def _request_kind(values):
+def _request_kind(values, problems):
+    """The one target option given, else None with the problem noted (the other options are still
+    checked, so one run names every problem)."""
     given = [key for key in ("url", "suiteql", "restlet") if values.get(key) is not None]
     if len(given) != 1:
-        raise RequestInputError(["url, suiteql, restlet: exactly one is required (got %s)"
-                                 % (" and ".join(given) or "none")])
+        problems.append("url, suiteql, restlet: exactly one is required (got %s)" % (" and ".join(given) or "none"))
+        return None
     return given[0]
 
 
@@ -128,15 +130,16 @@ def parse_user_request(values, hosts):
     """A UserRequest from netsuite_request's options (method, url, suiteql, restlet, body, params,
     max_rows), or RequestInputError listing every problem."""
     problems = []
-    kind = _request_kind(values)
+    kind = _request_kind(values, problems)
     method = _method(values.get("method"), problems)
     body = values.get("body")
     body_text = None if body is None else _body_text(body, "body", problems)
     params = _scalar_params(values.get("params"), "params", problems,
                             reserved=("script", "deploy") if kind == "restlet" else ())
     max_rows = _max_rows(values.get("max_rows"), problems)
-    target, method = _TARGET_PARSERS[kind](values, hosts, method, problems)
-    _check_combination(values, kind, method, target, params, problems)
+    if kind is not None:
+        target, method = _TARGET_PARSERS[kind](values, hosts, method, problems)
+        _check_combination(values, kind, method, target, params, problems)
     if problems:
         raise RequestInputError(problems)
     return UserRequest(method, target, body_text, params or (), max_rows)

@@ -14,7 +14,15 @@ description:
   - Tests NetSuite TBA credentials with one signed, read-only request, the same test
     M(netsuite_ops.credentials.tba_credential) runs before storing.
   - The credentials come either from Vault (O(path), the usual case in CI) or from options
-    (O(account_id) and the four secrets). Give exactly one of O(path) and O(account_id).
+    (O(account_id) with the values of one kind). Give exactly one of O(path) and O(account_id).
+  - With O(account_id), give either the four TBA values (O(consumer_key), O(consumer_secret),
+    O(token_id), O(token_secret)) or the M2M values (O(client_id), O(certificate_id), O(private_key)
+    and O(certificate), with O(private_key_passphrase) and O(algorithm) when needed), named and
+    validated as M(netsuite_ops.credentials.m2m_credential) takes them. A mix of the two kinds, none,
+    or a missing value of the kind given fails naming the options, before any request.
+  - Declared M2M values are tested as stored ones are (a token request, the same read-only request,
+    then O(probes)), so values can be proved before they are stored. Their certificate is judged by
+    O(min_days_left) and O(fail_days_left), as M(netsuite_ops.credentials.m2m_credential) judges it.
   - Stored credentials must hold the keys C(account_id), C(consumer_key), C(consumer_secret),
     C(token_id) and C(token_secret); a missing key or a malformed value fails naming the key.
   - Stored OAuth 2.0 client credentials (M2M, written by M(netsuite_ops.credentials.m2m_credential))
@@ -29,6 +37,7 @@ requirements:
   - requests
 extends_documentation_fragment:
   - netsuite_ops.credentials.declared_credentials
+  - netsuite_ops.credentials.m2m_credentials
   - netsuite_ops.credentials.netsuite_connection
   - netsuite_ops.credentials.vault_connection
   - netsuite_ops.credentials.attributes
@@ -45,6 +54,19 @@ options:
   path:
     description:
       - The secret's path under O(engine_mount_point), for credentials stored in Vault.
+    type: str
+  account_id:
+    description:
+      - The NetSuite account ID of declared credentials, in any form people paste (C(1234567),
+        C(1234567_SB1), C(1234567-sb1), or a NetSuite URL or host ending in C(.netsuite.com)).
+      - Given with either the four TBA values or the M2M values (see the description above).
+    type: str
+  private_key:
+    description:
+      - With O(account_id), the M2M private key (PEM) that signs the client assertions, PKCS#8 or
+        PKCS#1/SEC1, unencrypted or encrypted (then give O(private_key_passphrase)).
+      - RSA of at least 3072 bits, or EC on P-256, P-384 or P-521, as NetSuite requires.
+      - Kept in memory for the test only; it is masked, in every PEM form, wherever it would appear.
     type: str
   engine_mount_point:
     description:
@@ -64,7 +86,7 @@ options:
     description:
       - For stored M2M credentials, fail when the certificate expires in fewer days than this, even
         though NetSuite still accepts it. An expired certificate always fails (without a request).
-      - Ignored for TBA credentials.
+      - Ignored for TBA credentials. Declared M2M values use O(fail_days_left) instead.
     type: int
   probes:
     description:
@@ -161,6 +183,18 @@ EXAMPLES = r"""
     consumer_secret: "{{ netsuite_consumer_secret }}"
     token_id: "{{ netsuite_token_id }}"
     token_secret: "{{ netsuite_token_secret }}"
+
+- name: Test declared M2M values before storing them
+  netsuite_ops.credentials.credential_check:
+    account_id: "{{ netsuite_account_id }}"
+    client_id: "{{ netsuite_client_id }}"
+    certificate_id: "{{ netsuite_certificate_id }}"
+    private_key: "{{ lookup('ansible.builtin.file', 'netsuite_m2m_key.pem') }}"
+    certificate: "{{ lookup('ansible.builtin.file', 'netsuite_m2m_cert.pem') }}"
+    scope: [rest_webservices, restlets]
+    probes:
+      - name: subsidiaries
+        suiteql: SELECT id FROM subsidiary
 """
 
 RETURN = r"""
@@ -205,14 +239,14 @@ vault:
       description: Age of that version in days.
       type: float
 auth_type:
-  description: The kind of stored credentials tested, V(tba) or V(m2m).
-  returned: when O(path) is given and something was stored
+  description: The kind of credentials tested, V(tba) or V(m2m).
+  returned: when O(path) is given and something was stored, or declared values were valid
   type: str
 certificate:
   description:
-    - For stored M2M credentials, the certificate without the key (C(fingerprint_sha256), C(subject),
+    - For M2M credentials, the certificate without the key (C(fingerprint_sha256), C(subject),
       C(not_before), C(not_after), C(days_left), C(key_type)).
-  returned: when stored M2M credentials could be read
+  returned: when stored M2M credentials could be read, or declared M2M values were valid
   type: dict
 failure_code:
   description:

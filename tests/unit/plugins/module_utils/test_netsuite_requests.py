@@ -310,6 +310,18 @@ def test_bad_user_requests_are_refused_by_name(values, expected):
     assert any(expected in problem for problem in problems), problems
 
 
+@pytest.mark.parametrize("values", [
+    {"method": "F" + MARK},
+    {"url": "/services/rest/x", "suiteql": "SELECT 1", "method": "F" + MARK},
+])
+def test_a_missing_target_and_a_bad_method_are_named_together(values):
+    """Without one target the other options are still checked: one run names every problem."""
+    problems = problems_of(parse_user_request, values, HOSTS)
+    assert [p.split(":")[0] for p in problems] == ["url, suiteql, restlet", "method"], problems
+    assert "exactly one is required" in problems[0]
+    assert "must be one of GET, POST, PUT, PATCH, DELETE" in problems[1]
+
+
 # --- SuiteQL pagination --------------------------------------------------------------------------
 
 class FakeSuiteQL:
