@@ -8,7 +8,7 @@
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import resolve_netsuite_url
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._capability_probes import parse_probes
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credential_check import check_credentials, check_stored
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_tasks import M2M_DECLARED_ARGSPEC, validated_m2m
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_options import M2M_DECLARED_ARGSPEC
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_check import (
     STORED_CHECK_ARGSPEC,
     STORED_CHECK_MINIMUMS,
@@ -66,6 +66,10 @@ def _declared_credentials(ctx, kind):
     """Validated declared credentials and whether their certificate's days were judged already
     (m2m_credential's own rules: min_days_left warns, fail_days_left and expiry refuse)."""
     if kind == "m2m":
+        # Imported here: a TBA check loads no M2M unit (nor cryptography).
+        from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_tasks import (  # pylint: disable=import-outside-toplevel
+            validated_m2m,
+        )
         return validated_m2m(ctx, ctx.params), True
     return validated_credentials(ctx, ctx.params), False
 

@@ -29,6 +29,7 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account 
     OfAnAccount,
     parse_account_id,
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_options import ALGORITHMS, SCOPES
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._pem import (
     CERTIFICATE_LABELS,
     CERTIFICATE_SETUP,
@@ -47,8 +48,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_l
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._tba_credentials import secret_shape_rule
 
 M2M_SECRET_FIELDS = ("client_id", "private_key", "private_key_passphrase")
-ALGORITHMS = ("PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
-SCOPES = ("rest_webservices", "restlets")
 
 # NetSuite cuts a longer validity to two years from the upload (Oracle, OAuth 2.0 Client
 # Credentials Setup); 730 days is what Oracle's own openssl example asks for.

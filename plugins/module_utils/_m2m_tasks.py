@@ -20,15 +20,14 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._credenti
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._failure import Failure
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import (
-    ALGORITHMS,
     M2M_SECRET_FIELDS,
-    SCOPES,
     build_m2m_credentials,
     describe_certificate,
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_credentials import (
     NETSUITE_MAX_VALIDITY_DAYS as MAX_VALID_DAYS,  # NetSuite cuts a longer validity to two years
 )
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_options import M2M_DECLARED_ARGSPEC
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._m2m_keygen import (
     KEY_TYPES,
     generate_key_and_certificate,
@@ -43,7 +42,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._safe_fil
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._stored_layout import stored_auth_type
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._vault_errors import unless_denied
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._account import (
-    ENVIRONMENTS,
     clean_token_name,
     CredentialInputError,
     parse_account_id,
@@ -63,20 +61,6 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._task_run
 )
 
 PENDING_SUFFIX = "/pending"
-
-M2M_DECLARED_ARGSPEC = dict(
-    account_id=dict(type="str"),
-    client_id=dict(type="str", no_log=True),
-    certificate_id=dict(type="str", no_log=False),
-    private_key=dict(type="str", no_log=True),
-    private_key_passphrase=dict(type="str", no_log=True),
-    certificate=dict(type="str"),
-    algorithm=dict(type="str", choices=list(ALGORITHMS)),
-    scope=dict(type="list", elements="str", choices=list(SCOPES), default=["rest_webservices"]),
-    min_days_left=dict(type="int", default=30),
-    fail_days_left=dict(type="int", default=0),
-    environment=dict(type="str", choices=list(ENVIRONMENTS)),
-)
 
 PENDING_ARGSPEC = dict(pending_path=dict(type="str"))
 
