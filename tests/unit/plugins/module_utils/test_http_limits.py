@@ -279,8 +279,13 @@ def test_a_timed_out_request_leaves_no_thread_behind_and_starts_none(servers, mo
     server = servers(DripServer, lambda number: dripped_head() if number == 0 else ok())
     session = bounded_session(DEADLINE, 1024)
     before = threading.active_count()
-    started = []
-    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread.name))
+    started, start, caller = [], threading.Thread.start, threading.current_thread()
+
+    def recorded_start(thread):
+        if threading.current_thread() is caller:  # not a test runner's own threads
+            started.append(thread.name)
+        return start(thread)
+    monkeypatch.setattr(threading.Thread, "start", recorded_start)
     timed_out(session, server.url + "/x")
     assert session.get(server.url + "/y", timeout=PER_READ).json() == {}
     monkeypatch.undo()
