@@ -269,7 +269,7 @@ def timed_out(session, url, **kwargs):
 def test_a_drip_under_the_per_read_timeout_is_cut_at_the_total_deadline(answer, servers):
     server = servers(DripServer, lambda number: answer())
     error, took = timed_out(bounded_session(DEADLINE, 1024), server.url + "/x")
-    assert type(error) is requests.exceptions.ReadTimeout, repr(error)
+    assert isinstance(error, requests.exceptions.ReadTimeout), repr(error)
     assert "no complete answer within 2 s" in str(error)
     assert took < BOUND
     assert eventually(lambda: server.cut == [0]) and server.finished == []
@@ -335,7 +335,7 @@ def test_a_tls_drip_is_cut_at_the_total_deadline(answer, servers, pki):
     ca_file, server_tls = pki
     server = servers(DripServer, lambda number: answer(), tls=server_tls)
     error, took = timed_out(bounded_session(DEADLINE, 4096), server.url + "/x", verify=ca_file)
-    assert type(error) is requests.exceptions.ReadTimeout and took < BOUND, repr(error)
+    assert isinstance(error, requests.exceptions.ReadTimeout) and took < BOUND, repr(error)
 
 
 def test_tls_connections_are_pooled_with_a_fresh_deadline(servers, pki):
@@ -357,7 +357,7 @@ def test_a_drip_through_a_connect_proxy_is_cut_at_the_total_deadline(proxy_tls, 
     session.proxies = {"https": proxy.url}  # a TLS proxy's certificate is checked against the same CA
     assert session.get(server.url + "/a", timeout=PER_READ, verify=ca_file).json() == {}
     error, took = timed_out(session, server.url + "/b", verify=ca_file)
-    assert type(error) is requests.exceptions.ReadTimeout and took < BOUND, repr(error)
+    assert isinstance(error, requests.exceptions.ReadTimeout) and took < BOUND, repr(error)
     assert proxy.tunnels[0] == server.url.split("//")[1] and eventually(lambda: server.cut == [1])
 
 
