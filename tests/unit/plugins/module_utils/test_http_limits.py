@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The bounded session (_http_limits) against real servers on 127.0.0.1: a server that drips its
 answer one byte at a time, well within the per-read timeout, is cut at the request's total
-deadline (plain, TLS, through a CONNECT proxy and through a TLS proxy); a pooled connection gets
+deadline (plain, TLS, through a CONNECT proxy and through a TLS proxy), a hanging connect too (as
+a ConnectTimeout); a pooled connection gets
 the next request's deadline, and one a deadline cut is never reused; no thread is started or
 left behind; the size cap holds.
 
@@ -368,3 +369,26 @@ def test_a_proxy_dripping_its_connect_answer_is_cut_at_the_total_deadline(server
     session.proxies = {"https": proxy.url}
     error, took = timed_out(session, "https://127.0.0.1:9/x", verify=ca_file)
     assert isinstance(error, requests.exceptions.ReadTimeout) and took < BOUND, repr(error)
+
+
+def test_a_connect_that_hangs_ends_at_the_total_deadline_as_a_connect_timeout():
+    """A listener whose accept queue is full: Linux drops further SYNs, so a connect hangs. The
+    deadline ends it as a ConnectTimeout, which callers know was never sent (and may retry)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        address = listener.getsockname()
+        queued = [socket.socket() for unused in range(4)]
+        for sock in queued:
+            sock.setblocking(False)
+            sock.connect_ex(address)
+        try:
+            with socket.socket() as probe:
+                probe.settimeout(0.5)
+                if probe.connect_ex(address) == 0:
+                    pytest.skip("this system completes a connect beyond a full accept queue")
+            error, took = timed_out(bounded_session(DEADLINE, 1024), "http://127.0.0.1:%d/x" % address[1])
+        finally:
+            for sock in queued:
+                sock.close()
+    assert isinstance(error, requests.exceptions.ConnectTimeout) and took < BOUND, repr(error)
