@@ -5,9 +5,8 @@
 """The bounded session (_http_limits) against real servers on 127.0.0.1: a server that drips its
 answer one byte at a time, well within the per-read timeout, is cut at the request's total
 deadline (plain, TLS, through a CONNECT proxy and through a TLS proxy), a hanging connect too (as
-a ConnectTimeout); a pooled connection gets
-the next request's deadline, and one a deadline cut is never reused; no thread is started or
-left behind; the size cap holds.
+a ConnectTimeout); a pooled connection gets the next request's deadline, and one a deadline cut
+is never reused; no thread is started or left behind; the size cap holds.
 
 Each drip would last about a minute, and the server records whether the client hung up before
 its end: that, and the exception, prove the deadline ended the request. The one timing bound
