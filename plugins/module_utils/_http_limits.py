@@ -10,10 +10,18 @@ requests' timeout applies to each socket operation, so a server that trickles on
 second, or sends an endless chunked body or a gzip bomb, held a task forever and filled memory.
 A redirect would carry custom headers (X-Vault-Token) and a body holding secrets to wherever it
 points. Used by the Vault and the NetSuite sides alike; imports requests on first use.
+
+The deadline is kept in the calling thread, with no thread of its own: the adapter's pools make
+connections whose socket sets, before every read and write, a timeout no longer than the time
+left until the deadline of the request now running in that thread. A thread per request cost a
+fleet check of thousands of requests CPU, and one left running after its deadline would keep a
+process from forking workers safely.
 """
 
 import os
+import socket
 import threading
+import time
 from urllib.parse import urlsplit
 
 MIB = 1024 * 1024
@@ -93,30 +101,146 @@ def _bounded_adapter_class():
             self.max_bytes = max_bytes
             super().__init__(**kwargs)
 
+        def init_poolmanager(self, *args, **kwargs):  # pylint: disable=arguments-differ
+            super().init_poolmanager(*args, **kwargs)
+            _bound_pools(self.poolmanager)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            return _bound_pools(super().proxy_manager_for(proxy, **proxy_kwargs))
+
         def send(self, request, stream=False, timeout=None, **kwargs):  # pylint: disable=arguments-differ
-            outcome = {}
-
-            def exchange():
-                try:
-                    response = HTTPAdapter.send(self, request, stream=True, timeout=timeout, **kwargs)
-                    outcome["response"] = _read_capped(response, self.max_bytes, ResponseTooLarge)
-                except BaseException as exc:  # pylint: disable=broad-exception-caught
-                    outcome["error"] = exc
-
-            worker = threading.Thread(target=exchange, name="bounded-http", daemon=True)
-            worker.start()
-            worker.join(self.total_timeout)
-            if worker.is_alive():
-                # The worker stops by itself at the size cap or when the server gives up; a
-                # daemon thread never keeps the process alive.
+            deadline = time.monotonic() + self.total_timeout
+            outer, _DEADLINE.at = getattr(_DEADLINE, "at", None), deadline
+            try:
+                response = HTTPAdapter.send(self, request, stream=True, timeout=timeout, **kwargs)
+                return _read_capped(response, self.max_bytes, ResponseTooLarge)
+            except requests.exceptions.RequestException as exc:
+                # Whatever the deadline cut (the head, the body, a proxy's answer) is a read
+                # timeout, as callers map it; a connect it cut stays a ConnectTimeout (never sent).
+                if isinstance(exc, (requests.exceptions.ConnectTimeout, ResponseTooLarge)) or (
+                        time.monotonic() < deadline):
+                    raise
                 raise requests.exceptions.ReadTimeout(
-                    "no complete answer within %s s" % self.total_timeout, request=request)
-            if "error" in outcome:
-                raise outcome["error"]
-            return outcome["response"]
+                    "no complete answer within %s s" % self.total_timeout, request=request) from None
+            finally:
+                _DEADLINE.at = outer
 
     _CLASSES["adapter"] = BoundedAdapter
     return BoundedAdapter
+
+
+# The deadline of the request the current thread is sending (monotonic seconds), or None.
+_DEADLINE = threading.local()
+
+
+def _time_left():
+    """Seconds left until the running request's deadline (at most 0), or None outside a request."""
+    deadline = getattr(_DEADLINE, "at", None)
+    return None if deadline is None else deadline - time.monotonic()
+
+
+def _bounded(timeout):
+    """``timeout`` (None: none) shortened to the time left, raising socket.timeout once none is."""
+    left = _time_left()
+    if left is None:
+        return timeout
+    if left <= 0:
+        raise socket.timeout("the request's total deadline passed")
+    if not isinstance(timeout, (int, float)):  # None, or urllib3's "the global default" marker
+        return left
+    return min(timeout, left)
+
+
+class _DeadlineSocket:
+    """A connected socket (plain or TLS) whose every read and write waits at most until the
+    running request's deadline. Everything else (fileno for urllib3's liveness check, close,
+    getpeercert, version) is the socket's own; http.client's makefile reads through this."""
+
+    def __init__(self, sock):
+        self._sock = sock
+        self._timeout = sock.gettimeout()
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+    def settimeout(self, timeout):
+        self._timeout = timeout
+        self._sock.settimeout(timeout)
+
+    def gettimeout(self):
+        # What the next operation gets; ssl copies it when it wraps this socket, so a TLS
+        # handshake (one deadline for all its reads in CPython) ends by the request's deadline.
+        return _bounded(self._timeout)
+
+    def _ready(self):
+        self._sock.settimeout(_bounded(self._timeout))
+        return self._sock
+
+    def recv(self, *args):
+        return self._ready().recv(*args)
+
+    def recv_into(self, *args):
+        return self._ready().recv_into(*args)
+
+    def send(self, *args):
+        return self._ready().send(*args)
+
+    def sendall(self, *args):
+        return self._ready().sendall(*args)  # CPython's sendall keeps one deadline for all of it
+
+    # socket.makefile's SocketIO reads through recv_into above; its reference count is the socket's.
+    makefile = socket.socket.makefile
+
+    @property
+    def _io_refs(self):
+        return self._sock._io_refs  # pylint: disable=protected-access
+
+    @_io_refs.setter
+    def _io_refs(self, value):
+        self._sock._io_refs = value  # pylint: disable=protected-access
+
+
+def _deadline_connection_class(base):
+    """``base`` (a urllib3 connection class) whose sockets keep the running request's deadline:
+    the TCP connect, a proxy's CONNECT answer, the TLS handshakes (to a proxy, and through it)."""
+    from urllib3.exceptions import ConnectTimeoutError
+
+    class DeadlineConnection(base):
+        def _new_conn(self):
+            try:
+                self.timeout = _bounded(self.timeout)
+            except socket.timeout:
+                raise ConnectTimeoutError(self, "the request's total deadline passed before connecting") from None
+            return _DeadlineSocket(super()._new_conn())
+
+        def _connect_tls_proxy(self, hostname, sock):
+            # TLS to the destination then runs in Python (urllib3's SSLTransport) over this socket.
+            return _DeadlineSocket(super()._connect_tls_proxy(hostname, sock))  # pylint: disable=no-member
+
+        def connect(self):
+            super().connect()
+            if isinstance(self.sock, socket.socket):  # ssl made a new socket of the bounded one
+                self.sock = _DeadlineSocket(self.sock)
+
+    DeadlineConnection.__name__ = DeadlineConnection.__qualname__ = "Deadline" + base.__name__
+    return DeadlineConnection
+
+
+def _bound_pools(manager):
+    """Make ``manager`` (a urllib3 PoolManager or ProxyManager) build pools of deadline-keeping
+    connections, for each scheme it serves; returns it."""
+    bounded = {}
+    for scheme, pool in manager.pool_classes_by_scheme.items():
+        key = ("pool", pool)
+        if key not in _CLASSES:
+            if getattr(pool, "keeps_deadline", False):
+                _CLASSES[key] = pool
+            else:
+                _CLASSES[key] = type("Deadline" + pool.__name__, (pool,), {
+                    "ConnectionCls": _deadline_connection_class(pool.ConnectionCls), "keeps_deadline": True})
+        bounded[scheme] = _CLASSES[key]
+    manager.pool_classes_by_scheme = bounded  # the instance's own: urllib3's module-level map stays
+    return manager
 
 
 def _read_capped(response, max_bytes, too_large):
