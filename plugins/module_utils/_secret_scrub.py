@@ -31,6 +31,7 @@ Standard library only; knows nothing of NetSuite, Vault or Ansible.
 import base64
 import functools
 import html
+import itertools
 import json
 import os
 import re
@@ -53,9 +54,14 @@ _ANSIBLE_LIKE = re.compile(r"\b(?:ok|changed|fatal|failed|skipping|unreachable|i
                            r"\b(?:PLAY(?: RECAP)?|TASK|RUNNING HANDLER)\s*\[|PLAY RECAP|\*{3,}", re.IGNORECASE)
 # A slice this long of one spelling is a secret's; shorter runs of random text say nothing.
 SLICE = 16
-# Lookups step through the text by ANCHOR: every SLICE-long match holds an ANCHOR-long run that
-# starts at a multiple of ANCHOR, so one lookup in ANCHOR characters finds every candidate.
-ANCHOR = SLICE // 2
+# Lookups: the ANCHOR-long pieces of a text that start at a multiple of TEXT_STEP are looked up
+# among those of every secret that start at a multiple of SECRET_STEP. The steps are coprime and
+# their product is at most SLICE - ANCHOR + 1, so every SLICE-long match holds one piece that
+# starts at such a multiple in both (Chinese remainder theorem): no match is missed. A secret
+# costs one table entry per SECRET_STEP characters (each a memory access in a table of millions),
+# a text one lookup per TEXT_STEP.
+ANCHOR = 7
+TEXT_STEP, SECRET_STEP = 5, 2
 # Shorter secrets would withhold every text (a 6-character password is in ordinary words): only
 # a text that is exactly such a secret is withheld.
 MIN_SEARCHED = 8
@@ -338,33 +344,42 @@ _VERDICT_TEXT_MAX = 4096
 _VERDICTS_MAX = 65536
 
 
-class _Index:
-    """What to look up for one secret (or one public text), computed once per value."""
-
-    __slots__ = ("slices", "anchors", "wholes", "raws")
-
-    def __init__(self, slices, anchors, wholes, raws):
-        self.slices, self.anchors, self.wholes, self.raws = slices, anchors, wholes, raws
+def _windows(flat, at):
+    """The SLICE-long pieces of ``flat`` that hold its ANCHOR-long piece at ``at``."""
+    first, last = max(0, at - (SLICE - ANCHOR)), min(at, len(flat) - SLICE)
+    return {flat[start:start + SLICE] for start in range(first, last + 1)}
 
 
-@functools.lru_cache(maxsize=4096)
-def _index(secret):
-    """The slices of ``secret`` as written (and of a PEM's body joined): the other spellings are
-    found by decoding the text (_decoded_views), not by indexing every spelling of every secret,
-    which cost a fleet of 1000 accounts 18 s of CPU (4 ms for each 64-character secret, 200 ms
-    for a 3072-bit key)."""
-    slices, anchors, wholes = set(), set(), set()
-    for form in _written_forms(secret):
+def _covered(known, flat, at):
+    """True when every window of ``flat`` around ``at`` is one of ``known``'s (flat, at) too: the
+    same characters either side, as far as the window reaches (a secret inside another, such as
+    a URL's password inside its user information, or the same secret registered twice)."""
+    known_flat, known_at = known
+    reach = SLICE - ANCHOR
+    left, right = min(at, reach), min(len(flat) - at - ANCHOR, reach)
+    return (left <= known_at and right <= len(known_flat) - known_at - ANCHOR
+            and flat[at - left:at + ANCHOR + right] == known_flat[known_at - left:known_at + ANCHOR + right])
+
+
+def _holds_piece(known, piece, offset):
+    """True if ``piece``, holding an anchor at ``offset``, is a slice of a secret: ``known`` is
+    where that anchor is in the one secret that has it, or every window around it in all."""
+    if type(known) is tuple:
+        flat, at = known
+        start = at - offset
+        return start >= 0 and flat[start:start + SLICE] == piece
+    return piece in known
+
+
+@functools.lru_cache(maxsize=256)
+def _public_slices(text):
+    """Every SLICE-long piece of a public text as written (and of a PEM's body joined); cached:
+    a task allows the same certificate in every Scrubber it makes."""
+    slices = set()
+    for form in _written_forms(text):
         flat = normalize(form)
-        if len(flat) >= SLICE:
-            slices.update(flat[i:i + SLICE] for i in range(len(flat) - SLICE + 1))
-            anchors.update(flat[i:i + ANCHOR] for i in range(len(flat) - ANCHOR + 1))
-        elif len(flat) >= MIN_SEARCHED:
-            wholes.add(flat)
-    # A secret that is mostly punctuation ("!!#%&/()=?x"): its letters alone are too few to
-    # search for, so it is searched as written (case folded).
-    raws = {secret.casefold()} if len(normalize(secret)) < MIN_SEARCHED else set()
-    return _Index(frozenset(slices), frozenset(anchors), frozenset(wholes), frozenset(raws))
+        slices.update(flat[i:i + SLICE] for i in range(len(flat) - SLICE + 1))
+    return frozenset(slices)
 
 
 class Scrubber:
@@ -373,11 +388,14 @@ class Scrubber:
     def __init__(self, secrets=(), public=(), environment=True):
         """``environment``: also register the proxy credentials of the environment (every task
         can meet them, in any transport error), so no caller has to remember them."""
-        self._slices = set()
-        self._anchors = set()
+        # Where the secrets' slices are: each ANCHOR-long piece of a secret's flat form that
+        # starts at a multiple of SECRET_STEP -> (flat, where it starts), or the set of
+        # SLICE-long windows around it when several places share it (_add_anchor).
+        self._slices = {}
         self._wholes = set()
         self._raws = set()
         self._exact = set()
+        self._added = set()  # every secret registered, as given
         self._public = set()
         # Verdicts on texts already searched (a fleet's rows repeat the same hints and names),
         # valid for the generation of secrets they were reached with.
@@ -397,20 +415,61 @@ class Scrubber:
         if secret is None:
             return
         secret = str(secret)
-        if not secret.strip():
+        if secret in self._added:  # a fleet registers its Vault token for every account
+            return  # nothing changes: verdicts already reached stay right
+        stripped = secret.strip()
+        if not stripped:
             return
+        self._added.add(secret)
         self._generation += 1
-        self._exact.update({secret, secret.strip()})
-        if len(secret.strip()) < MIN_SEARCHED:
+        self._exact.add(secret)
+        if stripped != secret:
+            self._exact.add(stripped)
+        if len(stripped) < MIN_SEARCHED:
             return
         # Indexing costs time and memory in proportion to the length (a 64 KiB value: seconds).
         # No valid secret is near this long (a PEM key is at most 16 KiB) and a longer one is
         # refused unseen; its first part still finds any echo of it.
-        index = _index(secret[:INDEXED_MAX])
-        self._slices |= index.slices
-        self._anchors |= index.anchors
-        self._wholes |= index.wholes
-        self._raws |= index.raws
+        secret = secret[:INDEXED_MAX]
+        # Only the secret as written (and a PEM's body joined) is indexed: the other spellings
+        # are found by decoding the text (_decoded_views); indexing every spelling of every
+        # secret cost a fleet of 1000 accounts 18 s of CPU.
+        flats = [normalize(form) for form in _written_forms(secret)]
+        indexed = ""
+        for flat in flats:
+            if len(flat) >= SLICE:
+                if flat not in indexed:  # a PEM's body is inside the whole: nothing new
+                    self._index_flat(flat)
+                    indexed = flat
+            elif len(flat) >= MIN_SEARCHED:
+                self._wholes.add(flat)
+        # A secret that is mostly punctuation ("!!#%&/()=?x"): its letters alone are too few to
+        # search for, so it is searched as written (case folded).
+        if len(flats[0]) < MIN_SEARCHED:
+            self._raws.add(secret.casefold())
+
+    def _index_flat(self, flat):
+        """Index the ANCHOR-long pieces of ``flat`` that start at a multiple of SECRET_STEP, each
+        with where it starts. A set of every slice and another of every anchor (two entries per
+        character, in tables of millions: a memory access each) cost 74 us per 64-character
+        secret once thousands were held; one entry per SECRET_STEP characters, checked against
+        the secret itself when a text's anchor matches, costs a fraction."""
+        setdefault = self._slices.setdefault
+        for at in range(0, len(flat) - ANCHOR + 1, SECRET_STEP):
+            place = (flat, at)
+            known = setdefault(flat[at:at + ANCHOR], place)
+            if known is not place:  # seen before (rare for random secrets)
+                self._add_anchor(flat[at:at + ANCHOR], known, place)
+
+    def _add_anchor(self, anchor, known, place):
+        """A second place for an anchor: one place is kept as (flat, at) while the others show
+        no other windows; else the windows around every place, as a set."""
+        flat, at = place
+        if type(known) is tuple:
+            if _covered(known, flat, at):
+                return
+            known = self._slices[anchor] = _windows(*known)
+        known.update(_windows(flat, at))
 
     def allow(self, public_text):
         """Never count slices of ``public_text`` as secret: a private key's body holds its public
@@ -418,7 +477,7 @@ class Scrubber:
         rest of the key (its private numbers) is still found wherever it appears."""
         if public_text:
             self._generation += 1
-            self._public |= _index(str(public_text)).slices
+            self._public |= _public_slices(str(public_text))
 
     def holds_secret(self, text):
         """True if ``text`` holds a registered secret in any spelling, or a slice of one."""
@@ -444,19 +503,20 @@ class Scrubber:
         return any(whole in flat for whole in self._wholes) or self._slice_found(flat)
 
     def _slice_found(self, flat):
-        slices, anchors, public = self._slices, self._anchors, self._public
-        if not slices:
+        anchors, public = self._slices, self._public
+        if not anchors or len(flat) < SLICE:
             return False
         end = len(flat) - SLICE
-        positions = range(0, len(flat) - ANCHOR + 1, ANCHOR)
-        if len(flat) > _LONG_FLAT and anchors.isdisjoint(flat[i:i + ANCHOR] for i in positions):
+        positions = range(0, len(flat) - ANCHOR + 1, TEXT_STEP)
+        if len(flat) > _LONG_FLAT and anchors.keys().isdisjoint(flat[i:i + ANCHOR] for i in positions):
             return False  # the common case for a long text, decided at C speed
         for anchor in positions:
-            if flat[anchor:anchor + ANCHOR] not in anchors:
+            known = anchors.get(flat[anchor:anchor + ANCHOR])
+            if known is None:
                 continue
-            for start in range(max(0, anchor - ANCHOR + 1), min(anchor, end) + 1):
+            for start in range(max(0, anchor - (SLICE - ANCHOR)), min(anchor, end) + 1):
                 piece = flat[start:start + SLICE]
-                if piece in slices and piece not in public:
+                if piece not in public and _holds_piece(known, piece, anchor - start):
                     return True
         return False
 
