@@ -339,7 +339,6 @@ def _written_forms(secret):
     return [secret]
 
 
-_LONG_FLAT = 4096
 _VERDICT_TEXT_MAX = 4096
 _VERDICTS_MAX = 65536
 
@@ -369,6 +368,32 @@ def _holds_piece(known, piece, offset):
         start = at - offset
         return start >= 0 and flat[start:start + SLICE] == piece
     return piece in known
+
+
+def _flat_forms(secret):
+    """The forms of ``secret`` to index, normalized: as written, and a PEM's body joined."""
+    return tuple(normalize(form) for form in _written_forms(secret))
+
+
+# A secret at least this long (a key, an assertion) is prepared from a cache: a task builds a
+# Scrubber over the same key several times, and finding a PEM's body alone costs 0.4 ms. The
+# shorter ones (a token, a signature) are mostly seen once: not worth a cache entry.
+_CACHED_MIN = 256
+_cached_flat_forms = functools.lru_cache(maxsize=16)(_flat_forms)
+
+
+@functools.lru_cache(maxsize=16)
+def _places(flat):
+    """Each anchor of ``flat`` that Scrubber indexes -> (flat, where it first starts), and the
+    places where one starts again (a PEM's armour says PRIVATE KEY twice)."""
+    places, again = {}, []
+    for at in range(0, len(flat) - ANCHOR + 1, SECRET_STEP):
+        anchor = flat[at:at + ANCHOR]
+        if anchor in places:
+            again.append((anchor, (flat, at)))
+        else:
+            places[anchor] = (flat, at)
+    return places, tuple(again)
 
 
 @functools.lru_cache(maxsize=256)
@@ -434,7 +459,7 @@ class Scrubber:
         # Only the secret as written (and a PEM's body joined) is indexed: the other spellings
         # are found by decoding the text (_decoded_views); indexing every spelling of every
         # secret cost a fleet of 1000 accounts 18 s of CPU.
-        flats = [normalize(form) for form in _written_forms(secret)]
+        flats = (_cached_flat_forms if len(secret) >= _CACHED_MIN else _flat_forms)(secret)
         indexed = ""
         for flat in flats:
             if len(flat) >= SLICE:
@@ -454,6 +479,13 @@ class Scrubber:
         character, in tables of millions: a memory access each) cost 74 us per 64-character
         secret once thousands were held; one entry per SECRET_STEP characters, checked against
         the secret itself when a text's anchor matches, costs a fraction."""
+        if len(flat) >= _CACHED_MIN:
+            places, again = _places(flat)
+            if self._slices.keys().isdisjoint(places):  # the usual case for a key
+                self._slices.update(places)
+                for anchor, place in again:
+                    self._add_anchor(anchor, self._slices[anchor], place)
+                return
         setdefault = self._slices.setdefault
         for at in range(0, len(flat) - ANCHOR + 1, SECRET_STEP):
             place = (flat, at)
@@ -508,8 +540,8 @@ class Scrubber:
             return False
         end = len(flat) - SLICE
         positions = range(0, len(flat) - ANCHOR + 1, TEXT_STEP)
-        if len(flat) > _LONG_FLAT and anchors.keys().isdisjoint(flat[i:i + ANCHOR] for i in positions):
-            return False  # the common case for a long text, decided at C speed
+        if anchors.keys().isdisjoint(flat[i:i + ANCHOR] for i in positions):
+            return False  # the common case (no secret's anchor), without a loop in Python
         for anchor in positions:
             known = anchors.get(flat[anchor:anchor + ANCHOR])
             if known is None:

@@ -72,9 +72,17 @@ ALPHABETS = ["0123456789abcdef", string.ascii_letters + string.digits + "+/=-_",
              string.ascii_letters + string.digits + "!#%&/()=?é ß"]
 
 
+def _pem(rng):
+    body = "".join(rng.choice(string.ascii_letters + string.digits + "+/") for _ in range(rng.randint(200, 600)))
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n" % "\n".join(lines)
+
+
 def _secret(rng):
+    if rng.random() < 0.1:
+        return _pem(rng)  # long, and its armour repeats anchors (PRIVATE KEY twice)
     alphabet = rng.choice(ALPHABETS)
-    length = rng.choice([rng.randint(8, 15), rng.randint(16, 24), rng.randint(25, 120)])
+    length = rng.choice([rng.randint(8, 15), rng.randint(16, 24), rng.randint(25, 120), rng.randint(256, 700)])
     secret = "".join(rng.choice(alphabet) for _ in range(length))
     if rng.random() < 0.1:
         secret = "!!#%&/()=?" + secret[:rng.randint(1, 7)]  # mostly punctuation: searched as written
@@ -109,7 +117,8 @@ def _texts(rng, secrets):
 def test_verdicts_equal_a_plain_search_for_every_slice(seed):
     rng = random.Random(seed)
     secrets = [_secret(rng) for _ in range(rng.randint(1, 30))]
-    secrets += [secrets[0], secrets[-1][3:]]  # registered twice; a secret inside another
+    # Registered twice; a secret inside another; a long one holding an earlier one.
+    secrets += [secrets[0], secrets[-1][3:], rng.choice(secrets) + _secret(rng) * 9]
     public = rng.choice(secrets)[rng.randint(0, 5):] if rng.random() < 0.5 else None
     scrubber, reference = Scrubber(environment=False), Reference()
     texts = _texts(rng, secrets)
