@@ -382,18 +382,19 @@ _CACHED_MIN = 256
 _cached_flat_forms = functools.lru_cache(maxsize=16)(_flat_forms)
 
 
+def _anchor_places(flat):
+    """The anchors of ``flat`` that Scrubber indexes, and their places: (flat, where it starts)."""
+    starts = range(0, len(flat) - ANCHOR + 1, SECRET_STEP)
+    return tuple(flat[at:at + ANCHOR] for at in starts), tuple(zip(itertools.repeat(flat), starts))
+
+
 @functools.lru_cache(maxsize=16)
-def _places(flat):
-    """Each anchor of ``flat`` that Scrubber indexes -> (flat, where it first starts), and the
-    places where one starts again (a PEM's armour says PRIVATE KEY twice)."""
-    places, again = {}, []
-    for at in range(0, len(flat) - ANCHOR + 1, SECRET_STEP):
-        anchor = flat[at:at + ANCHOR]
-        if anchor in places:
-            again.append((anchor, (flat, at)))
-        else:
-            places[anchor] = (flat, at)
-    return places, tuple(again)
+def _key_places(flat):
+    """For a long flat form (a key): each anchor -> its first place, merged into a Scrubber at
+    C speed, and the places where an anchor starts again (a PEM's armour says PRIVATE KEY twice)."""
+    anchors, places = _anchor_places(flat)
+    first = dict(zip(reversed(anchors), reversed(places)))
+    return first, tuple((anchor, place) for anchor, place in zip(anchors, places) if first[anchor] is not place)
 
 
 @functools.lru_cache(maxsize=256)
@@ -480,23 +481,26 @@ class Scrubber:
         secret once thousands were held; one entry per SECRET_STEP characters, checked against
         the secret itself when a text's anchor matches, costs a fraction."""
         if len(flat) >= _CACHED_MIN:
-            places, again = _places(flat)
-            if self._slices.keys().isdisjoint(places):  # the usual case for a key
-                self._slices.update(places)
+            first, again = _key_places(flat)
+            if self._slices.keys().isdisjoint(first):  # the usual case for a key
+                self._slices.update(first)
                 for anchor, place in again:
-                    self._add_anchor(anchor, self._slices[anchor], place)
+                    self._add_anchor(anchor, place)
                 return
-        setdefault = self._slices.setdefault
-        for at in range(0, len(flat) - ANCHOR + 1, SECRET_STEP):
-            place = (flat, at)
-            known = setdefault(flat[at:at + ANCHOR], place)
-            if known is not place:  # seen before (rare for random secrets)
-                self._add_anchor(flat[at:at + ANCHOR], known, place)
+        anchors, places = _anchor_places(flat)
+        # One lookup per anchor, at C speed: each place is stored unless its anchor is held.
+        found = tuple(map(self._slices.setdefault, anchors, places))
+        if found != places:  # an anchor held already (rare for random secrets; a PEM's armour)
+            for anchor, known, place in zip(anchors, found, places):
+                if known is not place:
+                    self._add_anchor(anchor, place)
 
-    def _add_anchor(self, anchor, known, place):
-        """A second place for an anchor: one place is kept as (flat, at) while the others show
-        no other windows; else the windows around every place, as a set."""
+    def _add_anchor(self, anchor, place):
+        """Another place for an anchor held: one place is kept as (flat, at) while the others
+        show no other windows; else the windows around every place, as a set. What is held is
+        read here, not before: an anchor found twice in one secret may have become a set."""
         flat, at = place
+        known = self._slices[anchor]
         if type(known) is tuple:
             if _covered(known, flat, at):
                 return
