@@ -385,7 +385,7 @@ _cached_flat_forms = functools.lru_cache(maxsize=16)(_flat_forms)
 def _anchor_places(flat):
     """The anchors of ``flat`` that Scrubber indexes, and their places: (flat, where it starts)."""
     starts = range(0, len(flat) - ANCHOR + 1, SECRET_STEP)
-    return tuple(flat[at:at + ANCHOR] for at in starts), tuple(zip(itertools.repeat(flat), starts))
+    return [flat[at:at + ANCHOR] for at in starts], list(zip(itertools.repeat(flat), starts))
 
 
 @functools.lru_cache(maxsize=16)
@@ -446,17 +446,20 @@ class Scrubber:
         stripped = secret.strip()
         if not stripped:
             return
-        self._added.add(secret)
-        self._generation += 1
         self._exact.add(secret)
         if stripped != secret:
             self._exact.add(stripped)
-        if len(stripped) < MIN_SEARCHED:
-            return
-        # Indexing costs time and memory in proportion to the length (a 64 KiB value: seconds).
-        # No valid secret is near this long (a PEM key is at most 16 KiB) and a longer one is
-        # refused unseen; its first part still finds any echo of it.
-        secret = secret[:INDEXED_MAX]
+        if len(stripped) >= MIN_SEARCHED:
+            # Indexing costs time and memory in proportion to the length (a 64 KiB value:
+            # seconds). No valid secret is near this long (a PEM key is at most 16 KiB) and a
+            # longer one is refused unseen; its first part still finds any echo of it.
+            self._index(secret[:INDEXED_MAX])
+        # Counted last: a search that ran while this secret was indexed (another thread) stored
+        # its verdict under the previous generation, which this makes stale.
+        self._added.add(secret)
+        self._generation += 1
+
+    def _index(self, secret):
         # Only the secret as written (and a PEM's body joined) is indexed: the other spellings
         # are found by decoding the text (_decoded_views); indexing every spelling of every
         # secret cost a fleet of 1000 accounts 18 s of CPU.
@@ -489,7 +492,7 @@ class Scrubber:
                 return
         anchors, places = _anchor_places(flat)
         # One lookup per anchor, at C speed: each place is stored unless its anchor is held.
-        found = tuple(map(self._slices.setdefault, anchors, places))
+        found = list(map(self._slices.setdefault, anchors, places))
         if found != places:  # an anchor held already (rare for random secrets; a PEM's armour)
             for anchor, known, place in zip(anchors, found, places):
                 if known is not place:

@@ -190,3 +190,20 @@ def test_a_public_text_is_allowed_whether_it_came_before_or_after_the_secrets():
         assert not scrubber.holds_secret("cert " + public), order
         assert scrubber.holds_secret("leak " + private[:SLICE]), order
         assert scrubber.holds_secret("leak " + public[-8:] + private[:8]), order
+
+
+def test_a_search_while_a_secret_is_indexed_keeps_no_verdict():
+    """Another thread may search while a secret is being indexed: its verdict (reached without
+    the secret) must not be reused once the secret is registered."""
+    secret = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+    text = "the server said: %s was wrong" % secret
+    scrubber = Scrubber(environment=False)
+    index = scrubber._index  # pylint: disable=protected-access
+
+    def index_while_searching(value):
+        assert not scrubber.holds_secret(text)  # not indexed yet
+        index(value)
+
+    scrubber._index = index_while_searching  # pylint: disable=protected-access
+    scrubber.add(secret)
+    assert scrubber.holds_secret(text)
