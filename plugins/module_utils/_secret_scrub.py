@@ -339,6 +339,9 @@ def _written_forms(secret):
     return [secret]
 
 
+# Longer flat texts are first looked up all at once: a 2 KB text cost 2.5 times as much in the
+# loop below; a short one (a host name, a path) costs less without setting that up.
+_LONG_FLAT = 64
 _VERDICT_TEXT_MAX = 4096
 _VERDICTS_MAX = 65536
 
@@ -349,25 +352,40 @@ def _windows(flat, at):
     return {flat[start:start + SLICE] for start in range(first, last + 1)}
 
 
+def _windows_held(known, anchor):
+    """The windows around every place that ``known`` (a place in Scrubber's table) gives."""
+    if type(known) is tuple:
+        return _windows(*known)
+    found, at = set(), known.find(anchor)
+    while at >= 0:
+        found |= _windows(known, at)
+        at = known.find(anchor, at + 1)
+    return found
+
+
 def _covered(known, flat, at):
-    """True when every window of ``flat`` around ``at`` is one of ``known``'s (flat, at) too: the
-    same characters either side, as far as the window reaches (a secret inside another, such as
-    a URL's password inside its user information, or the same secret registered twice)."""
-    known_flat, known_at = known
+    """True when every window of ``flat`` around ``at`` is found through ``known`` already: the
+    same characters either side as far as a window reaches (a secret inside another, such as a
+    URL's password inside its user information, or the same secret in another case)."""
     reach = SLICE - ANCHOR
     left, right = min(at, reach), min(len(flat) - at - ANCHOR, reach)
+    around = flat[at - left:at + ANCHOR + right]
+    if type(known) is str:
+        return around in known
+    known_flat, known_at = known
     return (left <= known_at and right <= len(known_flat) - known_at - ANCHOR
-            and flat[at - left:at + ANCHOR + right] == known_flat[known_at - left:known_at + ANCHOR + right])
+            and around == known_flat[known_at - left:known_at + ANCHOR + right])
 
 
 def _holds_piece(known, piece, offset):
-    """True if ``piece``, holding an anchor at ``offset``, is a slice of a secret: ``known`` is
-    where that anchor is in the one secret that has it, or every window around it in all."""
+    """True if ``piece``, holding an anchor at ``offset``, is a slice of a secret. ``known`` is
+    the one secret that has the anchor (any place in it will do: it is short), or where the
+    anchor is in the one long secret that has it, or every window around it in all."""
     if type(known) is tuple:
         flat, at = known
         start = at - offset
         return start >= 0 and flat[start:start + SLICE] == piece
-    return piece in known
+    return piece in known  # a substring of the secret, or one of the windows
 
 
 def _flat_forms(secret):
@@ -382,19 +400,22 @@ _CACHED_MIN = 256
 _cached_flat_forms = functools.lru_cache(maxsize=16)(_flat_forms)
 
 
-def _anchor_places(flat):
-    """The anchors of ``flat`` that Scrubber indexes, and their places: (flat, where it starts)."""
+def _anchors(flat):
+    """The ANCHOR-long pieces of ``flat`` that Scrubber indexes, with where they start."""
     starts = range(0, len(flat) - ANCHOR + 1, SECRET_STEP)
-    return [flat[at:at + ANCHOR] for at in starts], list(zip(itertools.repeat(flat), starts))
+    return [flat[at:at + ANCHOR] for at in starts], starts
 
 
 @functools.lru_cache(maxsize=16)
 def _key_places(flat):
-    """For a long flat form (a key): each anchor -> its first place, merged into a Scrubber at
-    C speed, and the places where an anchor starts again (a PEM's armour says PRIVATE KEY twice)."""
-    anchors, places = _anchor_places(flat)
+    """For a long flat form (a key): its anchors, their places (flat, where it starts), each
+    anchor -> its first place (merged into a Scrubber at C speed), and the places where an
+    anchor starts again (a PEM's armour says PRIVATE KEY twice)."""
+    anchors, starts = _anchors(flat)
+    places = list(zip(itertools.repeat(flat), starts))
     first = dict(zip(reversed(anchors), reversed(places)))
-    return first, tuple((anchor, place) for anchor, place in zip(anchors, places) if first[anchor] is not place)
+    again = tuple((anchor, place) for anchor, place in zip(anchors, places) if first[anchor] is not place)
+    return anchors, places, first, again
 
 
 @functools.lru_cache(maxsize=256)
@@ -415,8 +436,9 @@ class Scrubber:
         """``environment``: also register the proxy credentials of the environment (every task
         can meet them, in any transport error), so no caller has to remember them."""
         # Where the secrets' slices are: each ANCHOR-long piece of a secret's flat form that
-        # starts at a multiple of SECRET_STEP -> (flat, where it starts), or the set of
-        # SLICE-long windows around it when several places share it (_add_anchor).
+        # starts at a multiple of SECRET_STEP -> the flat form of a short secret, or (flat,
+        # where it starts) in a long one, or the set of SLICE-long windows around it when
+        # several secrets share it (_add_anchor).
         self._slices = {}
         self._wholes = set()
         self._raws = set()
@@ -478,37 +500,40 @@ class Scrubber:
             self._raws.add(secret.casefold())
 
     def _index_flat(self, flat):
-        """Index the ANCHOR-long pieces of ``flat`` that start at a multiple of SECRET_STEP, each
-        with where it starts. A set of every slice and another of every anchor (two entries per
-        character, in tables of millions: a memory access each) cost 74 us per 64-character
-        secret once thousands were held; one entry per SECRET_STEP characters, checked against
-        the secret itself when a text's anchor matches, costs a fraction."""
+        """Index the ANCHOR-long pieces of ``flat`` that start at a multiple of SECRET_STEP. A
+        set of every slice and another of every anchor (two entries per character, in tables
+        of millions: a memory access each) cost 74 us per 64-character secret once thousands
+        were held; one entry per SECRET_STEP characters, the candidates checked against the
+        secret itself, costs a fraction. A short secret is its own place (a candidate is looked
+        for in it: no object per anchor); a long one (a key) gives where each anchor is."""
         if len(flat) >= _CACHED_MIN:
-            first, again = _key_places(flat)
+            anchors, places, first, again = _key_places(flat)
             if self._slices.keys().isdisjoint(first):  # the usual case for a key
                 self._slices.update(first)
-                for anchor, place in again:
-                    self._add_anchor(anchor, place)
+                for anchor, (_flat, at) in again:
+                    self._add_anchor(anchor, flat, at)
                 return
-        anchors, places = _anchor_places(flat)
+            starts = range(0, len(flat) - ANCHOR + 1, SECRET_STEP)
+        else:
+            anchors, starts = _anchors(flat)
+            places = [flat] * len(anchors)
         # One lookup per anchor, at C speed: each place is stored unless its anchor is held.
         found = list(map(self._slices.setdefault, anchors, places))
         if found != places:  # an anchor held already (rare for random secrets; a PEM's armour)
-            for anchor, known, place in zip(anchors, found, places):
+            for anchor, known, place, at in zip(anchors, found, places, starts):
                 if known is not place:
-                    self._add_anchor(anchor, place)
+                    self._add_anchor(anchor, flat, at)
 
-    def _add_anchor(self, anchor, place):
-        """Another place for an anchor held: one place is kept as (flat, at) while the others
-        show no other windows; else the windows around every place, as a set. What is held is
-        read here, not before: an anchor found twice in one secret may have become a set."""
-        flat, at = place
+    def _add_anchor(self, anchor, flat, at):
+        """Another place, ``at`` in ``flat``, for an anchor held: what is held stays while it
+        finds every window around the new place too; else the windows around every place are
+        held, as a set. What is held is read here, not before: an anchor found twice in one
+        secret may have become a set."""
         known = self._slices[anchor]
-        if type(known) is tuple:
-            if _covered(known, flat, at):
-                return
-            known = self._slices[anchor] = _windows(*known)
-        known.update(_windows(flat, at))
+        if type(known) is set:
+            known.update(_windows(flat, at))
+        elif not _covered(known, flat, at):
+            self._slices[anchor] = _windows_held(known, anchor) | _windows(flat, at)
 
     def allow(self, public_text):
         """Never count slices of ``public_text`` as secret: a private key's body holds its public
@@ -547,8 +572,8 @@ class Scrubber:
             return False
         end = len(flat) - SLICE
         positions = range(0, len(flat) - ANCHOR + 1, TEXT_STEP)
-        if anchors.keys().isdisjoint(flat[i:i + ANCHOR] for i in positions):
-            return False  # the common case (no secret's anchor), without a loop in Python
+        if len(flat) > _LONG_FLAT and anchors.keys().isdisjoint(flat[i:i + ANCHOR] for i in positions):
+            return False  # the common case for a long text (no secret's anchor), at C speed
         for anchor in positions:
             known = anchors.get(flat[anchor:anchor + ANCHOR])
             if known is None:
