@@ -31,6 +31,7 @@ Standard library only; knows nothing of NetSuite, Vault or Ansible.
 import base64
 import functools
 import html
+import itertools
 import json
 import os
 import re
@@ -53,9 +54,14 @@ _ANSIBLE_LIKE = re.compile(r"\b(?:ok|changed|fatal|failed|skipping|unreachable|i
                            r"\b(?:PLAY(?: RECAP)?|TASK|RUNNING HANDLER)\s*\[|PLAY RECAP|\*{3,}", re.IGNORECASE)
 # A slice this long of one spelling is a secret's; shorter runs of random text say nothing.
 SLICE = 16
-# Lookups step through the text by ANCHOR: every SLICE-long match holds an ANCHOR-long run that
-# starts at a multiple of ANCHOR, so one lookup in ANCHOR characters finds every candidate.
-ANCHOR = SLICE // 2
+# Lookups: the ANCHOR-long pieces of a text that start at a multiple of TEXT_STEP are looked up
+# among those of every secret that start at a multiple of SECRET_STEP. The steps are coprime and
+# their product is at most SLICE - ANCHOR + 1, so every SLICE-long match holds one piece that
+# starts at such a multiple in both (Chinese remainder theorem): no match is missed. A secret
+# costs one table entry per SECRET_STEP characters (each a memory access in a table of millions),
+# a text one lookup per TEXT_STEP.
+ANCHOR = 7
+TEXT_STEP, SECRET_STEP = 5, 2
 # Shorter secrets would withhold every text (a 6-character password is in ordinary words): only
 # a text that is exactly such a secret is withheld.
 MIN_SEARCHED = 8
@@ -333,38 +339,94 @@ def _written_forms(secret):
     return [secret]
 
 
-_LONG_FLAT = 4096
+# Longer flat texts are first looked up all at once: a 2 KB text cost 2.5 times as much in the
+# loop below; a short one (a host name, a path) costs less without setting that up.
+_LONG_FLAT = 64
 _VERDICT_TEXT_MAX = 4096
 _VERDICTS_MAX = 65536
 
 
-class _Index:
-    """What to look up for one secret (or one public text), computed once per value."""
-
-    __slots__ = ("slices", "anchors", "wholes", "raws")
-
-    def __init__(self, slices, anchors, wholes, raws):
-        self.slices, self.anchors, self.wholes, self.raws = slices, anchors, wholes, raws
+def _windows(flat, at):
+    """The SLICE-long pieces of ``flat`` that hold its ANCHOR-long piece at ``at``."""
+    first, last = max(0, at - (SLICE - ANCHOR)), min(at, len(flat) - SLICE)
+    return {flat[start:start + SLICE] for start in range(first, last + 1)}
 
 
-@functools.lru_cache(maxsize=4096)
-def _index(secret):
-    """The slices of ``secret`` as written (and of a PEM's body joined): the other spellings are
-    found by decoding the text (_decoded_views), not by indexing every spelling of every secret,
-    which cost a fleet of 1000 accounts 18 s of CPU (4 ms for each 64-character secret, 200 ms
-    for a 3072-bit key)."""
-    slices, anchors, wholes = set(), set(), set()
-    for form in _written_forms(secret):
+def _windows_held(known, anchor):
+    """The windows around every place that ``known`` (a place in Scrubber's table) gives."""
+    if type(known) is tuple:
+        return _windows(*known)
+    found, at = set(), known.find(anchor)
+    while at >= 0:
+        found |= _windows(known, at)
+        at = known.find(anchor, at + 1)
+    return found
+
+
+def _covered(known, flat, at):
+    """True when every window of ``flat`` around ``at`` is found through ``known`` already: the
+    same characters either side as far as a window reaches (a secret inside another, such as a
+    URL's password inside its user information, or the same secret in another case)."""
+    reach = SLICE - ANCHOR
+    left, right = min(at, reach), min(len(flat) - at - ANCHOR, reach)
+    around = flat[at - left:at + ANCHOR + right]
+    if type(known) is str:
+        return around in known
+    known_flat, known_at = known
+    return (left <= known_at and right <= len(known_flat) - known_at - ANCHOR
+            and around == known_flat[known_at - left:known_at + ANCHOR + right])
+
+
+def _holds_piece(known, piece, offset):
+    """True if ``piece``, holding an anchor at ``offset``, is a slice of a secret. ``known`` is
+    the one secret that has the anchor (any place in it will do: it is short), or where the
+    anchor is in the one long secret that has it, or every window around it in all."""
+    if type(known) is tuple:
+        flat, at = known
+        start = at - offset
+        return start >= 0 and flat[start:start + SLICE] == piece
+    return piece in known  # a substring of the secret, or one of the windows
+
+
+def _flat_forms(secret):
+    """The forms of ``secret`` to index, normalized: as written, and a PEM's body joined."""
+    return tuple(normalize(form) for form in _written_forms(secret))
+
+
+# A secret at least this long (a key, an assertion) is prepared from a cache: a task builds a
+# Scrubber over the same key several times, and finding a PEM's body alone costs 0.4 ms. The
+# shorter ones (a token, a signature) are mostly seen once: not worth a cache entry.
+_CACHED_MIN = 256
+_cached_flat_forms = functools.lru_cache(maxsize=16)(_flat_forms)
+
+
+def _anchors(flat):
+    """The ANCHOR-long pieces of ``flat`` that Scrubber indexes, with where they start."""
+    starts = range(0, len(flat) - ANCHOR + 1, SECRET_STEP)
+    return [flat[at:at + ANCHOR] for at in starts], starts
+
+
+@functools.lru_cache(maxsize=16)
+def _key_places(flat):
+    """For a long flat form (a key): its anchors, their places (flat, where it starts), each
+    anchor -> its first place (merged into a Scrubber at C speed), and the places where an
+    anchor starts again (a PEM's armour says PRIVATE KEY twice)."""
+    anchors, starts = _anchors(flat)
+    places = list(zip(itertools.repeat(flat), starts))
+    first = dict(zip(reversed(anchors), reversed(places)))
+    again = tuple((anchor, place) for anchor, place in zip(anchors, places) if first[anchor] is not place)
+    return anchors, places, first, again
+
+
+@functools.lru_cache(maxsize=256)
+def _public_slices(text):
+    """Every SLICE-long piece of a public text as written (and of a PEM's body joined); cached:
+    a task allows the same certificate in every Scrubber it makes."""
+    slices = set()
+    for form in _written_forms(text):
         flat = normalize(form)
-        if len(flat) >= SLICE:
-            slices.update(flat[i:i + SLICE] for i in range(len(flat) - SLICE + 1))
-            anchors.update(flat[i:i + ANCHOR] for i in range(len(flat) - ANCHOR + 1))
-        elif len(flat) >= MIN_SEARCHED:
-            wholes.add(flat)
-    # A secret that is mostly punctuation ("!!#%&/()=?x"): its letters alone are too few to
-    # search for, so it is searched as written (case folded).
-    raws = {secret.casefold()} if len(normalize(secret)) < MIN_SEARCHED else set()
-    return _Index(frozenset(slices), frozenset(anchors), frozenset(wholes), frozenset(raws))
+        slices.update(flat[i:i + SLICE] for i in range(len(flat) - SLICE + 1))
+    return frozenset(slices)
 
 
 class Scrubber:
@@ -373,11 +435,15 @@ class Scrubber:
     def __init__(self, secrets=(), public=(), environment=True):
         """``environment``: also register the proxy credentials of the environment (every task
         can meet them, in any transport error), so no caller has to remember them."""
-        self._slices = set()
-        self._anchors = set()
+        # Where the secrets' slices are: each ANCHOR-long piece of a secret's flat form that
+        # starts at a multiple of SECRET_STEP -> the flat form of a short secret, or (flat,
+        # where it starts) in a long one, or the set of SLICE-long windows around it when
+        # several secrets share it (_add_anchor).
+        self._slices = {}
         self._wholes = set()
         self._raws = set()
         self._exact = set()
+        self._added = set()  # every secret registered, as given
         self._public = set()
         # Verdicts on texts already searched (a fleet's rows repeat the same hints and names),
         # valid for the generation of secrets they were reached with.
@@ -397,20 +463,77 @@ class Scrubber:
         if secret is None:
             return
         secret = str(secret)
-        if not secret.strip():
+        if secret in self._added:  # a fleet registers its Vault token for every account
+            return  # nothing changes: verdicts already reached stay right
+        stripped = secret.strip()
+        if not stripped:
             return
+        self._exact.add(secret)
+        if stripped != secret:
+            self._exact.add(stripped)
+        if len(stripped) >= MIN_SEARCHED:
+            # Indexing costs time and memory in proportion to the length (a 64 KiB value:
+            # seconds). No valid secret is near this long (a PEM key is at most 16 KiB) and a
+            # longer one is refused unseen; its first part still finds any echo of it.
+            self._index(secret[:INDEXED_MAX])
+        # Counted last: a search that ran while this secret was indexed (another thread) stored
+        # its verdict under the previous generation, which this makes stale.
+        self._added.add(secret)
         self._generation += 1
-        self._exact.update({secret, secret.strip()})
-        if len(secret.strip()) < MIN_SEARCHED:
-            return
-        # Indexing costs time and memory in proportion to the length (a 64 KiB value: seconds).
-        # No valid secret is near this long (a PEM key is at most 16 KiB) and a longer one is
-        # refused unseen; its first part still finds any echo of it.
-        index = _index(secret[:INDEXED_MAX])
-        self._slices |= index.slices
-        self._anchors |= index.anchors
-        self._wholes |= index.wholes
-        self._raws |= index.raws
+
+    def _index(self, secret):
+        # Only the secret as written (and a PEM's body joined) is indexed: the other spellings
+        # are found by decoding the text (_decoded_views); indexing every spelling of every
+        # secret cost a fleet of 1000 accounts 18 s of CPU.
+        flats = (_cached_flat_forms if len(secret) >= _CACHED_MIN else _flat_forms)(secret)
+        indexed = ""
+        for flat in flats:
+            if len(flat) >= SLICE:
+                if flat not in indexed:  # a PEM's body is inside the whole: nothing new
+                    self._index_flat(flat)
+                    indexed = flat
+            elif len(flat) >= MIN_SEARCHED:
+                self._wholes.add(flat)
+        # A secret that is mostly punctuation ("!!#%&/()=?x"): its letters alone are too few to
+        # search for, so it is searched as written (case folded).
+        if len(flats[0]) < MIN_SEARCHED:
+            self._raws.add(secret.casefold())
+
+    def _index_flat(self, flat):
+        """Index the ANCHOR-long pieces of ``flat`` that start at a multiple of SECRET_STEP. A
+        set of every slice and another of every anchor (two entries per character, in tables
+        of millions: a memory access each) cost 74 us per 64-character secret once thousands
+        were held; one entry per SECRET_STEP characters, the candidates checked against the
+        secret itself, costs a fraction. A short secret is its own place (a candidate is looked
+        for in it: no object per anchor); a long one (a key) gives where each anchor is."""
+        if len(flat) >= _CACHED_MIN:
+            anchors, places, first, again = _key_places(flat)
+            if self._slices.keys().isdisjoint(first):  # the usual case for a key
+                self._slices.update(first)
+                for anchor, (_flat, at) in again:
+                    self._add_anchor(anchor, flat, at)
+                return
+            starts = range(0, len(flat) - ANCHOR + 1, SECRET_STEP)
+        else:
+            anchors, starts = _anchors(flat)
+            places = [flat] * len(anchors)
+        # One lookup per anchor, at C speed: each place is stored unless its anchor is held.
+        found = list(map(self._slices.setdefault, anchors, places))
+        if found != places:  # an anchor held already (rare for random secrets; a PEM's armour)
+            for anchor, known, place, at in zip(anchors, found, places, starts):
+                if known is not place:
+                    self._add_anchor(anchor, flat, at)
+
+    def _add_anchor(self, anchor, flat, at):
+        """Another place, ``at`` in ``flat``, for an anchor held: what is held stays while it
+        finds every window around the new place too; else the windows around every place are
+        held, as a set. What is held is read here, not before: an anchor found twice in one
+        secret may have become a set."""
+        known = self._slices[anchor]
+        if type(known) is set:
+            known.update(_windows(flat, at))
+        elif not _covered(known, flat, at):
+            self._slices[anchor] = _windows_held(known, anchor) | _windows(flat, at)
 
     def allow(self, public_text):
         """Never count slices of ``public_text`` as secret: a private key's body holds its public
@@ -418,7 +541,7 @@ class Scrubber:
         rest of the key (its private numbers) is still found wherever it appears."""
         if public_text:
             self._generation += 1
-            self._public |= _index(str(public_text)).slices
+            self._public |= _public_slices(str(public_text))
 
     def holds_secret(self, text):
         """True if ``text`` holds a registered secret in any spelling, or a slice of one."""
@@ -444,19 +567,20 @@ class Scrubber:
         return any(whole in flat for whole in self._wholes) or self._slice_found(flat)
 
     def _slice_found(self, flat):
-        slices, anchors, public = self._slices, self._anchors, self._public
-        if not slices:
+        anchors, public = self._slices, self._public
+        if not anchors or len(flat) < SLICE:
             return False
         end = len(flat) - SLICE
-        positions = range(0, len(flat) - ANCHOR + 1, ANCHOR)
-        if len(flat) > _LONG_FLAT and anchors.isdisjoint(flat[i:i + ANCHOR] for i in positions):
-            return False  # the common case for a long text, decided at C speed
+        positions = range(0, len(flat) - ANCHOR + 1, TEXT_STEP)
+        if len(flat) > _LONG_FLAT and anchors.keys().isdisjoint(flat[i:i + ANCHOR] for i in positions):
+            return False  # the common case for a long text (no secret's anchor), at C speed
         for anchor in positions:
-            if flat[anchor:anchor + ANCHOR] not in anchors:
+            known = anchors.get(flat[anchor:anchor + ANCHOR])
+            if known is None:
                 continue
-            for start in range(max(0, anchor - ANCHOR + 1), min(anchor, end) + 1):
+            for start in range(max(0, anchor - (SLICE - ANCHOR)), min(anchor, end) + 1):
                 piece = flat[start:start + SLICE]
-                if piece in slices and piece not in public:
+                if piece not in public and _holds_piece(known, piece, anchor - start):
                     return True
         return False
 
