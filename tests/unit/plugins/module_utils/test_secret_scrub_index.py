@@ -10,7 +10,7 @@ import string
 
 import pytest
 
-from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _secret_scrub
+from ansible_collections.netsuite_ops.credentials.plugins.module_utils import _secret_decodings, _secret_scrub
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import (
     INDEXED_MAX,
     MIN_SEARCHED,
@@ -54,7 +54,7 @@ class Reference:
             return True
         if len(text) < MIN_SEARCHED:
             return False
-        for view in [text] + _secret_scrub._decoded_views(text):  # pylint: disable=protected-access
+        for view in [text] + _secret_decodings.decoded_views(text):
             flat = normalize(view)
             if any(raw in view.casefold() for raw in self.raws) or any(whole in flat for whole in self.wholes):
                 return True
