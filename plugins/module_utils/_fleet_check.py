@@ -320,7 +320,7 @@ class FleetChecker:
         """One scrubbed row per account, in the order given."""
         accounts = list(accounts)
         try:
-            workers = self._workers_for(len(accounts))
+            workers = self.workers_for(len(accounts))
             rows = self._check_in_workers(accounts, workers) if workers > 1 else self._check_here(accounts)
         finally:
             self.warnings.extend(self.close())
@@ -336,7 +336,8 @@ class FleetChecker:
                                 thread_name_prefix="fleet-check") as pool:
             return list(pool.map(self.check_one, accounts))
 
-    def _workers_for(self, count):
+    def workers_for(self, count):
+        """How many processes check ``count`` accounts (1: this one alone)."""
         if self.processes is None:
             wanted = min(-(-count // ACCOUNTS_PER_PROCESS), os.cpu_count() or 1, MAX_AUTO_PROCESSES)
         else:
@@ -355,7 +356,8 @@ class FleetChecker:
 
         def work(shard, number):
             self.concurrency, self._met = threads[number], []
-            return {"rows": self._check_here(shard), "met": self._met}
+            rows = self._check_here(shard)
+            return {"rows": rows, "met": list(dict.fromkeys(self._met))}  # the Vault token once, not per account
 
         try:
             payloads, rows = run_in_workers(accounts, workers, work, self._lost_row)

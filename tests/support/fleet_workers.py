@@ -11,6 +11,8 @@ forks a process with more than one). Reads a JSON job on stdin, prints a JSON an
         ("kill_at_host": H: the worker that meets host H is killed there)
     {"mode": "die", "accounts": N, "processes": K, "dies": <worker number>, "dies_after": s, "others_take": s}
         -> run_in_workers where that worker kills itself: {"rows": [...], "children_left": bool}
+    {"mode": "variables", "hostvars": {host: {variable: value}}, "processes": K}
+        -> the fleet action's reading of host variables by K processes: {"read": [...], ...}
 """
 import json
 import os
@@ -72,7 +74,23 @@ def die(job):
     return {"rows": rows, "children_left": _children_left()}
 
 
+def variables(job):
+    """The action's reading of host variables over job["processes"] processes; host "broken"
+    fails as a template with an undefined variable does."""
+    from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import _variables_of_all
+
+    class HostVars(dict):
+        def __getitem__(self, host):
+            if host == "broken":
+                raise ValueError("'undefined_thing' is\nundefined")
+            return dict.__getitem__(self, host)
+
+    hostvars = HostVars(job["hostvars"])
+    hosts = list(job["hostvars"]) + ["broken"]
+    return {"read": _variables_of_all(hosts, hostvars, job["processes"]), "children_left": _children_left()}
+
+
 if __name__ == "__main__":
     request = json.load(sys.stdin)
-    answer = {"fleet": fleet, "die": die}[request["mode"]](request)
+    answer = {"fleet": fleet, "die": die, "variables": variables}[request["mode"]](request)
     sys.stdout.write(json.dumps(answer))

@@ -156,6 +156,23 @@ def test_a_worker_that_dies_after_the_others_finished_costs_only_its_rows():
     assert not answer["children_left"]
 
 
+@pytest.mark.parametrize("processes", [1, 3])
+def test_host_variables_read_by_workers_as_by_one_process(processes):
+    hostvars = {"h%d" % n: {"netsuite_verify_path": "netsuite/%d/tba" % n, "tba_verify_version": n + 1,
+                            "netsuite_verify_vault": {"url": "http://127.0.0.1:8200", "token": "s." + "t" * 24}}
+                for n in range(7)}
+    hostvars["h3"]["tba_verify_path"] = "former/name/loses"
+
+    answer = run_fresh({"mode": "variables", "hostvars": hostvars, "processes": processes})
+
+    read = answer["read"]
+    assert len(read) == 8 and not answer["children_left"]
+    assert [entry["raw"]["path"] for entry in read[:7]] == ["netsuite/%d/tba" % n for n in range(7)]
+    assert read[5]["raw"]["version"] == 6 and read[5]["names"]["version"] == "tba_verify_version"
+    assert read[3]["warnings"] and "netsuite_verify_path" in read[3]["warnings"][0]
+    assert read[7] == {"problem": "Cannot read this host's variables: 'undefined_thing' is undefined"}
+
+
 def test_in_a_process_with_threads_the_fleet_stays_in_it(openbao, emulator, path, monkeypatch):
     """Here (the emulator's threads run in this process) forking is unsafe: the same rows come
     from this process alone."""
