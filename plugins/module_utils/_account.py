@@ -10,6 +10,7 @@ Nothing here touches the network, Vault or Ansible. Every problem names the fiel
 and never repeats the value: people paste secrets into the wrong box, so any input may be one.
 """
 
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -223,7 +224,9 @@ def declared_account(values, environment, describe, problems, warnings):
     return account
 
 
+@functools.lru_cache(maxsize=256)
 def is_loopback(host):
+    """Whether ``host`` names this machine (a test bed). Cached: a fleet asks it for every account."""
     if host == "localhost":
         return True
     try:
