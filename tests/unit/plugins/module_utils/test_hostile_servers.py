@@ -81,6 +81,9 @@ class RawServer:
 
 
 def send_headers(conn, status, headers):
+    # The stub serves one request per connection, and says so: a client may otherwise reuse the
+    # connection before the close reaches it (a race that is not what these tests are about).
+    headers = dict({"Connection": "close"}, **headers)
     lines = ["HTTP/1.1 %s" % status] + ["%s: %s" % item for item in headers.items()] + ["", ""]
     conn.sendall("\r\n".join(lines).encode("latin-1"))
 
