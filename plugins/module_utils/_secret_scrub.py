@@ -242,7 +242,7 @@ def _windows(flat, at):
 
 def _windows_held(known, anchor):
     """The windows around every place that ``known`` (a place in Scrubber's table) gives."""
-    if type(known) is tuple:
+    if isinstance(known, tuple):
         return _windows(*known)
     found, at = set(), known.find(anchor)
     while at >= 0:
@@ -258,7 +258,7 @@ def _covered(known, flat, at):
     reach = SLICE - ANCHOR
     left, right = min(at, reach), min(len(flat) - at - ANCHOR, reach)
     around = flat[at - left:at + ANCHOR + right]
-    if type(known) is str:
+    if isinstance(known, str):
         return around in known
     known_flat, known_at = known
     return (left <= known_at and right <= len(known_flat) - known_at - ANCHOR
@@ -269,7 +269,7 @@ def _holds_piece(known, piece, offset):
     """True if ``piece``, holding an anchor at ``offset``, is a slice of a secret. ``known`` is
     the one secret that has the anchor (any place in it will do: it is short), or where the
     anchor is in the one long secret that has it, or every window around it in all."""
-    if type(known) is tuple:
+    if isinstance(known, tuple):
         flat, at = known
         start = at - offset
         return start >= 0 and flat[start:start + SLICE] == piece
@@ -418,7 +418,7 @@ class Scrubber:
         held, as a set. What is held is read here, not before: an anchor found twice in one
         secret may have become a set."""
         known = self._slices[anchor]
-        if type(known) is set:
+        if isinstance(known, set):
             known.update(_windows(flat, at))
         elif not _covered(known, flat, at):
             self._slices[anchor] = _windows_held(known, anchor) | _windows(flat, at)

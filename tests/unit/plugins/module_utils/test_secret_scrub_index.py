@@ -73,7 +73,7 @@ ALPHABETS = ["0123456789abcdef", string.ascii_letters + string.digits + "+/=-_",
 
 
 def _pem(rng):
-    body = "".join(rng.choice(string.ascii_letters + string.digits + "+/") for _ in range(rng.randint(200, 600)))
+    body = "".join(rng.choice(string.ascii_letters + string.digits + "+/") for _count in range(rng.randint(200, 600)))
     lines = [body[i:i + 64] for i in range(0, len(body), 64)]
     return "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n" % "\n".join(lines)
 
@@ -83,7 +83,7 @@ def _secret(rng):
         return _pem(rng)  # long, and its armour repeats anchors (PRIVATE KEY twice)
     alphabet = rng.choice(ALPHABETS)
     length = rng.choice([rng.randint(8, 15), rng.randint(16, 24), rng.randint(25, 120), rng.randint(256, 700)])
-    secret = "".join(rng.choice(alphabet) for _ in range(length))
+    secret = "".join(rng.choice(alphabet) for _count in range(length))
     if rng.random() < 0.1:
         secret = "!!#%&/()=?" + secret[:rng.randint(1, 7)]  # mostly punctuation: searched as written
     if rng.random() < 0.1:
@@ -95,7 +95,7 @@ def _texts(rng, secrets):
     """Texts made of secrets: slices around SLICE long at any offset, in any spelling, joined
     across two secrets, embedded in noise at any alignment, and noise alone."""
     texts = []
-    for _ in range(40):
+    for _count in range(40):
         secret = rng.choice(secrets)
         length = rng.randint(SLICE - 3, SLICE + 4)
         start = rng.randint(0, max(0, len(secret) - length))
@@ -107,16 +107,16 @@ def _texts(rng, secrets):
             piece = rng.choice(spellings(piece))
         if rng.random() < 0.2:
             piece = piece.upper()
-        noise = "".join(rng.choice("abcdef0123 ,.") for _ in range(rng.randint(0, 11)))
+        noise = "".join(rng.choice("abcdef0123 ,.") for _count in range(rng.randint(0, 11)))
         texts.append(noise + piece + noise[::-1])
-    texts += ["".join(rng.choice("0123456789abcdefxy") for _ in range(rng.randint(8, 60))) for _ in range(10)]
+    texts += ["".join(rng.choice("0123456789abcdefxy") for _count in range(rng.randint(8, 60))) for _count in range(10)]
     return texts + [secret.strip() for secret in secrets[:3]]
 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_verdicts_equal_a_plain_search_for_every_slice(seed):
     rng = random.Random(seed)
-    secrets = [_secret(rng) for _ in range(rng.randint(1, 30))]
+    secrets = [_secret(rng) for _count in range(rng.randint(1, 30))]
     # Registered twice; a secret inside another; a long one holding an earlier one.
     secrets += [secrets[0], secrets[-1][3:], rng.choice(secrets) + _secret(rng) * 9]
     public = rng.choice(secrets)[rng.randint(0, 5):] if rng.random() < 0.5 else None
@@ -155,7 +155,7 @@ def test_a_secret_registered_again_keeps_every_verdict():
 
 def test_many_secrets_added_then_searched():
     rng = random.Random(7)
-    secrets = ["%064x" % rng.getrandbits(256) for _ in range(3000)]
+    secrets = ["%064x" % rng.getrandbits(256) for _count in range(3000)]
     scrubber = Scrubber(secrets, environment=False)
     for secret in secrets[::97]:
         start = rng.randint(0, len(secret) - SLICE)
