@@ -8,17 +8,21 @@ forks a process with more than one). Reads a JSON job on stdin, prints a JSON an
 
     {"mode": "fleet", "accounts": [AccountSettings fields...], "checker": {FleetChecker kwargs}}
         -> {"rows": [...], "forks": <processes forked>, "children_left": bool}
-        ("kill_at_host": H: the worker that meets host H is killed there)
+        ("kill_at_host": H: the worker that meets host H is killed there;
+         "fork_fails_at": N: fork number N fails as at RLIMIT_NPROC, once a request is in flight
+         at the emulator "emulator_url", so the workers already forked die holding a slot)
     {"mode": "die", "accounts": N, "processes": K, "dies": <worker number>, "dies_after": s, "others_take": s}
         -> run_in_workers where that worker kills itself: {"rows": [...], "children_left": bool}
     {"mode": "variables", "hostvars": {host: {variable: value}}, "processes": K}
         -> the fleet action's reading of host variables by K processes: {"read": [...], ...}
 """
+import errno
 import json
 import os
 import signal
 import sys
 import time
+import urllib.request
 
 
 def _children_left():
@@ -39,6 +43,9 @@ def fleet(job):
     real_fork = os.fork
 
     def counted_fork():
+        if len(forks) + 1 == job.get("fork_fails_at"):
+            _wait_for_a_request_in_flight(job["emulator_url"])
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
         pid = real_fork()
         if pid:
             forks.append(pid)
@@ -57,6 +64,16 @@ def fleet(job):
     accounts = [AccountSettings(**fields) for fields in job["accounts"]]
     rows = FleetChecker(**job["checker"]).check(accounts)
     return {"rows": rows, "forks": len(forks), "children_left": _children_left()}
+
+
+def _wait_for_a_request_in_flight(url, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url + "/__emulator/stats") as answer:
+            if any(account["in_flight"] for account in json.load(answer).values()):
+                return
+        time.sleep(0.01)
+    raise AssertionError("no request in flight at the emulator")
 
 
 def die(job):

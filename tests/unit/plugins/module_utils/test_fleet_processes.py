@@ -33,11 +33,11 @@ SCRIPT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "support", "f
 KEYS = ("consumer_key", "consumer_secret", "token_id", "token_secret")
 
 
-def run_fresh(job):
+def run_fresh(job, timeout=300):
     """The job's answer from a fresh interpreter (this process's import path)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
     done = subprocess.run([sys.executable, SCRIPT], input=json.dumps(job), capture_output=True, text=True,
-                          env=env, timeout=300, check=False)
+                          env=env, timeout=timeout, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stderr == "", done.stderr[-3000:]  # no warning (a fork with threads would give one)
     return json.loads(done.stdout)
@@ -136,6 +136,28 @@ def test_a_killed_worker_fails_its_rows_with_a_reason_and_no_account_is_missing(
     assert "killed by signal 9" in lost[0]["reason"] and "processes: 1" in lost[0]["hint"]
     assert summary_lines(rows)[-1].startswith("FAILED (%d of 6)" % len(lost))
     assert not answer["children_left"]
+
+
+def test_when_a_fork_fails_this_process_checks_every_account_without_the_slots_of_killed_workers(
+        openbao, emulator, path):
+    """RLIMIT_NPROC reached at the second fork: the first worker, already holding the account's
+    only slot (a request held at the emulator), is killed; the fallback must not wait for that
+    slot forever."""
+    vault = {"url": openbao.url, "token": openbao.root_token}
+    account = new_account("4920001")
+    emulator.add_account(account)
+    openbao.kv2_write_raw("secret", path + "/one", stored(account))
+    accounts = [settings("h%d" % number, path + "/one", emulator, vault) for number in range(4)]
+    emulator.set_hold(2)
+    try:
+        answer = run_fresh({"mode": "fleet", "accounts": accounts, "fork_fails_at": 2, "emulator_url": emulator.url,
+                            "checker": {"concurrency": 4, "per_account_concurrency": 1, "processes": 2}},
+                           timeout=120)
+    finally:
+        emulator.set_hold(0)
+
+    assert answer["forks"] == 1 and not answer["children_left"]
+    assert [row["ok"] for row in answer["rows"]] == [True] * 4, answer["rows"]
 
 
 def test_a_worker_that_dies_fails_every_row_not_returned_and_leaves_no_process():
