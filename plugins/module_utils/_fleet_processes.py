@@ -145,7 +145,7 @@ def run_in_workers(accounts, processes, work, lost_row):
         for number, shard in enumerate(indexes):
             workers.append(_fork(number, [accounts[index] for index in shard], work))
             open_fds.add(workers[-1][1])
-        outputs = _read_all(workers, open_fds)
+        outputs, first_lost = _read_all(workers, open_fds)
     except BaseException:
         _stop([pid for pid, _fd in workers])  # interrupted: no worker outlives the task
         raise
@@ -153,7 +153,8 @@ def run_in_workers(accounts, processes, work, lost_row):
         ended = _reap(workers, open_fds)
     rows = [None] * len(accounts)
     payloads = []
-    lost = None
+    # The reason is the first lost worker's: the others were stopped (SIGKILL) because of it.
+    lost = _why(ended.get(first_lost)) if first_lost is not None else None
     for (pid, _fd), shard in zip(workers, indexes):
         payload = _payload(outputs.get(pid), ended.get(pid), len(shard))
         if payload is None:
@@ -191,9 +192,11 @@ def _fork(number, shard, work):
 
 
 def _read_all(workers, open_fds):
-    """Every worker's whole output, read side by side (a full pipe must not stall a worker).
-    When one ends without a result, the others are stopped (see the module's docstring)."""
+    """(every worker's whole output, the pid of the first that ended without a result, or None),
+    read side by side (a full pipe must not stall a worker). When one ends without a result, the
+    others are stopped (see the module's docstring)."""
     outputs = {pid: bytearray() for pid, _fd in workers}
+    first_lost = None
     with selectors.DefaultSelector() as selector:
         for pid, read_fd in workers:
             selector.register(read_fd, selectors.EVENT_READ, pid)
@@ -206,9 +209,10 @@ def _read_all(workers, open_fds):
                 selector.unregister(key.fd)
                 os.close(key.fd)
                 open_fds.discard(key.fd)
-                if not _complete(outputs[key.data]):
+                if not _complete(outputs[key.data]) and first_lost is None:
+                    first_lost = key.data
                     _stop([pid for pid, _fd in workers if pid != key.data])
-    return outputs
+    return outputs, first_lost
 
 
 def _complete(output):

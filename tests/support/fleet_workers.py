@@ -11,7 +11,8 @@ forks a process with more than one). Reads a JSON job on stdin, prints a JSON an
         ("kill_at_host": H: the worker that meets host H is killed there;
          "fork_fails_at": N: fork number N fails as at RLIMIT_NPROC, once a request is in flight
          at the emulator "emulator_url", so the workers already forked die holding a slot)
-    {"mode": "die", "accounts": N, "processes": K, "dies": <worker number>, "dies_after": s, "others_take": s}
+    {"mode": "die", "accounts": N, "processes": K, "dies": <worker number>, "dies_after": s, "others_take": s,
+     "signal": "SIGKILL" (or another signal's name: what that worker dies of)}
         -> run_in_workers where that worker kills itself: {"rows": [...], "children_left": bool}
     {"mode": "variables", "hostvars": {host: {variable: value}}, "processes": K}
         -> the fleet action's reading of host variables by K processes: {"read": [...], ...}
@@ -82,7 +83,7 @@ def die(job):
     def work(shard, number):
         if number == job["dies"]:
             time.sleep(job.get("dies_after", 0))
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), getattr(signal, job.get("signal", "SIGKILL")))
         time.sleep(job.get("others_take", 0))
         return {"rows": [{"host": host, "by": number} for host in shard]}
 

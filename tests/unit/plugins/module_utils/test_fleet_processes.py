@@ -6,6 +6,7 @@ fresh interpreter (tests/support/fleet_workers.py): this test process runs the e
 threads, and the fleet never forks a process that has more than one."""
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -167,6 +168,16 @@ def test_a_worker_that_dies_fails_every_row_not_returned_and_leaves_no_process()
     # The dead worker's accounts and those of the workers stopped because of it: none pretends
     # to have been checked, each says why.
     assert all("killed by signal 9" in row["lost"] for row in rows), rows
+    assert not answer["children_left"]
+
+
+def test_the_reason_is_the_lost_workers_not_that_of_the_workers_stopped_because_of_it():
+    """The last worker dies of SIGTERM: the first two, stopped with SIGKILL because of it, are
+    waited for first; every row must still name SIGTERM, not 'signal 9, perhaps out of memory'."""
+    answer = run_fresh({"mode": "die", "accounts": 6, "processes": 3, "dies": 2, "signal": "SIGTERM",
+                        "others_take": 60})
+    reasons = {row["lost"] for row in answer["rows"]}
+    assert reasons == {"killed by signal %d" % signal.SIGTERM}, answer["rows"]
     assert not answer["children_left"]
 
 
