@@ -30,6 +30,7 @@ import mmap
 import os
 import selectors
 import signal
+import sys
 import threading
 import time
 
@@ -39,6 +40,7 @@ WORKER_LOST_HINT = ("Run the check again; if it happens again, run with processe
                     "and look for the cause in the controller's memory and system logs.")
 _POLL_SECONDS = 0.005
 _READ_SIZE = 1 << 16
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def can_fork():
@@ -171,6 +173,7 @@ def run_in_workers(accounts, processes, work, lost_row):
 
 def _fork(number, shard, work):
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -180,6 +183,7 @@ def _fork(number, shard, work):
     if pid == 0:  # the worker: never returns
         status = 1
         try:
+            _die_with(parent)
             os.close(read_fd)
             data = json.dumps(work(shard, number)).encode("utf-8")
             with os.fdopen(write_fd, "wb") as out:
@@ -189,6 +193,19 @@ def _fork(number, shard, work):
             os._exit(status)  # pylint: disable=protected-access
     os.close(write_fd)
     return pid, read_fd
+
+
+def _die_with(parent):
+    """Linux: this worker is killed when the task's process ends, even by SIGKILL (the OOM killer,
+    a cancelled job): an orphan would go on sending requests for output no one reads. The
+    forking thread is the process's only one (can_fork), so its end is the process's."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it ended before the request above
+        os._exit(1)  # pylint: disable=protected-access
 
 
 def _read_all(workers, open_fds):

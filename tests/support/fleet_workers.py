@@ -14,6 +14,8 @@ forks a process with more than one). Reads a JSON job on stdin, prints a JSON an
     {"mode": "die", "accounts": N, "processes": K, "dies": <worker number>, "dies_after": s, "others_take": s,
      "signal": "SIGKILL" (or another signal's name: what that worker dies of)}
         -> run_in_workers where that worker kills itself: {"rows": [...], "children_left": bool}
+    {"mode": "orphans", "processes": K, "pid_dir": D}
+        -> never: K workers write their pid into D and wait; the test kills this process
     {"mode": "variables", "hostvars": {host: {variable: value}}, "processes": K}
         -> the fleet action's reading of host variables by K processes: {"read": [...], ...}
 """
@@ -92,6 +94,19 @@ def die(job):
     return {"rows": rows, "children_left": _children_left()}
 
 
+def orphans(job):
+    from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_processes import run_in_workers
+
+    def work(shard, number):
+        with open(os.path.join(job["pid_dir"], "%d.pid" % number), "w") as out:
+            out.write(str(os.getpid()))
+        time.sleep(120)
+        return {"rows": shard}
+
+    run_in_workers(["h%d" % index for index in range(job["processes"])], job["processes"], work, None)
+    return {}
+
+
 def variables(job):
     """The action's reading of host variables over job["processes"] processes; host "broken"
     fails as a template with an undefined variable does."""
@@ -110,5 +125,5 @@ def variables(job):
 
 if __name__ == "__main__":
     request = json.load(sys.stdin)
-    answer = {"fleet": fleet, "die": die, "variables": variables}[request["mode"]](request)
+    answer = {"fleet": fleet, "die": die, "orphans": orphans, "variables": variables}[request["mode"]](request)
     sys.stdout.write(json.dumps(answer))

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 
 import pytest
@@ -179,6 +180,38 @@ def test_the_reason_is_the_lost_workers_not_that_of_the_workers_stopped_because_
     reasons = {row["lost"] for row in answer["rows"]}
     assert reasons == {"killed by signal %d" % signal.SIGTERM}, answer["rows"]
     assert not answer["children_left"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_no_worker_outlives_a_task_process_killed_with_sigkill(tmp_path):
+    """The OOM killer or a cancelled job kills the task's process: no handler runs there, and
+    its workers must not go on checking accounts as orphans."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
+    task = subprocess.Popen([sys.executable, SCRIPT], stdin=subprocess.PIPE, text=True, env=env)
+    task.stdin.write(json.dumps({"mode": "orphans", "processes": 2, "pid_dir": str(tmp_path)}))
+    task.stdin.close()
+    pid_files = [tmp_path / "0.pid", tmp_path / "1.pid"]
+    deadline = time.monotonic() + 60
+    while not all(pid_file.exists() and pid_file.read_text() for pid_file in pid_files):
+        assert time.monotonic() < deadline and task.poll() is None, "the workers did not start"
+        time.sleep(0.05)
+    workers = [int(pid_file.read_text()) for pid_file in pid_files]
+
+    task.kill()
+    task.wait()
+
+    deadline = time.monotonic() + 30
+    while [pid for pid in workers if _alive(pid)]:
+        assert time.monotonic() < deadline, "workers left running: %s" % workers
+        time.sleep(0.05)
+
+
+def _alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
 
 
 def test_a_worker_that_dies_after_the_others_finished_costs_only_its_rows():
