@@ -112,15 +112,26 @@ def variables(job):
     fails as a template with an undefined variable does."""
     from ansible_collections.netsuite_ops.credentials.plugins.action.credential_fleet_check import _variables_of_all
 
+    from ansible.utils.display import Display
+
     class HostVars(dict):
         def __getitem__(self, host):
             if host == "broken":
                 raise ValueError("'undefined_thing' is\nundefined")
+            if job.get("warn"):  # as a template's lookup with errors='warn' does
+                Display().warning("could not read a file for %s" % host)
             return dict.__getitem__(self, host)
 
     hostvars = HostVars(job["hostvars"])
     hosts = list(job["hostvars"]) + ["broken"]
-    return {"read": _variables_of_all(hosts, hostvars, job["processes"]), "children_left": _children_left()}
+    try:
+        from ansible._internal._display_utils import DeferredWarningContext
+    except ImportError:  # ansible-core before 2.19: warnings go to Ansible's main process at once
+        return {"read": _variables_of_all(hosts, hostvars, job["processes"]), "children_left": _children_left()}
+    with DeferredWarningContext(variables={}) as context:  # what a task runs in
+        read = _variables_of_all(hosts, hostvars, job["processes"])
+        warnings = [warning.event.msg for warning in context.get_warnings()]
+    return {"read": read, "warnings": warnings, "children_left": _children_left()}
 
 
 if __name__ == "__main__":
