@@ -183,15 +183,50 @@ def _variables_of_all(hosts, hostvars, workers):
         return [_variables_of(host, hostvars) for host in hosts]
 
     def work(shard, _number):
-        return {"rows": [_variables_of(host, hostvars) for host in shard]}
+        context = _task_warnings()
+        before = [len(found) for found in _captured(context)]
+        rows = [_variables_of(host, hostvars) for host in shard]
+        new = [warning for found, count in zip(_captured(context), before) for warning in found[count:]]
+        return {"rows": rows, "warnings": [_warning_text(warning) for warning in new]}
 
     def lost(_host, why):
         return {"problem": "Cannot read this host's variables: the process reading them ended (%s)" % why}
 
     try:
-        return run_in_workers(hosts, workers, work, lost)[1]
+        payloads, rows = run_in_workers(hosts, workers, work, lost)
     except OSError:  # no process could be forked (a limit)
         return [_variables_of(host, hostvars) for host in hosts]
+    for payload in payloads:
+        for text in payload.get("warnings") or ():
+            display.warning(text)
+    return rows
+
+
+def _task_warnings():
+    """The task's warning collector (ansible-core 2.19+), or None. A reader process's warnings
+    (a template's lookup that warns) are collected there, in its own copy, and would be lost with
+    it: the reader sends them back, to be shown as they would be in one process. Before 2.19 a
+    warning goes to Ansible's main process at once, from any process."""
+    try:
+        from ansible._internal._display_utils import DeferredWarningContext  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return None
+    return DeferredWarningContext.current(optional=True)
+
+
+def _captured(context):
+    """The warnings and the deprecations collected so far (two lists), none without a collector."""
+    if context is None:
+        return [[], []]
+    return [list(context.get_warnings()), list(context.get_deprecation_warnings())]
+
+
+def _warning_text(warning):
+    try:
+        from ansible._internal._display_utils import format_message  # pylint: disable=import-outside-toplevel
+        return format_message(warning, False).strip()
+    except Exception:  # pylint: disable=broad-exception-caught
+        return str(getattr(getattr(warning, "event", None), "msg", warning))
 
 
 def _host_settings(host, hostvars, scrubber, default_vault=None, short_secrets=None, known=None, read=None):

@@ -362,6 +362,9 @@ class FleetChecker:
         try:
             payloads, rows = run_in_workers(accounts, workers, work, self._lost_row)
         except OSError:  # no process could be forked (a limit): this process checks them all
+            # With its own slots: a worker forked before the failure was killed, perhaps holding
+            # an account's shared slot (or the table's lock), which would never be given back.
+            self._shared_slots = None
             return self._check_here(accounts)
         self.processes_used = workers
         for payload in payloads:

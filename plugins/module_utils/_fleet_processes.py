@@ -30,6 +30,7 @@ import mmap
 import os
 import selectors
 import signal
+import sys
 import threading
 import time
 
@@ -39,6 +40,7 @@ WORKER_LOST_HINT = ("Run the check again; if it happens again, run with processe
                     "and look for the cause in the controller's memory and system logs.")
 _POLL_SECONDS = 0.005
 _READ_SIZE = 1 << 16
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def can_fork():
@@ -145,7 +147,7 @@ def run_in_workers(accounts, processes, work, lost_row):
         for number, shard in enumerate(indexes):
             workers.append(_fork(number, [accounts[index] for index in shard], work))
             open_fds.add(workers[-1][1])
-        outputs = _read_all(workers, open_fds)
+        outputs, first_lost = _read_all(workers, open_fds)
     except BaseException:
         _stop([pid for pid, _fd in workers])  # interrupted: no worker outlives the task
         raise
@@ -153,7 +155,8 @@ def run_in_workers(accounts, processes, work, lost_row):
         ended = _reap(workers, open_fds)
     rows = [None] * len(accounts)
     payloads = []
-    lost = None
+    # The reason is the first lost worker's: the others were stopped (SIGKILL) because of it.
+    lost = _why(ended.get(first_lost)) if first_lost is not None else None
     for (pid, _fd), shard in zip(workers, indexes):
         payload = _payload(outputs.get(pid), ended.get(pid), len(shard))
         if payload is None:
@@ -170,6 +173,7 @@ def run_in_workers(accounts, processes, work, lost_row):
 
 def _fork(number, shard, work):
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -179,6 +183,7 @@ def _fork(number, shard, work):
     if pid == 0:  # the worker: never returns
         status = 1
         try:
+            _die_with(parent)
             os.close(read_fd)
             data = json.dumps(work(shard, number)).encode("utf-8")
             with os.fdopen(write_fd, "wb") as out:
@@ -190,10 +195,25 @@ def _fork(number, shard, work):
     return pid, read_fd
 
 
+def _die_with(parent):
+    """Linux: this worker is killed when the task's process ends, even by SIGKILL (the OOM killer,
+    a cancelled job): an orphan would go on sending requests for output no one reads. The
+    forking thread is the process's only one (can_fork), so its end is the process's."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it ended before the request above
+        os._exit(1)  # pylint: disable=protected-access
+
+
 def _read_all(workers, open_fds):
-    """Every worker's whole output, read side by side (a full pipe must not stall a worker).
-    When one ends without a result, the others are stopped (see the module's docstring)."""
+    """(every worker's whole output, the pid of the first that ended without a result, or None),
+    read side by side (a full pipe must not stall a worker). When one ends without a result, the
+    others are stopped (see the module's docstring)."""
     outputs = {pid: bytearray() for pid, _fd in workers}
+    first_lost = None
     with selectors.DefaultSelector() as selector:
         for pid, read_fd in workers:
             selector.register(read_fd, selectors.EVENT_READ, pid)
@@ -206,9 +226,10 @@ def _read_all(workers, open_fds):
                 selector.unregister(key.fd)
                 os.close(key.fd)
                 open_fds.discard(key.fd)
-                if not _complete(outputs[key.data]):
+                if not _complete(outputs[key.data]) and first_lost is None:
+                    first_lost = key.data
                     _stop([pid for pid, _fd in workers if pid != key.data])
-    return outputs
+    return outputs, first_lost
 
 
 def _complete(output):

@@ -6,9 +6,11 @@ fresh interpreter (tests/support/fleet_workers.py): this test process runs the e
 threads, and the fleet never forks a process that has more than one."""
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 
 import pytest
@@ -33,11 +35,11 @@ SCRIPT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "support", "f
 KEYS = ("consumer_key", "consumer_secret", "token_id", "token_secret")
 
 
-def run_fresh(job):
+def run_fresh(job, timeout=300):
     """The job's answer from a fresh interpreter (this process's import path)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
     done = subprocess.run([sys.executable, SCRIPT], input=json.dumps(job), capture_output=True, text=True,
-                          env=env, timeout=300, check=False)
+                          env=env, timeout=timeout, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stderr == "", done.stderr[-3000:]  # no warning (a fork with threads would give one)
     return json.loads(done.stdout)
@@ -138,6 +140,28 @@ def test_a_killed_worker_fails_its_rows_with_a_reason_and_no_account_is_missing(
     assert not answer["children_left"]
 
 
+def test_when_a_fork_fails_this_process_checks_every_account_without_the_slots_of_killed_workers(
+        openbao, emulator, path):
+    """RLIMIT_NPROC reached at the second fork: the first worker, already holding the account's
+    only slot (a request held at the emulator), is killed; the fallback must not wait for that
+    slot forever."""
+    vault = {"url": openbao.url, "token": openbao.root_token}
+    account = new_account("4920001")
+    emulator.add_account(account)
+    openbao.kv2_write_raw("secret", path + "/one", stored(account))
+    accounts = [settings("h%d" % number, path + "/one", emulator, vault) for number in range(4)]
+    emulator.set_hold(2)
+    try:
+        answer = run_fresh({"mode": "fleet", "accounts": accounts, "fork_fails_at": 2, "emulator_url": emulator.url,
+                            "checker": {"concurrency": 4, "per_account_concurrency": 1, "processes": 2}},
+                           timeout=120)
+    finally:
+        emulator.set_hold(0)
+
+    assert answer["forks"] == 1 and not answer["children_left"]
+    assert [row["ok"] for row in answer["rows"]] == [True] * 4, answer["rows"]
+
+
 def test_a_worker_that_dies_fails_every_row_not_returned_and_leaves_no_process():
     answer = run_fresh({"mode": "die", "accounts": 9, "processes": 3, "dies": 1, "others_take": 60})
     rows = answer["rows"]
@@ -146,6 +170,48 @@ def test_a_worker_that_dies_fails_every_row_not_returned_and_leaves_no_process()
     # to have been checked, each says why.
     assert all("killed by signal 9" in row["lost"] for row in rows), rows
     assert not answer["children_left"]
+
+
+def test_the_reason_is_the_lost_workers_not_that_of_the_workers_stopped_because_of_it():
+    """The last worker dies of SIGTERM: the first two, stopped with SIGKILL because of it, are
+    waited for first; every row must still name SIGTERM, not 'signal 9, perhaps out of memory'."""
+    answer = run_fresh({"mode": "die", "accounts": 6, "processes": 3, "dies": 2, "signal": "SIGTERM",
+                        "others_take": 60})
+    reasons = {row["lost"] for row in answer["rows"]}
+    assert reasons == {"killed by signal %d" % signal.SIGTERM}, answer["rows"]
+    assert not answer["children_left"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_no_worker_outlives_a_task_process_killed_with_sigkill(tmp_path):
+    """The OOM killer or a cancelled job kills the task's process: no handler runs there, and
+    its workers must not go on checking accounts as orphans."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
+    task = subprocess.Popen([sys.executable, SCRIPT], stdin=subprocess.PIPE, text=True, env=env)
+    task.stdin.write(json.dumps({"mode": "orphans", "processes": 2, "pid_dir": str(tmp_path)}))
+    task.stdin.close()
+    pid_files = [tmp_path / "0.pid", tmp_path / "1.pid"]
+    deadline = time.monotonic() + 60
+    while not all(pid_file.exists() and pid_file.read_text() for pid_file in pid_files):
+        assert time.monotonic() < deadline and task.poll() is None, "the workers did not start"
+        time.sleep(0.05)
+    workers = [int(pid_file.read_text()) for pid_file in pid_files]
+
+    task.kill()
+    task.wait()
+
+    deadline = time.monotonic() + 30
+    while [pid for pid in workers if _alive(pid)]:
+        assert time.monotonic() < deadline, "workers left running: %s" % workers
+        time.sleep(0.05)
+
+
+def _alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
 
 
 def test_a_worker_that_dies_after_the_others_finished_costs_only_its_rows():
@@ -163,7 +229,7 @@ def test_host_variables_read_by_workers_as_by_one_process(processes):
                 for n in range(7)}
     hostvars["h3"]["tba_verify_path"] = "former/name/loses"
 
-    answer = run_fresh({"mode": "variables", "hostvars": hostvars, "processes": processes})
+    answer = run_fresh({"mode": "variables", "hostvars": hostvars, "processes": processes, "warn": True})
 
     read = answer["read"]
     assert len(read) == 8 and not answer["children_left"]
@@ -171,6 +237,8 @@ def test_host_variables_read_by_workers_as_by_one_process(processes):
     assert read[5]["raw"]["version"] == 6 and read[5]["names"]["version"] == "tba_verify_version"
     assert read[3]["warnings"] and "netsuite_verify_path" in read[3]["warnings"][0]
     assert read[7] == {"problem": "Cannot read this host's variables: 'undefined_thing' is undefined"}
+    if "warnings" in answer:  # ansible-core 2.19+: a reader's warnings reach the task, as in one process
+        assert sorted(answer["warnings"]) == sorted("could not read a file for h%d" % n for n in range(7))
 
 
 def test_in_a_process_with_threads_the_fleet_stays_in_it(openbao, emulator, path, monkeypatch):
