@@ -23,8 +23,21 @@ import errno
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
+
+
+def run_fresh(job, timeout=300):
+    """The answer to ``job`` from this script in a fresh interpreter (the caller's import path);
+    fails on any exit status but 0 and on anything written to stderr (a warning about forking
+    with threads, say)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
+    done = subprocess.run([sys.executable, os.path.abspath(__file__)], input=json.dumps(job), capture_output=True,
+                          text=True, env=env, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stderr == "", done.stderr[-3000:]
+    return json.loads(done.stdout)
 import urllib.request
 
 

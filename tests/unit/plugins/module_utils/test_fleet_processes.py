@@ -30,19 +30,10 @@ from ansible_collections.netsuite_ops.credentials.plugins.module_utils._fleet_re
 )
 from ansible_collections.netsuite_ops.credentials.plugins.module_utils._secret_scrub import WITHHELD
 from support.accounts import fake_account as new_account
+from support.fleet_workers import run_fresh
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "support", "fleet_workers.py")
 KEYS = ("consumer_key", "consumer_secret", "token_id", "token_secret")
-
-
-def run_fresh(job, timeout=300):
-    """The job's answer from a fresh interpreter (this process's import path)."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
-    done = subprocess.run([sys.executable, SCRIPT], input=json.dumps(job), capture_output=True, text=True,
-                          env=env, timeout=timeout, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stderr == "", done.stderr[-3000:]  # no warning (a fork with threads would give one)
-    return json.loads(done.stdout)
 
 
 def stored(account):
@@ -220,25 +211,6 @@ def test_a_worker_that_dies_after_the_others_finished_costs_only_its_rows():
     assert {host for host, row in by_host.items() if "lost" in row} == {"h2", "h5"}, answer["rows"]
     assert [by_host[host]["by"] for host in ("h0", "h3", "h6", "h1", "h4")] == [0, 0, 0, 1, 1]
     assert not answer["children_left"]
-
-
-@pytest.mark.parametrize("processes", [1, 3])
-def test_host_variables_read_by_workers_as_by_one_process(processes):
-    hostvars = {"h%d" % n: {"netsuite_verify_path": "netsuite/%d/tba" % n, "tba_verify_version": n + 1,
-                            "netsuite_verify_vault": {"url": "http://127.0.0.1:8200", "token": "s." + "t" * 24}}
-                for n in range(7)}
-    hostvars["h3"]["tba_verify_path"] = "former/name/loses"
-
-    answer = run_fresh({"mode": "variables", "hostvars": hostvars, "processes": processes, "warn": True})
-
-    read = answer["read"]
-    assert len(read) == 8 and not answer["children_left"]
-    assert [entry["raw"]["path"] for entry in read[:7]] == ["netsuite/%d/tba" % n for n in range(7)]
-    assert read[5]["raw"]["version"] == 6 and read[5]["names"]["version"] == "tba_verify_version"
-    assert read[3]["warnings"] and "netsuite_verify_path" in read[3]["warnings"][0]
-    assert read[7] == {"problem": "Cannot read this host's variables: 'undefined_thing' is undefined"}
-    if "warnings" in answer:  # ansible-core 2.19+: a reader's warnings reach the task, as in one process
-        assert sorted(answer["warnings"]) == sorted("could not read a file for h%d" % n for n in range(7))
 
 
 def test_in_a_process_with_threads_the_fleet_stays_in_it(openbao, emulator, path, monkeypatch):
