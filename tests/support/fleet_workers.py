@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 
 def run_fresh(job, timeout=300):
@@ -38,7 +39,6 @@ def run_fresh(job, timeout=300):
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stderr == "", done.stderr[-3000:]
     return json.loads(done.stdout)
-import urllib.request
 
 
 def _children_left():
