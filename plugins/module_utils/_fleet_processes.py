@@ -147,7 +147,7 @@ def run_in_workers(accounts, processes, work, lost_row):
         for number, shard in enumerate(indexes):
             workers.append(_fork(number, [accounts[index] for index in shard], work))
             open_fds.add(workers[-1][1])
-        outputs, first_lost = _read_all(workers, open_fds)
+        results, first_lost = _read_all(workers, open_fds)
     except BaseException:
         _stop([pid for pid, _fd in workers])  # interrupted: no worker outlives the task
         raise
@@ -158,7 +158,7 @@ def run_in_workers(accounts, processes, work, lost_row):
     # The reason is the first lost worker's: the others were stopped (SIGKILL) because of it.
     lost = _why(ended.get(first_lost)) if first_lost is not None else None
     for (pid, _fd), shard in zip(workers, indexes):
-        payload = _payload(outputs.get(pid), ended.get(pid), len(shard))
+        payload = _payload(results.get(pid), ended.get(pid), len(shard))
         if payload is None:
             lost = lost or _why(ended.get(pid))
             continue
@@ -209,10 +209,11 @@ def _die_with(parent):
 
 
 def _read_all(workers, open_fds):
-    """(every worker's whole output, the pid of the first that ended without a result, or None),
-    read side by side (a full pipe must not stall a worker). When one ends without a result, the
-    others are stopped (see the module's docstring)."""
+    """(every worker's result, parsed once: a dict or None; the pid of the first that ended without
+    one, or None), read side by side (a full pipe must not stall a worker). When one ends without
+    a result, the others are stopped (see the module's docstring)."""
     outputs = {pid: bytearray() for pid, _fd in workers}
+    results = {}
     first_lost = None
     with selectors.DefaultSelector() as selector:
         for pid, read_fd in workers:
@@ -226,17 +227,19 @@ def _read_all(workers, open_fds):
                 selector.unregister(key.fd)
                 os.close(key.fd)
                 open_fds.discard(key.fd)
-                if not _complete(outputs[key.data]) and first_lost is None:
+                results[key.data] = _parsed(outputs.pop(key.data))
+                if results[key.data] is None and first_lost is None:
                     first_lost = key.data
                     _stop([pid for pid, _fd in workers if pid != key.data])
-    return outputs, first_lost
+    return results, first_lost
 
 
-def _complete(output):
+def _parsed(output):
     try:
-        return isinstance(json.loads(bytes(output)), dict)
+        result = json.loads(bytes(output))
     except ValueError:
-        return False
+        return None
+    return result if isinstance(result, dict) else None
 
 
 def _stop(pids):
@@ -260,16 +263,11 @@ def _reap(workers, open_fds):
     return ended
 
 
-def _payload(output, status, expected_rows):
-    if output is None or status != 0:
+def _payload(result, status, expected_rows):
+    """A worker's result when it exited 0 with a row for each of its accounts, else None."""
+    if result is None or status != 0 or len(result.get("rows") or []) != expected_rows:
         return None
-    try:
-        payload = json.loads(bytes(output))
-    except ValueError:
-        return None
-    if not isinstance(payload, dict) or len(payload.get("rows") or []) != expected_rows:
-        return None
-    return payload
+    return result
 
 
 def _why(status):
