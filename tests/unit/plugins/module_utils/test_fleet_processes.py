@@ -40,6 +40,18 @@ def stored(account):
     return {key: account[key] for key in KEYS + ("account_id",)}
 
 
+def stored_fleet(openbao, emulator, path, vault, first_id, count):
+    """Settings of ``count`` hosts h0, h1... each with an account of its own (IDs from
+    ``first_id``00), in the emulator and stored at <path>/<n>."""
+    accounts = []
+    for number in range(count):
+        account = new_account("%s%02d" % (first_id, number))
+        emulator.add_account(account)
+        openbao.kv2_write_raw("secret", "%s/%d" % (path, number), stored(account))
+        accounts.append(settings("h%d" % number, "%s/%d" % (path, number), emulator, vault))
+    return accounts
+
+
 def settings(host, path, emulator, vault):
     return {"host": host, "path": path, "netsuite_url": emulator.url, "vault": vault}
 
@@ -95,12 +107,7 @@ def test_workers_share_one_vault_login_per_connection(openbao, emulator, path):
     secret_id = openbao.api("POST", "auth/%s/role/fleet/secret-id" % mount)["data"]["secret_id"]
     vault = {"url": openbao.url, "auth_method": "approle", "mount_point": mount, "role_id": role_id,
              "secret_id": secret_id}
-    accounts = []
-    for number in range(6):
-        account = new_account("48000%02d" % number)
-        emulator.add_account(account)
-        openbao.kv2_write_raw("secret", "%s/%d" % (path, number), stored(account))
-        accounts.append(settings("h%d" % number, "%s/%d" % (path, number), emulator, vault))
+    accounts = stored_fleet(openbao, emulator, path, vault, "48000", 6)
 
     answer = run_fresh({"mode": "fleet", "accounts": accounts, "checker": {"concurrency": 6, "processes": 3}})
 
@@ -111,12 +118,7 @@ def test_workers_share_one_vault_login_per_connection(openbao, emulator, path):
 
 def test_a_killed_worker_fails_its_rows_with_a_reason_and_no_account_is_missing(openbao, emulator, path):
     vault = {"url": openbao.url, "token": openbao.root_token}
-    accounts = []
-    for number in range(6):
-        account = new_account("49100%02d" % number)
-        emulator.add_account(account)
-        openbao.kv2_write_raw("secret", "%s/%d" % (path, number), stored(account))
-        accounts.append(settings("h%d" % number, "%s/%d" % (path, number), emulator, vault))
+    accounts = stored_fleet(openbao, emulator, path, vault, "49100", 6)
 
     answer = run_fresh({"mode": "fleet", "accounts": accounts, "kill_at_host": "h1",
                         "checker": {"concurrency": 2, "processes": 2}})
